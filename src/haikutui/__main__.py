@@ -1,0 +1,7 @@
+"""Allow `python -m haikutui`, which behaves exactly like the `haikutui` script."""
+
+from __future__ import annotations
+
+from haikutui.cli import main
+
+raise SystemExit(main())

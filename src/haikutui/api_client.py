@@ -1,0 +1,69 @@
+"""The Anthropic client, imported lazily (it costs ~1.7 s), and SDK errors turned into one line."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from haikutui.config import Settings
+from haikutui.errors import ModelError
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
+
+KEY_HINT = "set it with: export ANTHROPIC_API_KEY=sk-ant-... (then run haikutui again)"
+
+
+def has_key() -> bool:
+    return bool(os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN"))
+
+
+def make_client(settings: Settings) -> AsyncAnthropic:
+    """An AsyncAnthropic that honours ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL, with a short timeout."""
+    if not has_key():
+        raise ModelError(f"No Anthropic API key: {KEY_HINT}")
+    from anthropic import AsyncAnthropic
+
+    return AsyncAnthropic(timeout=settings.timeout, max_retries=settings.max_retries)
+
+
+def _api_message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+    return str(getattr(exc, "message", "") or exc)
+
+
+def describe_error(exc: BaseException, model: str = "") -> ModelError | None:
+    """One clear line for each SDK error type; None when `exc` is not an SDK error."""
+    import anthropic
+
+    if not isinstance(exc, anthropic.AnthropicError):
+        return None
+    if isinstance(exc, anthropic.APITimeoutError):
+        return ModelError("The API timed out; check your connection and retry")
+    if isinstance(exc, anthropic.APIConnectionError):
+        base = os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
+        return ModelError(f"Cannot reach the API at {base}: offline, or the server is down")
+    if not isinstance(exc, anthropic.APIStatusError):
+        return ModelError(f"API error: {_api_message(exc)}")
+    status, detail = exc.status_code, _api_message(exc)
+    if isinstance(exc, anthropic.AuthenticationError):
+        return ModelError(f"API key rejected (401); {KEY_HINT}")
+    if isinstance(exc, anthropic.PermissionDeniedError):
+        return ModelError(f"Permission denied (403): {detail}")
+    if isinstance(exc, anthropic.NotFoundError):
+        return ModelError(f"Not found (404): is '{model}' a valid model ID? {detail}")
+    if isinstance(exc, anthropic.RateLimitError):
+        wait = exc.response.headers.get("retry-after") if exc.response is not None else None
+        when = f"; retry in {wait}s" if wait else "; retry in a minute"
+        return ModelError(f"Rate limited (429) after retries{when}")
+    if isinstance(exc, anthropic.OverloadedError) or status == 529:
+        return ModelError("Anthropic is overloaded (529) after retries; retry, or escalate")
+    if status == 413:
+        return ModelError("Request too large (413): select fewer lines")
+    if status >= 500:
+        return ModelError(f"API server error ({status}): {detail}; retry in a moment")
+    return ModelError(f"API error ({status}): {detail}")

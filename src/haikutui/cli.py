@@ -1,0 +1,163 @@
+"""The `haikutui` command: the TUI by default, and headless subcommands on the same core."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from pathlib import Path
+
+from haikutui import __version__
+from haikutui.errors import HaikutuiError, UsageError
+
+EXIT_CODES = """exit codes:
+  0  a proposal was made (and applied, with --yes)
+  1  the model proposed no change, refused, or its reply was cut off
+  2  bad usage or input: not a git repo, no such file, untracked or binary file, stale file
+  3  API or provider error: no key, network, rate limit, overload, server error"""
+
+TARGET = re.compile(r"^(?P<path>.+?)(?::(?P<start>\d+)(?:-(?P<end>\d+))?)?$")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage, as we want, but with a one-line message of ours."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"haikutui: {message} (see `haikutui --help`)\n")
+
+
+def _tui_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="haikutui",
+        description="Quick, reviewed code changes from Claude Haiku. "
+        "`haikutui [PATH]` opens the TUI; `haikutui fix ...` works headless.",
+        epilog="subcommands:\n  fix   a quick inline fix (haikutui fix --help)\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", nargs="?", default=".", help="a folder inside a git repository")
+    parser.add_argument("--model", help="rung to start on: fast|strong|strongest, an alias or ID")
+    parser.add_argument("--version", action="version", version=f"haikutui {__version__}")
+    return parser
+
+
+def _fix_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="haikutui fix",
+        description="Ask the model for a quick inline fix; print the proposal as a unified diff.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("target", metavar="PATH[:LINE[-LINE]]", help="the file, and lines")
+    parser.add_argument("-m", "--message", required=True, help="the instruction")
+    parser.add_argument(
+        "--model",
+        default="fast",
+        help="fast|strong|strongest, haiku|sonnet|opus, or a model ID (default: fast)",
+    )
+    parser.add_argument("--yes", action="store_true", help="apply the proposal to the files")
+    parser.add_argument("--json", action="store_true", help="print a JSON object, not a diff")
+    return parser
+
+
+def parse_target(target: str) -> tuple[str, tuple[int, int] | None]:
+    match = TARGET.match(target)
+    if match is None:
+        raise UsageError(f"{target}: expected PATH[:LINE[-LINE]]")
+    path, start, end = match["path"], match["start"], match["end"]
+    if start is None:
+        return path, None
+    first, last = int(start), int(end or start)
+    if first < 1 or last < first:
+        raise UsageError(f"{target}: line range must be 1-based and ascending")
+    return path, (first, last)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        if args and args[0] == "fix":
+            return _fix(_fix_parser().parse_args(args[1:]))
+        return _tui(_tui_parser().parse_args(args))
+    except HaikutuiError as exc:
+        print(f"haikutui: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("haikutui: cancelled", file=sys.stderr)
+        return 130
+
+
+def _tui(args: argparse.Namespace) -> int:
+    from haikutui.config import load_settings
+    from haikutui.repo import Repo
+
+    repo = Repo(args.path)
+    settings = load_settings(repo.root)
+    from haikutui.tui.app import create_app
+
+    app = create_app(repo, settings, model=args.model)
+    app.run()
+    return int(app.return_code or 0)
+
+
+def _fix(args: argparse.Namespace) -> int:
+    from haikutui.config import load_settings
+    from haikutui.fix_request import FixRequest
+    from haikutui.fix_session import FixSession
+    from haikutui.ladder import resolve
+    from haikutui.repo import Repo
+
+    path, lines = parse_target(args.target)
+    repo = Repo(Path.cwd())
+    settings = load_settings(repo.root)
+    rel = repo.resolve(str(Path.cwd() / path))
+    file = repo.read_for_model(rel)
+    if lines is not None:
+        total = len(file.text.splitlines())
+        if lines[1] > total:
+            raise UsageError(f"{rel} has {total} lines; line {lines[1]} is past the end")
+    request = FixRequest(rel, args.message, lines)
+    session = FixSession(repo, settings, request, resolve(args.model, settings))
+    result = asyncio.run(session.run())
+    proposal, progress = result.proposal, result.progress
+    applied = session.apply().paths if args.yes else []
+    from haikutui.pricing import format_cost
+
+    added, removed = proposal.stats()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "model": proposal.model,
+                    "rung": proposal.rung,
+                    "files": [c.path for c in proposal.changes],
+                    "diff": proposal.diff(),
+                    "applied": applied,
+                    "requests": progress.requests,
+                    "usage": vars(progress.usage),
+                    "cost": progress.cost,
+                    "note": proposal.note,
+                },
+                indent=2,
+            )
+        )
+    else:
+        sys.stdout.write(_colour(proposal.diff()) if sys.stdout.isatty() else proposal.diff())
+    hunks = len(proposal.hunks)
+    summary = (
+        f"{proposal.model} · {progress.requests} request{'s' * (progress.requests != 1)} · "
+        f"{hunks} hunk{'s' * (hunks != 1)} (+{added} -{removed}) · "
+        f"{progress.usage.total:,} tokens · {format_cost(progress.cost)}"
+    )
+    outcome = f"applied to {', '.join(applied)}" if applied else "not applied (use --yes)"
+    print(f"{summary} · {outcome}", file=sys.stderr)
+    return 0
+
+
+def _colour(diff: str) -> str:
+    from pygments import highlight
+    from pygments.formatters import TerminalFormatter
+    from pygments.lexers import DiffLexer
+
+    return highlight(diff, DiffLexer(), TerminalFormatter())

@@ -1,0 +1,91 @@
+"""Typed settings from TOML: the user's config file, then the repo's `.haikutui.toml` on top."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from haikutui.errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+DEFAULT_MODELS: dict[str, str] = {
+    "fast": "claude-haiku-4-5",
+    "strong": "claude-sonnet-4-6",
+    "strongest": "claude-opus-4-6",
+}
+REPO_CONFIG = ".haikutui.toml"
+
+
+@dataclass
+class Settings:
+    """Everything a user may configure. Secrets never live here: the key comes from the env."""
+
+    models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
+    max_tokens: int = 8192
+    timeout: float = 60.0
+    max_retries: int = 2
+    max_tool_rounds: int = 8
+    theme: str = ""
+    keymap: dict[str, str] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+
+def user_config_path() -> Path:
+    """`HAIKUTUI_CONFIG` wins, so tests and scripts never read the developer's home."""
+    override = os.environ.get("HAIKUTUI_CONFIG")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("haikutui")) / "config.toml"
+
+
+def load_settings(repo_root: Path | None = None) -> Settings:
+    settings = Settings()
+    paths = [user_config_path()]
+    if repo_root is not None:
+        paths.append(repo_root / REPO_CONFIG)
+    for path in paths:
+        if path.is_file():
+            _merge(settings, _read(path), path)
+            settings.sources.append(str(path))
+    return settings
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: invalid TOML ({exc})") from None
+
+
+def _merge(settings: Settings, data: dict[str, Any], path: Path) -> None:
+    def table(name: str) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            raise UsageError(f"{path}: [{name}] must be a table")
+        return value
+
+    for rung, model in table("models").items():
+        if rung not in DEFAULT_MODELS or not isinstance(model, str) or not model:
+            raise UsageError(f"{path}: [models] takes fast, strong and strongest as model IDs")
+        settings.models[rung] = model
+    request = table("request")
+    for key, kind in (("max_tokens", int), ("timeout", float), ("max_retries", int),
+                      ("max_tool_rounds", int)):
+        if key in request:
+            value = request[key]
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise UsageError(f"{path}: [request] {key} must be a positive number")
+            setattr(settings, key, kind(value))
+    ui = table("ui")
+    if "theme" in ui:
+        settings.theme = str(ui["theme"])
+    settings.keymap.update({str(k): str(v) for k, v in table("keymap").items()})

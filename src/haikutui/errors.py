@@ -1,0 +1,44 @@
+"""One exception family, so the CLI and the TUI can turn any failure into one clear line."""
+
+from __future__ import annotations
+
+
+class HaikutuiError(Exception):
+    """A failure the user should see as one line; `exit_code` follows the README's table."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(HaikutuiError):
+    """Bad usage or bad input: not a repo, no such file, binary or untracked file."""
+
+    exit_code = 2
+
+
+class PathRefused(UsageError):
+    """A path that would leave the repo, enter .git/, or name a file we must not touch."""
+
+
+class NoChange(HaikutuiError):
+    """The model proposed nothing usable: no edit, a refusal, or a truncated reply."""
+
+    exit_code = 1
+
+
+class ModelError(HaikutuiError):
+    """The API or the provider failed: no key, network, rate limit, overload, server error."""
+
+    exit_code = 3
+
+
+class StaleError(HaikutuiError):
+    """The file changed on disk since the proposal was made; applying would clobber it."""
+
+    exit_code = 2
