@@ -40,6 +40,9 @@ def describe_error(exc: BaseException, model: str = "") -> ModelError | None:
     """One clear line for each SDK error type; None when `exc` is not an SDK error."""
     import anthropic
 
+    if type(exc).__module__.split(".")[0].startswith("httpx"):
+        # The SDK lets a connection dropped mid-stream through as the raw transport error.
+        return ModelError("The connection dropped mid-reply; nothing applied. Retry")
     if not isinstance(exc, anthropic.AnthropicError):
         return None
     if isinstance(exc, anthropic.APITimeoutError):
@@ -50,6 +53,10 @@ def describe_error(exc: BaseException, model: str = "") -> ModelError | None:
     if not isinstance(exc, anthropic.APIStatusError):
         return ModelError(f"API error: {_api_message(exc)}")
     status, detail = exc.status_code, _api_message(exc)
+    if status == 200:
+        # An `error` event after the stream began: the HTTP status says nothing, the type does.
+        kind = getattr(exc, "type", None) or "error"
+        return ModelError(f"The API failed mid-reply ({kind}): {detail}; nothing applied. Retry")
     if isinstance(exc, anthropic.AuthenticationError):
         return ModelError(f"API key rejected (401); {KEY_HINT}")
     if isinstance(exc, anthropic.PermissionDeniedError):

@@ -25,7 +25,9 @@ def check_fresh(root: Path, change: FileChange) -> None:
     full = root / change.path
     if change.base is None:
         if full.exists():
-            raise StaleError(f"{change.path}: a file appeared there since the proposal; not written")
+            raise StaleError(
+                f"{change.path}: a file appeared there since the proposal; not written"
+            )
         return
     try:
         current = full.read_bytes()

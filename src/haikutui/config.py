@@ -78,8 +78,12 @@ def _merge(settings: Settings, data: dict[str, Any], path: Path) -> None:
             raise UsageError(f"{path}: [models] takes fast, strong and strongest as model IDs")
         settings.models[rung] = model
     request = table("request")
-    for key, kind in (("max_tokens", int), ("timeout", float), ("max_retries", int),
-                      ("max_tool_rounds", int)):
+    for key, kind in (
+        ("max_tokens", int),
+        ("timeout", float),
+        ("max_retries", int),
+        ("max_tool_rounds", int),
+    ):
         if key in request:
             value = request[key]
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:

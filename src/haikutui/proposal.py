@@ -42,7 +42,8 @@ class FileChange:
     def __post_init__(self) -> None:
         old, new = self.old_lines, self.new_text.splitlines(keepends=True)
         matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        self._opcodes = matcher.get_opcodes()
+        # get_grouped_opcodes trims the cached opcode list in place: keep our own copy.
+        self._opcodes = list(matcher.get_opcodes())
         self._owner = [-1] * len(self._opcodes)
         index = {op: i for i, op in enumerate(self._opcodes)}
         for group in matcher.get_grouped_opcodes(CONTEXT_LINES):
@@ -64,7 +65,7 @@ class FileChange:
         """The text with only the accepted hunks applied."""
         old, new = self.old_lines, self.new_text.splitlines(keepends=True)
         out: list[str] = []
-        for (tag, i1, i2, j1, j2), owner in zip(self._opcodes, self._owner):
+        for (tag, i1, i2, j1, j2), owner in zip(self._opcodes, self._owner, strict=True):
             if tag != "equal" and owner >= 0 and self.hunks[owner].accepted:
                 out.extend(new[j1:j2])
             else:

@@ -1,0 +1,22 @@
+# One entry point for the dev commands; CONTRIBUTING.md explains each.
+PY ?= .venv/bin/python
+
+.PHONY: test lint typecheck check snapshots bench
+
+test:
+	$(PY) -m pytest -q
+
+lint:
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks
+
+typecheck:
+	$(PY) -m mypy
+
+check: lint typecheck test
+
+snapshots:
+	$(PY) -m pytest tests/snapshots --snapshot-update
+
+bench:
+	$(PY) benchmarks/startup.py
