@@ -706,6 +706,10 @@ class FakeAnthropic:
         self._requests: list[RecordedRequest] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._batch_queue: deque[Reply | str] = deque()
+        self._batches: dict[str, dict[str, Any]] = {}
+        self.batch_polls_in_progress = 0
+        """How many status checks a new batch answers `in_progress` before it has `ended`."""
 
     # ---- lifecycle
 
@@ -766,6 +770,16 @@ class FakeAnthropic:
             self._queue.extend(replies)
         return self
 
+    def script_batch(self, *outcomes: Reply | str) -> FakeAnthropic:
+        """Outcomes for the requests of the next batches, in request order.
+
+        A MessageReply becomes `succeeded`, an ErrorReply `errored`, and the strings
+        "expired" or "canceled" those result types.
+        """
+        with self._lock:
+            self._batch_queue.extend(outcomes)
+        return self
+
     @property
     def pending(self) -> int:
         """Number of scripted replies not yet consumed."""
@@ -824,6 +838,8 @@ class FakeAnthropic:
     def _handle(self, h: _Handler, rec: RecordedRequest) -> None:
         if rec.method == "POST" and rec.path == "/v1/messages":
             self._handle_messages(h, rec)
+        elif rec.path.startswith("/v1/messages/batches"):
+            self._handle_batches(h, rec)
         elif rec.method == "POST" and rec.path == "/v1/messages/count_tokens":
             n = max(1, len(rec.body) // 4)
             self._emit_log(rec, f"count_tokens {n}")
@@ -848,6 +864,107 @@ class FakeAnthropic:
             self._emit_log(rec, "404")
             msg = f"fake: no route for {rec.method} {rec.path}"
             h.send_json(404, _error_body("not_found_error", msg))
+
+    def _batch_json(self, batch: dict[str, Any], *, poll: bool) -> dict[str, Any]:
+        if poll and batch["polls_left"] > 0:
+            batch["polls_left"] -= 1
+        ended = batch["polls_left"] == 0
+        counts = {"processing": 0, "succeeded": 0, "errored": 0, "canceled": 0, "expired": 0}
+        for outcome in batch["outcomes"]:
+            if not ended:
+                counts["processing"] += 1
+            elif isinstance(outcome, MessageReply):
+                counts["succeeded"] += 1
+            elif isinstance(outcome, str):
+                counts[outcome] += 1
+            else:
+                counts["errored"] += 1
+        return {
+            "id": batch["id"],
+            "type": "message_batch",
+            "processing_status": "ended" if ended else "in_progress",
+            "request_counts": counts,
+            "created_at": "2026-11-25T00:00:00Z",
+            "expires_at": "2026-11-26T00:00:00Z",
+            "ended_at": "2026-11-25T00:10:00Z" if ended else None,
+            "archived_at": None,
+            "cancel_initiated_at": None,
+            "results_url": f"{self.base_url}/v1/messages/batches/{batch['id']}/results"
+            if ended
+            else None,
+        }
+
+    def _batch_result(self, custom_id: str, outcome: Reply | str, model: str) -> dict[str, Any]:
+        if isinstance(outcome, MessageReply):
+            result: dict[str, Any] = {
+                "type": "succeeded",
+                "message": _message_json(outcome, model),
+            }
+        elif isinstance(outcome, str):
+            result = {"type": outcome}
+        else:
+            error = getattr(outcome, "error_type", "api_error")
+            message = getattr(outcome, "message", "fake batch error")
+            result = {"type": "errored", "error": _error_body(error, message)}
+        return {"custom_id": custom_id, "result": result}
+
+    def _handle_batches(self, h: _Handler, rec: RecordedRequest) -> None:
+        parts = rec.path.removeprefix("/v1/messages/batches").strip("/").split("/")
+        batch_id = parts[0] if parts and parts[0] else ""
+        with self._lock:
+            if rec.method == "POST" and not batch_id:
+                requests = list((rec.json or {}).get("requests") or [])
+                batch_id = f"msgbatch_fake{len(self._batches) + 1:04d}"
+                outcomes: list[Reply | str] = []
+                for _ in requests:
+                    outcomes.append(
+                        self._batch_queue.popleft()
+                        if self._batch_queue
+                        else error_reply(500, "api_error", "fake: no scripted batch outcome")
+                    )
+                batch = {
+                    "id": batch_id,
+                    "requests": requests,
+                    "outcomes": outcomes,
+                    "polls_left": self.batch_polls_in_progress,
+                }
+                self._batches[batch_id] = batch
+                self._emit_log(rec, f"batch create {batch_id} ({len(requests)} requests)")
+                h.send_json(200, self._batch_json(batch, poll=False))
+                return
+            if rec.method == "GET" and not batch_id:
+                data = [self._batch_json(b, poll=False) for b in self._batches.values()]
+                h.send_json(
+                    200, {"data": data, "has_more": False, "first_id": None, "last_id": None}
+                )
+                return
+            batch = self._batches.get(batch_id)
+            if batch is None:
+                h.send_json(404, _error_body("not_found_error", f"fake: no batch {batch_id}"))
+                return
+            if rec.method == "GET" and parts[1:] == ["results"]:
+                lines = [
+                    json.dumps(
+                        self._batch_result(
+                            r.get("custom_id", ""), o, str(r.get("params", {}).get("model", ""))
+                        )
+                    )
+                    for r, o in zip(batch["requests"], batch["outcomes"], strict=True)
+                ]
+                data = ("\n".join(lines) + "\n").encode()
+                h.send_response(200)
+                h.send_header("content-type", "application/binary")
+                h.send_header("content-length", str(len(data)))
+                h.end_headers()
+                h.wfile.write(data)
+                h.wfile.flush()
+                self._emit_log(rec, f"batch results {batch_id}")
+                return
+            if rec.method == "POST" and parts[1:] == ["cancel"]:
+                batch["outcomes"] = ["canceled" for _ in batch["outcomes"]]
+                batch["polls_left"] = 0
+            self._emit_log(rec, f"batch {batch_id}")
+            h.send_json(200, self._batch_json(batch, poll=rec.method == "GET"))
 
     def _handle_messages(self, h: _Handler, rec: RecordedRequest) -> None:
         if rec.json is None:

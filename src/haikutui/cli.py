@@ -33,7 +33,10 @@ def _tui_parser() -> argparse.ArgumentParser:
         prog="haikutui",
         description="Quick, reviewed code changes from Claude Haiku. "
         "`haikutui [PATH]` opens the TUI; `haikutui fix ...` works headless.",
-        epilog="subcommands:\n  fix   a quick inline fix (haikutui fix --help)\n\n" + EXIT_CODES,
+        epilog="subcommands:\n"
+        "  fix    a quick inline fix (haikutui fix --help)\n"
+        "  lint   lint repair: ruff, then the model (haikutui lint --help)\n"
+        "  batch  list, status, collect: repo-wide repairs sent as batches\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", nargs="?", default=".", help="a folder inside a git repository")
@@ -61,6 +64,25 @@ def _fix_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _lint_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="haikutui lint",
+        description="Repair lint findings: ruff's safe fixes first (free, no request), then the "
+        "model for what is left, re-linted and escalated while findings remain.",
+        epilog=EXIT_CODES.replace("a proposal was made", "a repair was proposed"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all)")
+    parser.add_argument("--no-model", action="store_true", help="stop after ruff's fixes")
+    parser.add_argument("--model", default="fast", help="rung the model part starts on")
+    parser.add_argument("--yes", action="store_true", help="apply the repair to the files")
+    parser.add_argument("--json", action="store_true", help="print a JSON object, not a diff")
+    parser.add_argument(
+        "--batch", action="store_true", help="submit the model part as a Message Batch (50%% off)"
+    )
+    return parser
+
+
 def parse_target(target: str) -> tuple[str, tuple[int, int] | None]:
     match = TARGET.match(target)
     if match is None:
@@ -79,6 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args and args[0] == "fix":
             return _fix(_fix_parser().parse_args(args[1:]))
+        if args and args[0] == "lint":
+            from haikutui.lint_command import run_lint
+
+            return run_lint(_lint_parser().parse_args(args[1:]))
+        if args and args[0] == "batch":
+            from haikutui.batch_command import run_batch
+
+            return run_batch(args[1:])
         return _tui(_tui_parser().parse_args(args))
     except HaikutuiError as exc:
         print(f"haikutui: {exc.message}", file=sys.stderr)
@@ -122,6 +152,7 @@ def _fix(args: argparse.Namespace) -> int:
     result = asyncio.run(session.run())
     proposal, progress = result.proposal, result.progress
     applied = session.apply().paths if args.yes else []
+    from haikutui.cli_output import plural, print_diff, say
     from haikutui.pricing import format_cost
 
     added, removed = proposal.stats()
@@ -143,21 +174,12 @@ def _fix(args: argparse.Namespace) -> int:
             )
         )
     else:
-        sys.stdout.write(_colour(proposal.diff()) if sys.stdout.isatty() else proposal.diff())
-    hunks = len(proposal.hunks)
+        print_diff(proposal.diff())
     summary = (
-        f"{proposal.model} · {progress.requests} request{'s' * (progress.requests != 1)} · "
-        f"{hunks} hunk{'s' * (hunks != 1)} (+{added} -{removed}) · "
+        f"{proposal.model} · {plural(progress.requests, 'request')} · "
+        f"{plural(len(proposal.hunks), 'hunk')} (+{added} -{removed}) · "
         f"{progress.usage.total:,} tokens · {format_cost(progress.cost)}"
     )
     outcome = f"applied to {', '.join(applied)}" if applied else "not applied (use --yes)"
-    print(f"{summary} · {outcome}", file=sys.stderr)
+    say(f"{summary} · {outcome}")
     return 0
-
-
-def _colour(diff: str) -> str:
-    from pygments import highlight
-    from pygments.formatters import TerminalFormatter
-    from pygments.lexers import DiffLexer
-
-    return highlight(diff, DiffLexer(), TerminalFormatter())

@@ -33,6 +33,11 @@ class Settings:
     max_retries: int = 2
     max_tool_rounds: int = 8
     theme: str = ""
+    lint_escalate: str = "ask"
+    """After a model's lint repair still fails ruff: `auto` escalates, `ask` asks (TUI), `off`."""
+    test_command: str = ""
+    """Run on a temp copy of the repo with the proposal in it, before the proposal is shown."""
+    test_timeout: float = 300.0
     keymap: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
@@ -89,6 +94,16 @@ def _merge(settings: Settings, data: dict[str, Any], path: Path) -> None:
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                 raise UsageError(f"{path}: [request] {key} must be a positive number")
             setattr(settings, key, kind(value))
+    lint = table("lint")
+    if "escalate" in lint:
+        if lint["escalate"] not in ("auto", "ask", "off"):
+            raise UsageError(f"{path}: [lint] escalate must be auto, ask or off")
+        settings.lint_escalate = lint["escalate"]
+    checks = table("checks")
+    if "test_command" in checks:
+        settings.test_command = str(checks["test_command"])
+    if "timeout" in checks:
+        settings.test_timeout = float(checks["timeout"])
     ui = table("ui")
     if "theme" in ui:
         settings.theme = str(ui["theme"])

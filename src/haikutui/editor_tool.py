@@ -56,8 +56,10 @@ class EditorTool:
             return handler(tool_input)
         except HaikutuiError as exc:
             return ToolOutcome(f"Error: {exc.message}", is_error=True)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (LookupError, TypeError, ValueError) as exc:
             return ToolOutcome(f"Error: malformed {command} input ({exc}).", is_error=True)
+        except OSError as exc:
+            return ToolOutcome(f"Error: {exc.strerror or exc}.", is_error=True)
 
     def _path(self, tool_input: dict[str, Any]) -> str:
         path = tool_input["path"]

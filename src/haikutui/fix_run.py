@@ -71,15 +71,58 @@ async def run_fix(
     client: AsyncAnthropic | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> FixResult:
-    """Send the request, apply tool calls to an overlay, and stop as soon as the edits succeed.
-
-    Follow-up requests happen only when a tool call failed or the model asked to view more,
-    so a clean single-location fix costs exactly one request.
-    """
+    """A quick inline fix: the file travels in the first request, edits land on an overlay."""
     overlay = Overlay(repo)
     file = overlay.load(request.path).base
     assert file is not None
-    messages = build_messages(request, file)
+    run = await run_edits(
+        overlay,
+        build_messages(request, file),
+        rung,
+        settings,
+        client=client,
+        on_progress=on_progress,
+    )
+    proposal = Proposal.from_overlay(overlay, model=rung.model, rung=rung.name)
+    proposal.note = run.note
+    if proposal.empty:
+        detail = run.progress.tool_errors[-1] if run.progress.tool_errors else run.note
+        raise NoChange(f"{rung.model} proposed no change: {detail or 'no reason given'}")
+    return FixResult(proposal, run.progress, run.text, run.stop_reason)
+
+
+@dataclass
+class EditRun:
+    """What a model run left besides the overlay's edits: its words, its stop reason, its cost."""
+
+    progress: Progress
+    texts: list[str]
+    stop_reason: str
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def note(self) -> str:
+        return _first_line(self.texts)
+
+
+async def run_edits(
+    overlay: Overlay,
+    messages: list[dict[str, Any]],
+    rung: Rung,
+    settings: Settings,
+    *,
+    system: str = SYSTEM_PROMPT,
+    client: AsyncAnthropic | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> EditRun:
+    """Send `messages`, apply tool calls to `overlay`, and stop as soon as the edits succeed.
+
+    Follow-up requests happen only when a tool call failed or the model asked to view more,
+    so a clean single-location fix costs exactly one request. Every task kind runs here.
+    """
     progress = Progress(rung, time.monotonic())
     notify = on_progress or (lambda _: None)
     client = client or make_client(settings)
@@ -87,7 +130,7 @@ async def run_fix(
     texts: list[str] = []
     stop_reason = ""
     for _ in range(settings.max_tool_rounds):
-        message = await _stream_once(client, rung, settings, messages, progress, notify)
+        message = await _stream_once(client, rung, settings, system, messages, progress, notify)
         stop_reason = message.stop_reason or ""
         texts.extend(b.text for b in message.content if b.type == "text")
         if stop_reason == "refusal":
@@ -130,20 +173,16 @@ async def run_fix(
             f"{rung.model} was still calling tools after {settings.max_tool_rounds} rounds; "
             "nothing applied"
         )
-    proposal = Proposal.from_overlay(overlay, model=rung.model, rung=rung.name)
-    proposal.note = _first_line(texts)
-    if proposal.empty:
-        detail = progress.tool_errors[-1] if progress.tool_errors else _first_line(texts)
-        raise NoChange(f"{rung.model} proposed no change: {detail or 'no reason given'}")
     progress.phase = "done"
     notify(progress)
-    return FixResult(proposal, progress, "\n".join(texts), stop_reason)
+    return EditRun(progress, texts, stop_reason)
 
 
 async def _stream_once(
     client: AsyncAnthropic,
     rung: Rung,
     settings: Settings,
+    system: str,
     messages: list[dict[str, Any]],
     progress: Progress,
     notify: ProgressCallback,
@@ -157,7 +196,7 @@ async def _stream_once(
         async with client.messages.stream(
             model=rung.model,
             max_tokens=settings.max_tokens,
-            system=SYSTEM_PROMPT,
+            system=system,
             tools=[TOOL_DECLARATION],  # type: ignore[list-item]
             messages=messages,  # type: ignore[arg-type]
         ) as stream:

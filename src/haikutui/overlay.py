@@ -44,7 +44,7 @@ class Overlay:
     def create(self, rel: str, text: str) -> None:
         """A new file; refused when one is already on disk, so creation never clobbers."""
         existing = self.files.get(rel)
-        if existing is not None:
+        if existing is not None and existing.base is None:
             existing.text = text
             return
         if (self.repo.root / rel).exists():

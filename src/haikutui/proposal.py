@@ -18,6 +18,8 @@ class Hunk:
     header: str
     lines: list[str]
     accepted: bool = True
+    source: str = ""
+    """Which engine made it (`ruff`, `rope`, a model ID), for tasks where several contribute."""
 
     @property
     def added(self) -> int:

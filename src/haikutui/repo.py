@@ -112,12 +112,15 @@ class Repo:
         return result
 
     def is_tracked(self, rel: str) -> bool:
-        return bool(self._git.git.ls_files("--", rel))
+        # `:(literal)`: a file named `[ab].py` is not a pattern that matches `a.py`.
+        return bool(self._git.git.ls_files("--", f":(literal){rel}"))
 
     def head_bytes(self, rel: str) -> bytes | None:
         """The file as committed at HEAD, or None when it is new or there is no commit yet."""
         try:
-            data = self._git.git.show(f"HEAD:{rel}", stdout_as_string=False)
+            data = self._git.git.show(
+                f"HEAD:{rel}", stdout_as_string=False, strip_newline_in_stdout=False
+            )
         except git.GitCommandError:
             return None
         return bytes(data)
@@ -136,7 +139,7 @@ class Repo:
             raise PathRefused(f"{path}: outside the repository") from None
         if not rel.parts:
             raise PathRefused(f"{path}: that is the repository root, not a file")
-        if rel.parts[0] == ".git":
+        if any(part.lower() == ".git" for part in rel.parts):  # nested repos; case-blind disks
             raise PathRefused(f"{path}: files under .git/ are refused")
         real = candidate.resolve()
         if real != self.root and self.root not in real.parents:
@@ -147,9 +150,9 @@ class Repo:
 
     def read_for_model(self, rel: str) -> TextFile:
         """Read a tracked, non-secret text file: the only kind we ever send to a model."""
-        if is_secret(rel):
-            raise PathRefused(f"{rel}: looks like a secret, never sent to a model")
         full = self.root / rel
+        if is_secret(rel) or is_secret(full.resolve().name):  # also `app.cfg -> .env`
+            raise PathRefused(f"{rel}: looks like a secret, never sent to a model")
         if not full.is_file():
             raise UsageError(f"{rel}: no such file")
         if not self.is_tracked(rel):

@@ -1,0 +1,134 @@
+"""Check a proposal before it is shown: it parses, adds no ruff findings, and passes the user's tests."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from haikutui.proposal import Proposal
+from haikutui.repo import Repo
+from haikutui.ruff_runner import Diagnostic, RuffMirror, config_files
+
+
+@dataclass
+class Verdict:
+    """What the checks found; `ok` only when every check that ran passed."""
+
+    problems: list[str] = field(default_factory=list)
+    passed: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def summary(self) -> str:
+        if self.problems:
+            return "✗ " + "; ".join(self.problems)
+        return "✓ " + ", ".join(self.passed) if self.passed else "✓ no checks apply"
+
+
+def parse_errors(proposal: Proposal) -> list[str]:
+    """Python files in the proposal that no longer parse, as `path:line: message`."""
+    found = []
+    for change in proposal.changes:
+        if change.path.endswith(".py"):
+            try:
+                ast.parse(change.new_text, filename=change.path)
+            except SyntaxError as exc:
+                found.append(f"{change.path}:{exc.lineno}: does not parse ({exc.msg})")
+    return found
+
+
+def added_lines(proposal_text_old: str, proposal_text_new: str) -> set[int]:
+    """1-based rows of the new text that the change added or rewrote."""
+    import difflib
+
+    old, new = proposal_text_old.splitlines(), proposal_text_new.splitlines()
+    rows: set[int] = set()
+    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        if tag in ("replace", "insert"):
+            rows.update(range(j1 + 1, j2 + 1))
+    return rows
+
+
+def new_diagnostics(repo: Repo, proposal: Proposal) -> list[Diagnostic]:
+    """Ruff findings on changed lines that the file did not already have before the change."""
+    py = [c for c in proposal.changes if c.path.endswith(".py")]
+    if not py:
+        return []
+    configs = config_files(repo)
+    with RuffMirror(repo.root, {c.path: c.old_text for c in py}, configs) as mirror:
+        before = mirror.check([c.path for c in py])
+        mirror.write({c.path: c.new_text for c in py})
+        after = mirror.check([c.path for c in py])
+    found = []
+    for change in py:
+        rows = added_lines(change.old_text, change.new_text)
+        known = {(d.code, d.message) for d in before.get(change.path, [])}
+        found.extend(
+            d
+            for d in after.get(change.path, [])
+            if d.row in rows and (d.code, d.message) not in known
+        )
+    return found
+
+
+def run_test_command(repo: Repo, proposal: Proposal, command: str, timeout: float) -> str | None:
+    """Run the user's test command on a temp copy of the repo with the proposal in it.
+
+    Returns None when it passes, else the last line it printed.
+    """
+    with tempfile.TemporaryDirectory(prefix="haikutui-check-") as tmp:
+        copy = Path(tmp) / repo.root.name
+        for entry in repo.files():
+            source = repo.root / entry.path
+            if entry.tracked and source.is_file():
+                target = copy / entry.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+        for change in proposal.changes:
+            target = copy / change.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            template = change.base
+            data = template.encode(change.new_text) if template else change.new_text.encode()
+            target.write_bytes(data)
+        try:
+            proc = subprocess.run(
+                command, shell=True, cwd=copy, capture_output=True, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            return f"timed out after {timeout:.0f}s"
+    if proc.returncode == 0:
+        return None
+    lines = (proc.stdout + proc.stderr).strip().splitlines()
+    return f"exit {proc.returncode}: {lines[-1] if lines else 'no output'}"
+
+
+def check_proposal(
+    repo: Repo, proposal: Proposal, *, test_command: str = "", timeout: float = 300
+) -> Verdict:
+    verdict = Verdict()
+    broken = parse_errors(proposal)
+    if broken:
+        verdict.problems.extend(broken)
+    elif any(c.path.endswith(".py") for c in proposal.changes):
+        verdict.passed.append("parses")
+        fresh = new_diagnostics(repo, proposal)
+        if fresh:
+            verdict.problems.append(
+                f"{len(fresh)} new ruff finding{'s' * (len(fresh) != 1)} ({fresh[0].label})"
+            )
+        else:
+            verdict.passed.append("no new ruff findings")
+    if test_command and not broken:
+        failure = run_test_command(repo, proposal, test_command, timeout)
+        if failure:
+            verdict.problems.append(f"tests fail ({failure})")
+        else:
+            verdict.passed.append("tests pass")
+    return verdict

@@ -1,0 +1,52 @@
+"""One model run as both screens need it: live progress in the status bar, failures as one line."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import sys
+
+from haikutui.api_client import KEY_HINT, has_key
+from haikutui.errors import HaikutuiError
+from haikutui.fix_run import FixResult, Progress
+from haikutui.fix_session import FixSession
+from haikutui.tui.widgets.status_bar import StatusBar
+
+NO_KEY = f"No Anthropic API key: {KEY_HINT}"
+
+
+def key_missing(status: StatusBar) -> bool:
+    """Say how to set the key, and make no request, when there is none."""
+    if has_key():
+        return False
+    status.show(NO_KEY, error=True)
+    status.app.notify(KEY_HINT, title="No Anthropic API key", severity="error", timeout=8)
+    return True
+
+
+def warm_up() -> None:
+    """Import the SDK (~2 s) off the event loop, so the first request never freezes the screen."""
+    importlib.import_module("anthropic")
+
+
+async def run_session(session: FixSession, status: StatusBar) -> FixResult | None:
+    """Run the session's current step; on failure or cancel keep the proposal shown before it."""
+    previous = session.result
+    status.rung = session.rung
+    if "anthropic" not in sys.modules:
+        status.show(f"starting the client for {session.rung.model}…")
+        await asyncio.to_thread(warm_up)
+
+    def on_progress(progress: Progress) -> None:
+        status.progress = progress
+
+    try:
+        return await session.run(on_progress=on_progress)
+    except HaikutuiError as exc:
+        session.result = previous
+        status.show(exc.message, error=True)
+        status.app.notify(exc.message, severity="error", timeout=6)
+        return None
+    except asyncio.CancelledError:
+        session.result = previous
+        raise

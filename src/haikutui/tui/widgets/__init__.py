@@ -1,0 +1,1 @@
+"""One module per widget, so each stays small and testable."""

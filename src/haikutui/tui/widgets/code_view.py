@@ -1,0 +1,199 @@
+"""A read-only, highlighted view of one file, with a cursor line and a line selection to target."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events
+from textual.actions import SkipAction
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+def _bind(key: str, action: str, description: str, tooltip: str, *, show: bool = False) -> Binding:
+    return Binding(
+        key, action, description, show=show, id=f"code.{action.split('(')[0]}", tooltip=tooltip
+    )
+
+
+class CodeView(ScrollView, can_focus=True):
+    """Posts `SelectionChanged`; parents call `show_file` or `show_error`."""
+
+    DEFAULT_CSS: ClassVar[str] = """
+    CodeView { background: $surface; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _bind("up", "move(-1)", "Up", "Cursor up one line"),
+        _bind("down", "move(1)", "Down", "Cursor down one line"),
+        _bind("k", "move(-1)", "Up", "Cursor up one line"),
+        _bind("j", "move(1)", "Down", "Cursor down one line"),
+        _bind("pageup", "page(-1)", "Page up", "Cursor up one page"),
+        _bind("pagedown", "page(1)", "Page down", "Cursor down one page"),
+        _bind("home", "jump(0)", "Top", "Cursor to the first line"),
+        _bind("end", "jump(-1)", "Bottom", "Cursor to the last line"),
+        Binding(
+            "shift+up",
+            "extend(-1)",
+            "Select up",
+            show=False,
+            id="code.extend_up",
+            tooltip="Grow the selection upwards",
+        ),
+        Binding(
+            "shift+down",
+            "extend(1)",
+            "Select down",
+            show=False,
+            id="code.extend_down",
+            tooltip="Grow the selection downwards",
+        ),
+        _bind("v", "toggle_select", "Select", "Start or drop a line selection", show=True),
+        _bind("escape", "clear_selection", "Clear", "Drop the selection"),
+    ]
+
+    class SelectionChanged(Message):
+        """The lines a fix would target changed; None means the whole file."""
+
+        def __init__(self, lines: tuple[int, int] | None) -> None:
+            super().__init__()
+            self.lines = lines
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.path: str | None = None
+        self._lines: list[Content] = []
+        self._notice = Content(
+            "haikutui: pick a file on the left (Enter), select lines (v or shift+↓), ask (i)"
+        )
+        self.cursor = 0
+        self.anchor: int | None = None
+        self._visual = False
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """1-based, inclusive line range, or None when nothing is selected."""
+        if self.anchor is None:
+            return None
+        low, high = sorted((self.anchor, self.cursor))
+        return low + 1, high + 1
+
+    def show_file(self, path: str, lines: list[Content]) -> None:
+        self.path, self._lines = path, lines
+        self.cursor, self.anchor = 0, None
+        gutter = len(str(len(lines))) + 3
+        width = max((line.cell_length for line in lines), default=0) + gutter
+        self.virtual_size = Size(width, len(lines))
+        self.scroll_to(0, 0, animate=False)
+        self.post_message(self.SelectionChanged(None))
+        self.refresh()
+
+    def show_error(self, message: str) -> None:
+        """A file we cannot show: say why in one line, instead of its text."""
+        self.path, self._lines = None, []
+        self.cursor, self.anchor = 0, None
+        self._notice = Content.styled(message, "$text-error")
+        self.virtual_size = Size(0, 0)
+        self.post_message(self.SelectionChanged(None))
+        self.refresh()
+
+    def select_lines(self, start: int, end: int) -> None:
+        """Select 1-based lines start..end, as a user would with shift+down."""
+        self.anchor = max(0, start - 1)
+        self._set_cursor(end - 1)
+        self._selection_changed()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.visual_style
+        if not self._lines:
+            content = self._notice if y == 1 else Content("")
+            content = Content(" ") + content
+            return Strip(content.render_segments(base), content.cell_length).crop(0, width)
+        if index >= len(self._lines):
+            return Strip.blank(width, base.rich_style)
+        digits = len(str(len(self._lines)))
+        gutter = Content.styled(f"{index + 1:>{digits}} │ ", "$line-number")
+        line = self._lines[index].expand_tabs(4)[scroll_x:]
+        content = Content.assemble(gutter, line)
+        content = content.pad_right(max(0, width - content.cell_length))
+        selection = self.selection
+        if selection is not None and selection[0] <= index + 1 <= selection[1]:
+            content = content.stylize_before("on $code-selection-bg")
+        elif index == self.cursor and self.has_focus:
+            content = content.stylize_before("on $code-cursor-bg")
+        if index == self.cursor:
+            content = content.stylize("bold", 0, digits)
+        return Strip(content.render_segments(base), content.cell_length).crop(0, width)
+
+    def _set_cursor(self, line: int) -> None:
+        if not self._lines:
+            return
+        self.cursor = max(0, min(line, len(self._lines) - 1))
+        height = self.scrollable_content_region.height
+        if self.cursor < self.scroll_y:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif height and self.cursor >= self.scroll_y + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+        self.refresh()
+
+    def _selection_changed(self) -> None:
+        self.refresh()
+        self.post_message(self.SelectionChanged(self.selection))
+
+    def _moved(self, line: int) -> None:
+        """Plain moves drop a shift-selection but carry a `v` selection along."""
+        before = self.selection
+        self._set_cursor(line)
+        if self.anchor is not None and not self._visual:
+            self.anchor = None
+        if self.selection != before:
+            self._selection_changed()
+
+    def action_move(self, delta: int) -> None:
+        self._moved(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._moved(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_jump(self, line: int) -> None:
+        self._moved(line if line >= 0 else len(self._lines) - 1)
+
+    def action_extend(self, delta: int) -> None:
+        if self.anchor is None:
+            self.anchor = self.cursor
+            self._visual = False
+        self._set_cursor(self.cursor + delta)
+        self._selection_changed()
+
+    def action_toggle_select(self) -> None:
+        self.anchor = None if self.anchor is not None else self.cursor
+        self._visual = self.anchor is not None
+        self._selection_changed()
+
+    def action_clear_selection(self) -> None:
+        if self.anchor is None:
+            raise SkipAction()
+        self.anchor = None
+        self._selection_changed()
+
+    def on_click(self, event: events.Click) -> None:
+        line = self.scroll_y + event.y
+        if event.shift:
+            if self.anchor is None:
+                self.anchor = self.cursor
+            self._set_cursor(line)
+            self._selection_changed()
+        else:
+            self._set_cursor(line)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

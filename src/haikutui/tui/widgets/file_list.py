@@ -1,0 +1,134 @@
+"""The repository's files with git status marks, narrowed by a fuzzy filter as you type."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content, Span
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from haikutui.repo import FileEntry
+from haikutui.tui.widgets.fuzzy import Match, fuzzy_filter
+
+MAX_SHOWN = 300
+"""Rendering every one of 10,000 options is what makes a list slow; the filter finds the rest."""
+MARK_STYLES: dict[str, str] = {
+    "M": "bold $text-warning",
+    "S": "bold $text-success",
+    "A": "bold $text-success",
+    "R": "bold $text-success",
+    "D": "bold $text-error",
+    "?": "$text-muted",
+}
+
+
+class FileList(Vertical):
+    """Posts `Picked` for the highlighted file on Enter; parents hand it entries."""
+
+    DEFAULT_CSS: ClassVar[str] = """
+    FileList { height: 1fr; }
+    FileList > Input { height: 3; }
+    FileList > OptionList { height: 1fr; border: none; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "down",
+            "list_down",
+            "Next file",
+            show=False,
+            id="files.down",
+            tooltip="Move to the next file in the list",
+        ),
+        Binding(
+            "up",
+            "list_up",
+            "Previous file",
+            show=False,
+            id="files.up",
+            tooltip="Move to the previous file in the list",
+        ),
+    ]
+
+    class Picked(Message):
+        """The user chose a file to view."""
+
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._entries: dict[str, FileEntry] = {}
+        self._paths: list[str] = []
+        self.label = ""
+        """Shown before the file count: the repository folder's name."""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Filter files  (/)", id="file-filter")
+        yield OptionList(id="file-options")
+
+    def on_mount(self) -> None:
+        self.border_title = "loading files…"
+
+    def set_entries(self, entries: list[FileEntry]) -> None:
+        """Replace the list, keeping the current filter."""
+        self._entries = {e.path: e for e in entries}
+        self._paths = [e.path for e in entries]
+        self._refilter(self.query_one(Input).value)
+
+    def focus_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def focus_list(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(Input.Changed, "#file-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._refilter(event.value)
+
+    @on(Input.Submitted, "#file-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one(OptionList)
+        if options.option_count:
+            self._pick(options.highlighted or 0)
+
+    @on(OptionList.OptionSelected, "#file-options")
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._pick(event.option_index)
+
+    def action_list_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_list_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def _pick(self, index: int) -> None:
+        option = self.query_one(OptionList).get_option_at_index(index)
+        if option.id is not None:
+            self.post_message(self.Picked(option.id))
+
+    def _refilter(self, query: str) -> None:
+        matches, total = fuzzy_filter(query, self._paths, MAX_SHOWN)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(self._prompt(m), id=m.path) for m in matches])
+        if matches:
+            options.highlighted = 0
+        more = f" (showing {len(matches)})" if total > len(matches) else ""
+        noun = "file" if total == 1 else "files"
+        self.border_title = f"{self.label} · {total} {noun}{more}".lstrip(" ·")
+
+    def _prompt(self, match: Match) -> Content:
+        entry = self._entries[match.path]
+        mark = Content.styled(entry.mark, MARK_STYLES.get(entry.mark, ""))
+        spans = [Span(o, o + 1, "bold $text-accent") for o in match.offsets]
+        return Content.assemble(mark, " ", Content(match.path, spans=spans))

@@ -1,0 +1,87 @@
+"""Opening the app, finding a file, and selecting lines: no model involved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from haikutui.tui.widgets.code_view import CodeView
+from haikutui.tui.widgets.prompt_bar import PromptBar
+from tests.conftest import git
+from tests.functional.conftest import SIZE, build_app
+from tests.functional.pilot import files, open_file, select_lines, settle, status_text
+
+
+async def test_first_screen_lists_files_with_marks(repo_dir: Path) -> None:
+    (repo_dir / "core.py").write_text("changed\n")
+    (repo_dir / "new.txt").write_text("new\n")
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listed = files(app)
+        assert listed.border_title == "proj · 4 files"
+        prompts = [str(o.prompt) for o in listed.query_one("OptionList")._options]
+        assert "M core.py" in prompts
+        assert "? new.txt" in prompts
+        assert app.theme == "haikutui-dark"
+
+
+async def test_pick_file_and_select_lines(repo_dir: Path) -> None:
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        code = app.screen.query_one(CodeView)
+        assert code.has_focus
+        assert app.screen.query_one(PromptBar).target == "core.py"
+        await select_lines(pilot, 4, 5)
+        assert code.selection == (4, 5)
+        assert app.screen.query_one(PromptBar).target == "core.py:4-5"
+        await pilot.press("down")
+        assert code.selection is None
+        await pilot.press("v", "down", "down")
+        assert code.selection == (6, 8)
+        await pilot.press("escape")
+        assert code.selection is None
+
+
+async def test_fuzzy_filter_narrows_the_list(repo_dir: Path) -> None:
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "u", "t", "l")
+        options = files(app).query_one("OptionList")
+        assert [o.id for o in options._options] == ["pkg/util.py"]
+
+
+async def test_untracked_and_binary_files_show_one_line(repo_dir: Path) -> None:
+    (repo_dir / "loose.py").write_text("x = 1\n")
+    (repo_dir / "blob.bin").write_bytes(b"\x00\x01\x02")
+    git(repo_dir, "add", "blob.bin")
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"loose", "enter")
+        await settle(pilot)
+        assert "loose.py: not tracked by git (`git add` it first)" in status_text(app)
+        await pilot.press("slash", "ctrl+a", "ctrl+k", *"blob", "enter")
+        await settle(pilot)
+        assert "blob.bin: binary file, not edited" in status_text(app)
+        assert app.screen.query_one(CodeView).path is None
+
+
+async def test_ten_thousand_files_stay_responsive(repo_dir: Path) -> None:
+    from haikutui.repo import FileEntry
+    from haikutui.tui.widgets.file_list import MAX_SHOWN
+    from haikutui.tui.widgets.fuzzy import fuzzy_filter
+
+    paths = [f"src/mod{d}/file_{f}.py" for d in range(100) for f in range(100)]
+    matches, total = fuzzy_filter("mod5fil7", paths, MAX_SHOWN)
+    assert total > MAX_SHOWN and len(matches) == MAX_SHOWN
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        files(app).set_entries([FileEntry(p) for p in paths])
+        await pilot.pause()
+        assert files(app).border_title == f"proj · 10000 files (showing {MAX_SHOWN})"
+        await pilot.press("slash", *"m42f17")
+        options = files(app).query_one("OptionList")
+        assert options.get_option_at_index(0).id == "src/mod42/file_17.py"
