@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,10 +38,15 @@ def check_fresh(root: Path, change: FileChange) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename: a reader sees the old file or the new, never half."""
+    """Temp file in the same folder, fsync, rename: a reader sees the old file or the new, never half.
+
+    An existing file keeps its mode; a new one gets 0o666 less the umask, like any file the
+    user makes (mkstemp would give 0600).
+    """
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".haikutui", dir=path.parent)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.haikutui"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -51,7 +56,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -65,5 +70,7 @@ def apply_proposal(root: Path, proposal: Proposal) -> Applied:
         check_fresh(root, change)
         encoded.append((change.path, (change.base or TextFile("")).encode(change.result())))
     for rel, data in encoded:
-        write_atomic(root / rel, data)
+        # Through an in-repo symlink, write its target: git tracks the link, not a copy.
+        # Repo.resolve already refused links that lead outside.
+        write_atomic((root / rel).resolve(), data)
     return Applied([c.path for c in todo])

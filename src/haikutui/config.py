@@ -40,6 +40,18 @@ class Settings:
     test_timeout: float = 300.0
     keymap: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    budget_per_request: float | None = None
+    """Dollars; a request estimated above it asks first (TUI) or is refused (CLI)."""
+    budget_per_session: float | None = None
+    thinking: dict[str, bool] = field(default_factory=dict)
+    """Per rung: think by default. The TUI's `t` flips it for the session (`thinking_toggle`)."""
+    thinking_toggle: bool | None = None
+    thinking_budget: dict[str, int] = field(default_factory=dict)
+    """Per rung: budget_tokens for models that take budget thinking (default 2048)."""
+    thinking_effort: dict[str, str] = field(default_factory=dict)
+    """Per rung: effort for models that take adaptive thinking (default medium)."""
+    log_include_content: bool = False
+    """Put the instruction and the model's words in the request log (never file contents)."""
 
 
 def user_config_path() -> Path:
@@ -91,8 +103,9 @@ def _merge(settings: Settings, data: dict[str, Any], path: Path) -> None:
     ):
         if key in request:
             value = request[key]
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                raise UsageError(f"{path}: [request] {key} must be a positive number")
+            least = 0 if key == "max_retries" else 1
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < least:
+                raise UsageError(f"{path}: [request] {key} must be a number, at least {least}")
             setattr(settings, key, kind(value))
     lint = table("lint")
     if "escalate" in lint:
@@ -108,3 +121,49 @@ def _merge(settings: Settings, data: dict[str, Any], path: Path) -> None:
     if "theme" in ui:
         settings.theme = str(ui["theme"])
     settings.keymap.update({str(k): str(v) for k, v in table("keymap").items()})
+    _merge_cost(settings, table("budget"), table("thinking"), table("log"), path)
+
+
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
+
+
+def _merge_cost(
+    settings: Settings,
+    budget: dict[str, Any],
+    thinking: dict[str, Any],
+    log: dict[str, Any],
+    path: Path,
+) -> None:
+    """[budget], [thinking] and [log]: what a request may cost, how models think, what is logged."""
+    for key in ("per_request", "per_session"):
+        if key in budget:
+            value = budget[key]
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise UsageError(f"{path}: [budget] {key} must be a dollar amount, e.g. 0.05")
+            setattr(settings, f"budget_{key}", float(value))
+
+    def per_rung(key: str, value: Any) -> dict[str, Any]:
+        if isinstance(value, dict):
+            unknown = set(value) - set(DEFAULT_MODELS)
+            if unknown:
+                raise UsageError(f"{path}: [thinking] {key} takes fast, strong and strongest")
+            return value
+        return {rung: value for rung in DEFAULT_MODELS}
+
+    for rung in DEFAULT_MODELS:
+        if rung in thinking:
+            if not isinstance(thinking[rung], bool):
+                raise UsageError(f"{path}: [thinking] {rung} must be true or false")
+            settings.thinking[rung] = thinking[rung]
+    if "budget_tokens" in thinking:
+        for rung, value in per_rung("budget_tokens", thinking["budget_tokens"]).items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1024:
+                raise UsageError(f"{path}: [thinking] budget_tokens must be 1024 or more")
+            settings.thinking_budget[rung] = value
+    if "effort" in thinking:
+        for rung, value in per_rung("effort", thinking["effort"]).items():
+            if value not in EFFORTS:
+                raise UsageError(f"{path}: [thinking] effort must be one of {', '.join(EFFORTS)}")
+            settings.thinking_effort[rung] = value
+    if "include_content" in log:
+        settings.log_include_content = bool(log["include_content"])

@@ -69,6 +69,8 @@ class EditorTool:
 
     def _view(self, tool_input: dict[str, Any]) -> ToolOutcome:
         rel = self._path(tool_input)
+        if (self.overlay.repo.root / rel).is_dir():
+            return ToolOutcome(self._listing(rel))
         text = self.overlay.read(rel)
         view_range = tool_input.get("view_range")
         if view_range:
@@ -79,6 +81,18 @@ class EditorTool:
                 return ToolOutcome(f"Error: invalid view_range {view_range}.", is_error=True)
             return ToolOutcome(numbered("\n".join(lines[start - 1 : stop]), start))
         return ToolOutcome(numbered(text))
+
+    def _listing(self, rel: str) -> str:
+        """A directory view lists the tracked files below it, as the trained tool expects."""
+        prefix = rel.rstrip("/") + "/"
+        paths = [
+            e.path for e in self.overlay.repo.files() if e.tracked and e.path.startswith(prefix)
+        ]
+        if not paths:
+            return f"{rel}/ holds no tracked file."
+        shown = paths[:500]
+        more = f"\n... and {len(paths) - len(shown)} more" if len(paths) > len(shown) else ""
+        return f"Tracked files under {rel}/:\n" + "\n".join(shown) + more
 
     def _str_replace(self, tool_input: dict[str, Any]) -> ToolOutcome:
         rel = self._path(tool_input)

@@ -48,6 +48,9 @@ class FileChange:
         self._opcodes = list(matcher.get_opcodes())
         self._owner = [-1] * len(self._opcodes)
         index = {op: i for i, op in enumerate(self._opcodes)}
+        if self.base is None and not new:
+            # A new empty file (say pkg/__init__.py) is a real change with no line in it.
+            self.hunks.append(Hunk("@@ -0,0 +0,0 @@ new empty file", []))
         for group in matcher.get_grouped_opcodes(CONTEXT_LINES):
             self.hunks.append(_hunk(group, old, new))
             for op in group:
@@ -79,7 +82,7 @@ class FileChange:
         old_name = "/dev/null" if self.base is None else f"a/{self.path}"
         lines = [f"--- {old_name}\n", f"+++ b/{self.path}\n"]
         for hunk in self.hunks:
-            if only_accepted and not hunk.accepted:
+            if (only_accepted and not hunk.accepted) or not hunk.lines:
                 continue
             lines.append(hunk.header + "\n")
             lines.extend(_diff_line(line) for line in hunk.lines)

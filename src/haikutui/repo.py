@@ -49,6 +49,8 @@ class FileEntry:
         index, work = self.status[0], self.status[1]
         if self.status == "??":
             return "?"
+        if "U" in self.status or self.status in ("AA", "DD"):
+            return "U"  # an unmerged path: a conflict to resolve
         if work == "D" or index == "D":
             return "D"
         if work == "M":

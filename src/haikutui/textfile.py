@@ -24,6 +24,7 @@ class TextFile:
     text: str
     encoding: str = "utf-8"
     newline: str = "\n"
+    """`\n`, `\r\n`, or `""` for a file of mixed endings, whose text keeps them as they are."""
     sha: str = ""
 
     @classmethod
@@ -42,14 +43,18 @@ class TextFile:
         except UnicodeDecodeError:
             encoding = "latin-1"
             text = data.decode(encoding)
-        newline = "\r\n" if "\r\n" in text else "\n"
-        if newline == "\r\n":
-            text = text.replace("\r\n", "\n")
+        crlf = text.count("\r\n")
+        if crlf and crlf == text.count("\n"):
+            newline, text = "\r\n", text.replace("\r\n", "\n")
+        elif crlf:
+            newline = ""  # mixed endings: keep every line's own, so only edited lines change
+        else:
+            newline = "\n"
         return cls(text=text, encoding=encoding, newline=newline, sha=digest(data))
 
     def encode(self, text: str) -> bytes:
         """Encode new text the way this file was stored."""
-        if self.newline != "\n":
+        if self.newline == "\r\n":
             text = text.replace("\n", self.newline)
         try:
             return text.encode(self.encoding)

@@ -68,10 +68,6 @@ def test_keeps_crlf(tmp_path: Path) -> None:
     assert (root / "w.py").read_bytes() == b"a = 1\r\nb = 20\r\nc = 30\r\nd = 40\r\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in textfile: one newline style per file; mixed endings are all rewritten",
-)
 def test_mixed_line_endings_change_only_the_edited_line(tmp_path: Path) -> None:
     """The disk must change only where the reviewed diff says, even in a mixed-ending file."""
     root = make_repo(tmp_path / "r", {"m.txt": b"a\r\nb\nc\r\nd\n"})
@@ -162,10 +158,6 @@ def test_new_file_is_created_with_its_folder(repo_dir: Path) -> None:
     assert (repo_dir / "docs" / "guide" / "intro.md").read_text() == "# Intro\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in apply.write_atomic: mkstemp makes new files 0600 whatever the umask",
-)
 def test_new_file_gets_the_usual_permissions(repo_dir: Path) -> None:
     """A created file must be readable like any other the user makes (umask), not 0600."""
     overlay = Overlay(Repo(repo_dir))
@@ -188,10 +180,6 @@ def test_new_file_that_appeared_meanwhile_is_not_clobbered(repo_dir: Path) -> No
     assert (repo_dir / "new.py").read_text() == "mine\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in apply.apply_proposal: os.replace swaps the symlink for a plain file",
-)
 def test_edit_through_an_in_repo_symlink_keeps_the_link(tmp_path: Path) -> None:
     """git tracks the link itself; replacing it with a plain file would be a typechange."""
     root = make_repo(tmp_path / "r", {"real.py": "x = 1\n"})

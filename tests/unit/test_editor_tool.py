@@ -272,7 +272,7 @@ def test_malformed_input_is_an_error_result_never_an_exception(
 
 
 @pytest.mark.parametrize(
-    "path", ["../escape.py", "/etc/passwd", ".git/config", "nope.py", "pkg", ".env"]
+    "path", ["../escape.py", "/etc/passwd", ".git/config", "nope.py", ".env"]
 )
 @pytest.mark.parametrize("command", ["view", "str_replace", "insert"])
 def test_bad_paths_are_error_results(tool: EditorTool, command: str, path: str) -> None:
@@ -302,3 +302,9 @@ def test_untracked_file_cannot_be_viewed(tool: EditorTool, repo_dir: Path) -> No
     (repo_dir / "scratch.py").write_text("private\n")
     out = tool.run({"command": "view", "path": "scratch.py"})
     assert out.is_error and "not tracked" in out.content
+
+
+def test_view_of_a_directory_lists_its_tracked_files(tool: EditorTool) -> None:
+    out = tool.run({"command": "view", "path": "pkg"})
+    assert not out.is_error
+    assert "pkg/util.py" in out.content

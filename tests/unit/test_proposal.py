@@ -6,8 +6,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from haikutui.overlay import Overlay
 from haikutui.proposal import Proposal
 from haikutui.repo import Repo
@@ -143,10 +141,6 @@ def test_one_line_new_file_header(repo_dir: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in proposal: a new empty file has no hunk, so the proposal drops it",
-)
 def test_new_empty_file_is_proposed(repo_dir: Path) -> None:
     """`create pkg/__init__.py` with no text is a real edit, not "no change"."""
     overlay = Overlay(Repo(repo_dir))
