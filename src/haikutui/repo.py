@@ -103,6 +103,19 @@ class Repo:
         self.git_dir = Path(lines[1]).resolve()
 
     @cached_property
+    def submodules(self) -> tuple[str, ...]:
+        """Submodule paths from .gitmodules: their files belong to another repository."""
+        listed = self.root / ".gitmodules"
+        if not listed.is_file():
+            return ()
+        out = subprocess.run(
+            ["git", "config", "--file", str(listed), "--get-regexp", r"^submodule\..*\.path$"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        return tuple(line.split(" ", 1)[1].strip("/") for line in out.splitlines() if " " in line)
+
+    @cached_property
     def _git(self) -> git.Repo:
         import git
 
@@ -166,6 +179,10 @@ class Repo:
             raise PathRefused(f"{path}: that is the repository root, not a file")
         if any(part.lower() == ".git" for part in rel.parts):  # nested repos; case-blind disks
             raise PathRefused(f"{path}: files under .git/ are refused")
+        posix = rel.as_posix()
+        for sub in self.submodules:
+            if posix == sub or posix.startswith(sub + "/"):
+                raise PathRefused(f"{path}: inside the submodule {sub}; edit it in its own repo")
         real = candidate.resolve()
         if real != self.root and self.root not in real.parents:
             raise PathRefused(f"{path}: a symlink that leads outside the repository")
