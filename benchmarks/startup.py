@@ -50,8 +50,20 @@ def time_to_marker(command: str, cwd: Path, marker: str, timeout: float = 30.0) 
     session = f"bench{time.monotonic_ns()}"
     start = time.perf_counter()
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "140", "-y", "40", "-c", str(cwd),
-         command],
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "140",
+            "-y",
+            "40",
+            "-c",
+            str(cwd),
+            command,
+        ],
         check=True,
     )
     try:
@@ -72,8 +84,9 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--marker", default="haikutui", help="text the first screen shows")
-    parser.add_argument("--loaded-marker", default="10000 files",
-                        help="text shown once the file list is filled")
+    parser.add_argument(
+        "--loaded-marker", default="10000 files", help="text shown once the file list is filled"
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None or shutil.which("haikutui") is None:
         print("needs tmux and an installed haikutui on PATH", file=sys.stderr)
@@ -88,9 +101,7 @@ def main() -> int:
         for _ in range(args.runs):
             rows["hello"].append(time_to_marker(f"{sys.executable} {hello}", root, "Hello, world"))
             rows["first"].append(time_to_marker(f"{env} haikutui .", repo, args.marker))
-            rows["loaded"].append(
-                time_to_marker(f"{env} haikutui .", repo, args.loaded_marker)
-            )
+            rows["loaded"].append(time_to_marker(f"{env} haikutui .", repo, args.loaded_marker))
     hello_median = statistics.median(rows["hello"])
     print(f"files: {args.files:,}   runs: {args.runs}   (median, seconds)")
     for name, label in (

@@ -491,6 +491,7 @@ def _message_start(model: str, usage: Mapping[str, int]) -> dict[str, Any]:
                 "cache_read_input_tokens": usage["cache_read_input_tokens"],
                 "output_tokens": 1,
                 "service_tier": "standard",
+                **_cache_creation(usage),
             },
         },
     }
@@ -534,12 +535,23 @@ def _stream_events(reply: MessageReply, model: str) -> list[tuple[str, Any]]:
                     "cache_creation_input_tokens": u["cache_creation_input_tokens"],
                     "cache_read_input_tokens": u["cache_read_input_tokens"],
                     "output_tokens": u["output_tokens"],
+                    **_cache_creation(u),
                 },
             },
         )
     )
     events.append(("message_stop", {"type": "message_stop"}))
     return events
+
+
+def _cache_creation(usage: Mapping[str, Any]) -> dict[str, Any]:
+    """The newer API's cache-write breakdown by TTL, sent only when a test scripts it.
+
+    Script it as ``usage={"cache_creation": {"ephemeral_5m_input_tokens": N,
+    "ephemeral_1h_input_tokens": M}, ...}``.
+    """
+    split = usage.get("cache_creation")
+    return {"cache_creation": dict(split)} if isinstance(split, Mapping) else {}
 
 
 def _message_json(reply: MessageReply, model: str) -> dict[str, Any]:
@@ -710,6 +722,8 @@ class FakeAnthropic:
         self._batches: dict[str, dict[str, Any]] = {}
         self.batch_polls_in_progress = 0
         """How many status checks a new batch answers `in_progress` before it has `ended`."""
+        self.model_info: dict[str, dict[str, Any]] = {}
+        """Per model ID, fields laid over ``GET /v1/models/{id}`` (e.g. ``lifecycle``)."""
 
     # ---- lifecycle
 
@@ -859,7 +873,7 @@ class FakeAnthropic:
         elif rec.method == "GET" and rec.path.startswith("/v1/models/"):
             model_id = rec.path.removeprefix("/v1/models/")
             self._emit_log(rec, "model info")
-            h.send_json(200, _model_info(model_id))
+            h.send_json(200, {**_model_info(model_id), **self.model_info.get(model_id, {})})
         else:
             self._emit_log(rec, "404")
             msg = f"fake: no route for {rec.method} {rec.path}"
@@ -1055,6 +1069,49 @@ def _model_info(model_id: str) -> dict[str, Any]:
         "display_name": " ".join(["Claude", *words]),
         "created_at": "2025-10-01T00:00:00Z",
         "lifecycle": "active",
+        "deprecated_at": None,
+        "retires_at": None,
+        "max_input_tokens": 200_000 if "haiku-4" in model_id else 1_000_000,
+        "max_tokens": 64_000 if "haiku-4" in model_id else 128_000,
+        "capabilities": _capabilities(model_id),
+    }
+
+
+def _capabilities(model_id: str) -> dict[str, Any]:
+    """Per shared/anthropic-api.md: Haiku 4.5 takes budget thinking only; 4.6 and later take
+    adaptive thinking with effort; Opus 4.7 and later reject budget thinking."""
+    budget_only = model_id.startswith("claude-haiku-4")
+    legacy = model_id.startswith(("claude-sonnet-4-5", "claude-opus-4-5", "claude-haiku-4"))
+    opus_4_7_up = model_id.startswith("claude-opus-") and not model_id.startswith(
+        ("claude-opus-4-5", "claude-opus-4-6")
+    )
+
+    def yes(flag: bool) -> dict[str, bool]:
+        return {"supported": flag}
+
+    efforts = not budget_only
+    return {
+        "batch": yes(True),
+        "citations": yes(True),
+        "code_execution": yes(False),
+        "context_management": {"supported": False},
+        "effort": {
+            "supported": efforts,
+            **{level: yes(efforts) for level in ("low", "medium", "high", "max")},
+        },
+        "image_input": yes(True),
+        "pdf_input": yes(True),
+        "server_tools": {"supported": False},
+        "structured_outputs": yes(True),
+        "thinking": {
+            "supported": True,
+            "types": {
+                "adaptive": yes(not legacy),
+                "between_tools": yes(False),
+                "disabled": yes(True),
+                "enabled": yes(budget_only or (legacy and not opus_4_7_up)),
+            },
+        },
     }
 
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 from datetime import datetime
+from typing import Any
 
 from haikutui.apply import apply_proposal
 from haikutui.checks import check_proposal
@@ -17,12 +18,14 @@ from haikutui.lint_batch import collect, records, status, submit
 from haikutui.repo import Repo
 
 
-def submit_lint_batch(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
+def submit_lint_batch(
+    repo: Repo, settings: Settings, paths: list[str] | None, args: argparse.Namespace
+) -> int:
     if args.no_model:
         raise UsageError(
             "--batch sends the model's part as a batch; it makes no sense with --no-model"
         )
-    record = asyncio.run(submit(repo, settings, args.paths, resolve(args.model, settings)))
+    record = asyncio.run(submit(repo, settings, paths, resolve(args.model, settings)))
     if args.json:
         print(json.dumps({"batch": record.id, "requests": record.requests, "model": record.model}))
     say(
@@ -34,11 +37,20 @@ def submit_lint_batch(repo: Repo, settings: Settings, args: argparse.Namespace) 
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="haikutui batch", description="Manage lint batches.")
-    sub = parser.add_subparsers(dest="action", required=True)
-    sub.add_parser("list", help="batches submitted from this repo")
+    from haikutui.cli import EXIT_CODES, _Parser
+
+    parser = _Parser(
+        prog="haikutui batch",
+        description="Lint repairs sent as Message Batches (`haikutui lint --batch`).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    list_parser = sub.add_parser("list", help="batches submitted from this repo")
+    list_parser.add_argument("--json", action="store_true")
     status_parser = sub.add_parser("status", help="progress of one batch")
     status_parser.add_argument("id")
+    status_parser.add_argument("--json", action="store_true")
     collect_parser = sub.add_parser("collect", help="turn a finished batch into diffs")
     collect_parser.add_argument("id")
     collect_parser.add_argument("--yes", action="store_true", help="apply what is not stale")
@@ -46,15 +58,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def progress_line(batch: Any) -> tuple[int, int, str]:
+    """Done, total, and a one-line summary, from the batch's request counts."""
+    counts = batch.request_counts
+    done = counts.succeeded + counts.errored + counts.canceled + counts.expired
+    total = done + counts.processing
+    line = (
+        f"{batch.processing_status}, {done}/{total} done ({counts.succeeded} succeeded, "
+        f"{counts.errored} errored, {counts.expired} expired, {counts.canceled} canceled)"
+    )
+    return done, total, line
+
+
 def run_batch(argv: list[str]) -> int:
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    args = _parser().parse_args(argv)
     repo = Repo(".")
     settings = load_settings(repo.root)
     if args.action == "list":
         found = records(repo)
+        if args.json:
+            print(
+                json.dumps(
+                    [
+                        {
+                            "id": r.id,
+                            "created": r.created,
+                            "model": r.model,
+                            "requests": r.requests,
+                            "files": [f.path for f in r.files],
+                        }
+                        for r in found
+                    ]
+                )
+            )
+            return 0
         if not found:
             say("no batches submitted from this repo")
         for record in found:
@@ -63,39 +100,73 @@ def run_batch(argv: list[str]) -> int:
         return 0
     if args.action == "status":
         batch = asyncio.run(status(repo, settings, args.id))
-        counts = batch.request_counts
-        done = counts.succeeded + counts.errored + counts.canceled + counts.expired
-        total = done + counts.processing
-        print(
-            f"{batch.id}: {batch.processing_status}, {done}/{total} done "
-            f"({counts.succeeded} succeeded, {counts.errored} errored, "
-            f"{counts.expired} expired, {counts.canceled} canceled)"
-        )
+        done, total, line = progress_line(batch)
+        if args.json:
+            counts = batch.request_counts
+            print(
+                json.dumps(
+                    {
+                        "id": batch.id,
+                        "status": batch.processing_status,
+                        "done": done,
+                        "total": total,
+                        "counts": {
+                            k: getattr(counts, k)
+                            for k in ("processing", "succeeded", "errored", "canceled", "expired")
+                        },
+                    }
+                )
+            )
+        else:
+            print(f"{batch.id}: {line}")
         return 0
+    return _collect(repo, settings, args)
+
+
+def _collect(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
     result = asyncio.run(collect(repo, settings, args.id))
     for path in result.stale:
         say(f"stale: {path} changed since submission; left as it is")
     for failure in result.failed:
         say(f"failed: {failure}")
     proposal = result.proposal
-    if proposal.empty:
-        raise NoChange(f"{args.id}: no usable change in the results")
-    verdict = check_proposal(repo, proposal, test_command=settings.test_command)
-    applied = apply_proposal(repo.root, proposal).paths if args.yes else []
+    verdict = None
+    applied: list[str] = []
+    if not proposal.empty:
+        verdict = check_proposal(
+            repo, proposal, test_command=settings.test_command, timeout=settings.test_timeout
+        )
+        applied = apply_proposal(repo.root, proposal).paths if args.yes else []
     if args.json:
         print(
             json.dumps(
                 {
+                    "batch": args.id,
                     "diff": proposal.diff(),
+                    "files": {
+                        c.path: {
+                            "fixed": result.fixed.get(c.path, 0),
+                            "remaining": len(result.remaining.get(c.path, [])),
+                        }
+                        for c in proposal.changes
+                    },
                     "stale": result.stale,
                     "failed": result.failed,
-                    "check": {"ok": verdict.ok, "summary": verdict.summary},
+                    "check": None
+                    if verdict is None
+                    else {"ok": verdict.ok, "summary": verdict.summary},
                     "applied": applied,
-                }
+                },
+                indent=2,
             )
         )
-    else:
+    elif not proposal.empty:
         print_diff(proposal.diff())
+    if proposal.empty or verdict is None:
+        raise NoChange(f"{args.id}: no usable change in the results")
+    for change in proposal.changes:
+        left = result.remaining.get(change.path, [])
+        say(f"{change.path}: {result.fixed.get(change.path, 0)} fixed, {len(left)} remain")
     say(f"check: {verdict.summary}")
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
     say(f"{plural(len(proposal.changes), 'file')} changed · {outcome}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from haikutui.proposal import Proposal
 from haikutui.repo import Repo
-from haikutui.ruff_runner import Diagnostic, RuffMirror, config_files
+from haikutui.ruff_runner import Diagnostic, RuffMirror, mirror_layout
 
 
 @dataclass
@@ -61,8 +61,8 @@ def new_diagnostics(repo: Repo, proposal: Proposal) -> list[Diagnostic]:
     py = [c for c in proposal.changes if c.path.endswith(".py")]
     if not py:
         return []
-    configs = config_files(repo)
-    with RuffMirror(repo.root, {c.path: c.old_text for c in py}, configs) as mirror:
+    configs, skeleton = mirror_layout(repo)
+    with RuffMirror(repo.root, {c.path: c.old_text for c in py}, configs, skeleton) as mirror:
         before = mirror.check([c.path for c in py])
         mirror.write({c.path: c.new_text for c in py})
         after = mirror.check([c.path for c in py])

@@ -8,9 +8,15 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from haikutui import __version__
 from haikutui.errors import HaikutuiError, UsageError
+
+if TYPE_CHECKING:
+    from haikutui.config import Settings
+    from haikutui.fix_request import FixRequest
+    from haikutui.ladder import Rung
 
 EXIT_CODES = """exit codes:
   0  a proposal was made (and applied, with --yes)
@@ -36,7 +42,10 @@ def _tui_parser() -> argparse.ArgumentParser:
         epilog="subcommands:\n"
         "  fix    a quick inline fix (haikutui fix --help)\n"
         "  lint   lint repair: ruff, then the model (haikutui lint --help)\n"
-        "  batch  list, status, collect: repo-wide repairs sent as batches\n\n" + EXIT_CODES,
+        "  batch  list, status, collect: repo-wide repairs sent as batches\n"
+        "  rename rename a symbol across the repo: rope, then the model (haikutui rename --help)\n"
+        "  log    the request log: tokens, cost and latency per request (haikutui log --help)\n\n"
+        + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", nargs="?", default=".", help="a folder inside a git repository")
@@ -61,6 +70,12 @@ def _fix_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--yes", action="store_true", help="apply the proposal to the files")
     parser.add_argument("--json", action="store_true", help="print a JSON object, not a diff")
+    parser.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="DOLLARS",
+        help="allow this request up to this estimated cost, over the [budget] in config",
+    )
     return parser
 
 
@@ -105,10 +120,22 @@ def main(argv: list[str] | None = None) -> int:
             from haikutui.lint_command import run_lint
 
             return run_lint(_lint_parser().parse_args(args[1:]))
+        if args and args[0] == "rename":
+            from haikutui.rename_command import rename_parser, run_rename
+
+            return run_rename(rename_parser().parse_args(args[1:]))
         if args and args[0] == "batch":
             from haikutui.batch_command import run_batch
 
             return run_batch(args[1:])
+        if args and args[0] in ("history", "undo"):
+            from haikutui.history_command import run_history
+
+            return run_history(args)
+        if args and args[0] == "log":
+            from haikutui.request_log import run_log
+
+            return run_log(args[1:])
         return _tui(_tui_parser().parse_args(args))
     except HaikutuiError as exc:
         print(f"haikutui: {exc.message}", file=sys.stderr)
@@ -148,7 +175,9 @@ def _fix(args: argparse.Namespace) -> int:
         if lines[1] > total:
             raise UsageError(f"{rel} has {total} lines; line {lines[1]} is past the end")
     request = FixRequest(rel, args.message, lines)
-    session = FixSession(repo, settings, request, resolve(args.model, settings))
+    rung = resolve(args.model, settings)
+    _check_budget(request, file.text, rung, settings, args.max_cost)
+    session = FixSession(repo, settings, request, rung)
     result = asyncio.run(session.run())
     proposal, progress = result.proposal, result.progress
     applied = session.apply().paths if args.yes else []
@@ -181,5 +210,28 @@ def _fix(args: argparse.Namespace) -> int:
         f"{progress.usage.total:,} tokens · {format_cost(progress.cost)}"
     )
     outcome = f"applied to {', '.join(applied)}" if applied else "not applied (use --yes)"
+    if progress.redacted:
+        say(f"redacted before sending: {', '.join(progress.redacted)}")
     say(f"{summary} · {outcome}")
     return 0
+
+
+def _check_budget(
+    request: FixRequest, text: str, rung: Rung, settings: Settings, max_cost: float | None
+) -> None:
+    """Refuse, before anything is sent, a request whose estimate is over budget (exit 2)."""
+    from haikutui.budget import over_budget
+    from haikutui.estimate import estimate_fix
+    from haikutui.model_caps import known_caps, lifecycle_warning
+
+    warning = lifecycle_warning(known_caps(rung.model), rung.name)
+    if warning:
+        print(f"haikutui: warning: {warning}", file=sys.stderr)
+    if max_cost is None and settings.budget_per_request is None:
+        if settings.budget_per_session is None:
+            return
+    estimate = estimate_fix(request, text, settings, extra_rungs=(rung,)).rungs[-1]
+    problem = over_budget(estimate.cost, rung.model, settings, max_cost=max_cost)
+    if problem:
+        allow = f"{(estimate.cost or 0) * 1.5:.4f}".rstrip("0").rstrip(".")
+        raise UsageError(f"{problem}; nothing sent. Allow it with --max-cost {allow}")

@@ -58,21 +58,58 @@ class FixRequest:
         return f"{self.path}:{start}" if start == end else f"{self.path}:{start}-{end}"
 
 
+CACHE_BREAKPOINT: dict[str, str] = {"type": "ephemeral"}
+"""On the file block: tools, system prompt and file form the stable prefix the cache keeps."""
+
+
 def build_messages(request: FixRequest, file: TextFile) -> list[dict[str, Any]]:
     """The first user turn: file (or a window of it) with line numbers, then the instruction."""
-    lines = file.text.split("\n")
-    total = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+    return messages_for_text(request, file.text)
+
+
+def messages_for_text(request: FixRequest, text: str) -> list[dict[str, Any]]:
+    """The prompt laid out for the cache: what stays the same for a file comes first.
+
+    Tools, then the system prompt, then the file block carrying the only cache breakpoint:
+    that prefix is byte-identical across fixes of the same file, so the second fix reads it
+    from the cache. What changes per request (selection, instruction, follow-ups, an earlier
+    attempt) comes after the breakpoint.
+    """
+    shown = stable_file_block(request, text)
+    return [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": shown, "cache_control": dict(CACHE_BREAKPOINT)},
+                {"type": "text", "text": request_text(request, text)},
+            ],
+        }
+    ]
+
+
+def _line_count(lines: list[str]) -> int:
+    return len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+
+
+def stable_file_block(request: FixRequest, text: str) -> str:
+    """The file with line numbers; for a very long file with a selection, a window of it."""
+    lines = text.split("\n")
+    total = _line_count(lines)
     if total <= WHOLE_FILE_LINES or request.lines is None:
-        shown = f'<file path="{request.path}" lines="{total}">\n{numbered(file.text)}\n</file>'
-    else:
-        start = max(1, request.lines[0] - WINDOW)
-        end = min(total, request.lines[1] + WINDOW)
-        window = "\n".join(lines[start - 1 : end])
-        shown = (
-            f'<file path="{request.path}" lines="{total}" shown="{start}-{end}">\n'
-            f"{numbered(window, start)}\n</file>\n"
-            "Only these lines are shown; `view` other ranges if you really need them."
-        )
+        return f'<file path="{request.path}" lines="{total}">\n{numbered(text)}\n</file>'
+    start = max(1, request.lines[0] - WINDOW)
+    end = min(total, request.lines[1] + WINDOW)
+    window = "\n".join(lines[start - 1 : end])
+    return (
+        f'<file path="{request.path}" lines="{total}" shown="{start}-{end}">\n'
+        f"{numbered(window, start)}\n</file>\n"
+        "Only these lines are shown; `view` other ranges if you really need them."
+    )
+
+
+def request_text(request: FixRequest, text: str) -> str:
+    """Everything that changes from one request to the next, placed after the breakpoint."""
+    lines = text.split("\n")
     parts = [f"Instruction: {request.instruction.strip()}"]
     if request.lines is not None:
         start, end = request.lines
@@ -91,12 +128,4 @@ def build_messages(request: FixRequest, file: TextFile) -> list[dict[str, Any]]:
             f"It was passed on to you because: {prior.reason}\n"
             "Start again from the file as shown above and propose your own edit."
         )
-    return [
-        {
-            "role": "user",
-            "content": [
-                {"type": "text", "text": shown},
-                {"type": "text", "text": "\n\n".join(parts)},
-            ],
-        }
-    ]
+    return "\n\n".join(parts)

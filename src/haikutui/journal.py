@@ -22,11 +22,12 @@ from haikutui.textfile import TextFile, digest
 
 @dataclass
 class JournalFile:
-    """One file of an apply: hashes before (None when the apply created it) and after."""
+    """One file of an apply: hashes before (None: the apply created it) and after (None: it
+    moved the file away)."""
 
     path: str
     before_sha: str | None
-    after_sha: str
+    after_sha: str | None
     written: bool = True
     undone: bool = False
 
@@ -45,6 +46,10 @@ class JournalEntry:
         return [f for f in self.files if f.written and not f.undone]
 
 
+def _sha(data: bytes | None) -> str | None:
+    return digest(data) if data is not None else None
+
+
 class Journal:
     def __init__(self, git_dir: Path) -> None:
         self.dir = git_dir / "haikutui" / "journal"
@@ -58,7 +63,9 @@ class Journal:
     def _save(self, entry: JournalEntry) -> None:
         write_atomic(self._folder(entry.id) / "entry.json", json.dumps(asdict(entry)).encode())
 
-    def begin(self, label: str, writes: list[tuple[str, bytes | None, bytes]]) -> JournalEntry:
+    def begin(
+        self, label: str, writes: list[tuple[str, bytes | None, bytes | None]]
+    ) -> JournalEntry:
         """Record the old and new bytes of each file before anything is written."""
         stamp = time.time()
         entry_id = (
@@ -69,15 +76,9 @@ class Journal:
         for index, (rel, before, after) in enumerate(writes):
             if before is not None:
                 write_atomic(self._blob(entry_id, index, "before"), before)
-            write_atomic(self._blob(entry_id, index, "after"), after)
-            entry.files.append(
-                JournalFile(
-                    rel,
-                    digest(before) if before is not None else None,
-                    digest(after),
-                    written=False,
-                )
-            )
+            if after is not None:
+                write_atomic(self._blob(entry_id, index, "after"), after)
+            entry.files.append(JournalFile(rel, _sha(before), _sha(after), written=False))
         self._save(entry)
         return entry
 
@@ -108,8 +109,7 @@ class Journal:
         """A crash mid-apply: each file is wholly old or wholly new; record which."""
         for record in entry.files:
             full = root / record.path
-            current = digest(full.read_bytes()) if full.is_file() else None
-            record.written = current == record.after_sha
+            record.written = _sha(full.read_bytes() if full.is_file() else None) == record.after_sha
             for leftover in full.parent.glob(f".{full.name}.*.haikutui"):
                 leftover.unlink(missing_ok=True)  # a temp file the crash left half-written
         entry.state = "applied" if any(f.written for f in entry.files) else "undone"
@@ -132,12 +132,12 @@ class Journal:
     def _check(self, root: Path, entry: JournalEntry, record: JournalFile) -> bytes:
         full = root / record.path
         current = full.read_bytes() if full.is_file() else None
-        if current is None or digest(current) != record.after_sha:
+        if _sha(current) != record.after_sha:
             raise StaleError(
                 f"{record.path}: edited since that apply; not undone "
                 f"(try `haikutui undo {entry.id} --merge` for a three-way revert)"
             )
-        return current
+        return current or b""
 
     def undo(self, root: Path, entry_id: str) -> list[str]:
         """Restore every file of one apply to the exact bytes it replaced, or refuse all."""
@@ -151,7 +151,7 @@ class Journal:
             before = self._bytes(entry, record, "before")
             full = root / record.path
             if before is None:
-                full.unlink()
+                full.unlink(missing_ok=True)
             else:
                 write_atomic(full.resolve(), before)
             record.undone = True
@@ -164,6 +164,8 @@ class Journal:
         record = next((r for r in entry.open_files if r.path == rel), None)
         if record is None:
             raise UsageError(f"{rel}: not part of apply {entry.id}, or already undone")
+        if record.after_sha is None:
+            raise UsageError(f"{rel} was moved away by that apply: undo the whole apply instead")
         current = self._check(root, entry, record)
         before = self._bytes(entry, record, "before")
         base = TextFile.decode(current, rel)

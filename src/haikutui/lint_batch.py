@@ -6,8 +6,11 @@ ruff's output, so it survives closing the app and collecting can refuse stale fi
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,11 +20,19 @@ from haikutui.apply import write_atomic
 from haikutui.config import Settings
 from haikutui.editor_tool import TOOL_DECLARATION, TOOL_NAME, EditorTool
 from haikutui.errors import NoChange, UsageError
+from haikutui.fix_run import FixResult, Progress
 from haikutui.ladder import Rung
-from haikutui.lint_repair import LINT_SYSTEM, LintRepair, lint_messages
+from haikutui.lint_repair import (
+    LINT_SYSTEM,
+    LintRepair,
+    LintSession,
+    lint_messages,
+    mark_sources,
+)
 from haikutui.overlay import Overlay, OverlayFile
 from haikutui.proposal import Proposal
 from haikutui.repo import Repo
+from haikutui.ruff_runner import Diagnostic, RuffMirror, mirror_layout
 from haikutui.textfile import TextFile, digest
 
 if TYPE_CHECKING:
@@ -36,11 +47,16 @@ class BatchFile:
     sha: str
     ruff_text: str
     findings: int = 0
+    """Findings left after ruff's fixes: what the request asks the model to fix."""
     custom_id: str | None = None
+    before: int = 0
+    """Findings before ruff's fixes, so collect can say how many were fixed in all."""
 
 
 @dataclass
 class BatchRecord:
+    """What `haikutui batch` needs after the app is closed: who was asked, about which bytes."""
+
     id: str
     model: str
     rung: str
@@ -59,9 +75,13 @@ class Collected:
     proposal: Proposal
     stale: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    fixed: dict[str, int] = field(default_factory=dict)
+    remaining: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    """Ruff on the collected proposal: what the batch's answers still leave."""
 
 
 def batches_dir(repo: Repo) -> Path:
+    """The repo's own state dir: per clone, never committed, survives closing the app."""
     return repo.git_dir / "haikutui" / "batches"
 
 
@@ -77,14 +97,30 @@ def load(repo: Repo, batch_id: str) -> BatchRecord:
         raise UsageError(
             f"{batch_id}: no such batch in this repo (see `haikutui batch list`)"
         ) from None
-    files = [BatchFile(**f) for f in data.pop("files")]
-    return BatchRecord(**data, files=files)
+    try:
+        files = [BatchFile(**f) for f in data.pop("files")]
+        return BatchRecord(**data, files=files)
+    except (TypeError, KeyError):
+        raise UsageError(f"{path}: not a batch record haikutui can read") from None
 
 
 def records(repo: Repo) -> list[BatchRecord]:
     folder = batches_dir(repo)
     found = [load(repo, p.stem) for p in folder.glob("*.json")] if folder.is_dir() else []
     return sorted(found, key=lambda r: r.created, reverse=True)
+
+
+@asynccontextmanager
+async def using(settings: Settings, client: AsyncAnthropic | None) -> AsyncIterator[AsyncAnthropic]:
+    """The caller's client, or one of our own that is closed before the event loop ends."""
+    if client is not None:
+        yield client
+        return
+    own = make_client(settings)
+    try:
+        yield own
+    finally:
+        await own.close()
 
 
 async def _api(call: Any, model: str = "") -> Any:
@@ -97,6 +133,16 @@ async def _api(call: Any, model: str = "") -> Any:
         raise error from None
 
 
+def _ruff_rung(job: LintRepair) -> tuple[dict[str, list[Diagnostic]], dict[str, list[Diagnostic]]]:
+    with job.open_mirror() as mirror:
+        return job.ruff_rung(mirror)
+
+
+def _relint(repo: Repo, texts: dict[str, str]) -> dict[str, list[Diagnostic]]:
+    with RuffMirror(repo.root, texts, *mirror_layout(repo)) as mirror:
+        return mirror.check(list(texts))
+
+
 async def submit(
     repo: Repo,
     settings: Settings,
@@ -105,9 +151,8 @@ async def submit(
     client: AsyncAnthropic | None = None,
 ) -> BatchRecord:
     """Ruff's fixes now; one batch request per file that still has findings."""
-    job = LintRepair(repo, settings, paths)
-    with job.open_mirror() as mirror:
-        _, after = job.ruff_rung(mirror)
+    job = await asyncio.to_thread(LintRepair, repo, settings, paths)
+    before, after = await asyncio.to_thread(_ruff_rung, job)
     files: list[BatchFile] = []
     requests: list[dict[str, Any]] = []
     for rel in job.paths:
@@ -115,7 +160,9 @@ async def submit(
         assert base is not None
         if not left and job.ruff_texts[rel] == base.text:
             continue
-        entry = BatchFile(rel, base.sha, job.ruff_texts[rel], len(left))
+        entry = BatchFile(
+            rel, base.sha, job.ruff_texts[rel], len(left), before=len(before.get(rel, []))
+        )
         if left:
             entry.custom_id = f"file-{len(requests):05d}"
             requests.append(
@@ -135,8 +182,8 @@ async def submit(
         raise NoChange(
             "nothing is left for a model after ruff's fixes; use `haikutui lint --no-model`"
         )
-    client = client or make_client(settings)
-    batch = await _api(client.messages.batches.create(requests=requests), rung.model)  # type: ignore[arg-type]
+    async with using(settings, client) as api:
+        batch = await _api(api.messages.batches.create(requests=requests), rung.model)  # type: ignore[arg-type]
     record = BatchRecord(batch.id, rung.model, rung.name, time.time(), files)
     save(repo, record)
     return record
@@ -146,8 +193,8 @@ async def status(
     repo: Repo, settings: Settings, batch_id: str, client: AsyncAnthropic | None = None
 ) -> Any:
     load(repo, batch_id)
-    client = client or make_client(settings)
-    return await _api(client.messages.batches.retrieve(batch_id))
+    async with using(settings, client) as api:
+        return await _api(api.messages.batches.retrieve(batch_id))
 
 
 async def collect(
@@ -155,11 +202,16 @@ async def collect(
 ) -> Collected:
     """Results become a proposal on the files as they are now; changed files are left out."""
     record = load(repo, batch_id)
-    client = client or make_client(settings)
+    async with using(settings, client) as api:
+        return await _collect(repo, record, api)
+
+
+async def _collect(repo: Repo, record: BatchRecord, client: AsyncAnthropic) -> Collected:
+    batch_id = record.id
     batch = await _api(client.messages.batches.retrieve(batch_id))
     if batch.processing_status != "ended":
         counts = batch.request_counts
-        raise UsageError(
+        raise NoChange(
             f"{batch_id} is still {batch.processing_status}: "
             f"{counts.processing} of {record.requests} requests processing; collect later"
         )
@@ -183,7 +235,11 @@ async def collect(
             continue
         result = item.result
         if result.type != "succeeded":
-            collected.failed.append(f"{entry.path}: {result.type}")
+            detail = ""
+            if result.type == "errored":
+                error = getattr(getattr(result, "error", None), "error", None)
+                detail = f" ({getattr(error, 'message', '') or 'no detail'})"
+            collected.failed.append(f"{entry.path}: {result.type}{detail}")
             continue
         message = result.message
         if message.stop_reason in ("refusal", "max_tokens"):
@@ -191,9 +247,42 @@ async def collect(
             continue
         for block in message.content:
             if block.type == "tool_use" and block.name == TOOL_NAME:
+                if block.input.get("path") != entry.path:
+                    # Each request was about one file; an edit elsewhere skips its stale check.
+                    collected.failed.append(f"{entry.path}: an edit of another file, not applied")
+                    continue
                 outcome = editor.run(block.input)
                 if outcome.is_error:
                     collected.failed.append(f"{entry.path}: {outcome.content}")
     collected.failed.extend(f"{entry.path}: no result" for entry in by_id.values())
-    collected.proposal = Proposal.from_overlay(overlay, model=record.model, rung=record.rung)
+    proposal = Proposal.from_overlay(overlay, model=record.model, rung=record.rung)
+    mark_sources(proposal, {e.path: e.ruff_text for e in record.files}, record.model)
+    collected.proposal = proposal
+    fresh = {e.path: e for e in record.files if e.path in overlay.files}
+    if fresh:
+        texts = {rel: overlay.files[rel].text for rel in fresh}
+        collected.remaining = await asyncio.to_thread(_relint, repo, texts)
+        for rel, entry in fresh.items():
+            left = len(collected.remaining.get(rel, []))
+            collected.fixed[rel] = max(0, (entry.before or entry.findings) - left)
     return collected
+
+
+def review_session(
+    repo: Repo, settings: Settings, batch_id: str, collected: Collected
+) -> LintSession:
+    """Collected results as a session the review screen drives (`e` re-runs a rung up, live)."""
+    proposal = collected.proposal
+    rung = Rung(proposal.rung or "fast", proposal.model or settings.models["fast"])
+    session = LintSession(repo, settings, [c.path for c in proposal.changes], rung)
+    session.counts = {
+        c.path: (collected.fixed.get(c.path, 0), len(collected.remaining.get(c.path, [])))
+        for c in proposal.changes
+    }
+    notes = [f"batch {batch_id}"]
+    notes += [f"stale, left as it is: {path}" for path in collected.stale]
+    notes += [f"failed: {failure}" for failure in collected.failed]
+    proposal.note = " · ".join(notes)
+    proposal.rung = "lint"
+    session.result = FixResult(proposal, Progress(rung, 0.0, phase="done"), "", "")
+    return session

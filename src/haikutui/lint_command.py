@@ -5,33 +5,73 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+from pathlib import Path
+from typing import Any
 
 from haikutui.apply import apply_proposal
-from haikutui.checks import check_proposal
+from haikutui.checks import Verdict, check_proposal
 from haikutui.cli_output import plural, print_diff, say
 from haikutui.config import load_settings
 from haikutui.errors import NoChange
 from haikutui.ladder import resolve
-from haikutui.lint_repair import repair
+from haikutui.lint_repair import LintResult, repair
 from haikutui.pricing import format_cost
 from haikutui.repo import Repo
+
+
+def repo_paths(repo: Repo, paths: list[str]) -> list[str] | None:
+    """PATHs as the user typed them, relative to the cwd, as repo paths; the root means all."""
+    out: list[str] = []
+    for raw in paths:
+        full = Path(os.path.normpath(Path.cwd() / raw))
+        if full.resolve() == repo.root:
+            return None
+        out.append(repo.resolve(str(full)))
+    return out or None
+
+
+def lint_json(result: LintResult, verdict: Verdict | None, applied: list[str]) -> dict[str, Any]:
+    proposal = result.proposal
+    touched = {p for p, ds in result.before.items() if ds} | {c.path for c in proposal.changes}
+    return {
+        "files": {
+            path: {"fixed": result.fixed(path), "remaining": result.remaining(path)}
+            for path in sorted(touched)
+        },
+        "found": result.total_before,
+        "remaining": [d.label for ds in result.after.values() for d in ds],
+        "rungs": [vars(a) | {"usage": vars(a.usage)} for a in result.attempts],
+        "check": None if verdict is None else {"ok": verdict.ok, "summary": verdict.summary},
+        "diff": proposal.diff(),
+        "applied": applied,
+        "skipped": result.skipped,
+        "cost": result.cost,
+    }
 
 
 def run_lint(args: argparse.Namespace) -> int:
     repo = Repo(".")
     settings = load_settings(repo.root)
+    paths = repo_paths(repo, args.paths)
     if args.batch:
         from haikutui.batch_command import submit_lint_batch
 
-        return submit_lint_batch(repo, settings, args)
+        return submit_lint_batch(repo, settings, paths, args)
     start = None if args.no_model else resolve(args.model, settings)
     escalate = "off" if settings.lint_escalate == "off" else "auto"
-    result = asyncio.run(repair(repo, settings, args.paths, start=start, escalate=escalate))
+    result = asyncio.run(repair(repo, settings, paths, start=start, escalate=escalate))
     proposal = result.proposal
+    for rel in result.skipped:
+        say(f"skipped: {rel} (binary or over the size limit)")
     if proposal.empty:
+        if args.json:
+            print(json.dumps(lint_json(result, None, []), indent=2))
         if result.total_before == 0:
             say(f"ruff finds nothing to fix in {plural(len(result.before), 'file')}")
             return 1
+        for diagnostic in (d for ds in result.after.values() for d in ds):
+            say(f"  left: {diagnostic.label}")
         raise NoChange(
             f"{plural(result.remaining(), 'finding')} left and no fix proposed"
             + ("" if start else " (ruff has no safe fix for them; drop --no-model)")
@@ -41,35 +81,19 @@ def run_lint(args: argparse.Namespace) -> int:
     )
     applied = apply_proposal(repo.root, proposal).paths if args.yes else []
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "files": {
-                        c.path: {
-                            "fixed": result.fixed(c.path),
-                            "remaining": result.remaining(c.path),
-                        }
-                        for c in proposal.changes
-                    },
-                    "remaining": [d.label for ds in result.after.values() for d in ds],
-                    "rungs": [vars(a) | {"usage": vars(a.usage)} for a in result.attempts],
-                    "check": {"ok": verdict.ok, "summary": verdict.summary},
-                    "diff": proposal.diff(),
-                    "applied": applied,
-                    "cost": result.cost,
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(lint_json(result, verdict, applied), indent=2))
     else:
         print_diff(proposal.diff())
     for change in proposal.changes:
         say(
-            f"{change.path}: {result.fixed(change.path)} fixed, {result.remaining(change.path)} remain"
+            f"{change.path}: {result.fixed(change.path)} fixed, "
+            f"{result.remaining(change.path)} remain"
         )
     for diagnostic in (d for ds in result.after.values() for d in ds):
         say(f"  left: {diagnostic.label}")
-    rungs = " → ".join(["ruff", *(f"{a.model} ({a.remaining} left)" for a in result.attempts)])
+    rungs = " → ".join(
+        ["ruff", *(f"{a.model} ({a.error or f'{a.remaining} left'})" for a in result.attempts)]
+    )
     say(f"rungs: {rungs} · {format_cost(result.cost)}")
     say(f"check: {verdict.summary}")
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"

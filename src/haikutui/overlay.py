@@ -27,6 +27,8 @@ class Overlay:
     def __init__(self, repo: Repo) -> None:
         self.repo = repo
         self.files: dict[str, OverlayFile] = {}
+        self.moved: dict[str, str] = {}
+        """New path -> old path, for files a task moves (a module rename)."""
 
     def load(self, rel: str) -> OverlayFile:
         """The overlay copy of a tracked file, read from disk the first time it is asked for."""
@@ -50,6 +52,15 @@ class Overlay:
         if (self.repo.root / rel).exists():
             raise UsageError(f"{rel}: already exists; edit it with str_replace instead")
         self.files[rel] = OverlayFile(None, text)
+
+    def move(self, rel: str, new_rel: str) -> None:
+        """Move a tracked file: its copy answers to the new path from now on, base unchanged."""
+        if new_rel in self.files or (self.repo.root / new_rel).exists():
+            raise UsageError(f"{new_rel}: already exists; cannot move {rel} there")
+        file = self.load(rel)
+        del self.files[rel]
+        self.files[new_rel] = file
+        self.moved[new_rel] = self.moved.pop(rel, rel)
 
     def changed(self) -> dict[str, OverlayFile]:
         return {rel: f for rel, f in self.files.items() if f.changed}

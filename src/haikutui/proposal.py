@@ -145,3 +145,55 @@ class Proposal:
         added = sum(h.added for _, h in self.hunks)
         removed = sum(h.removed for _, h in self.hunks)
         return added, removed
+
+
+class MoveHunk(Hunk):
+    """A file's move (a module rename), reviewed like any hunk: rejecting it keeps the old path."""
+
+    @property
+    def added(self) -> int:
+        return 0
+
+    @property
+    def removed(self) -> int:
+        return 0
+
+
+@dataclass
+class MovedFileChange(FileChange):
+    """A file that moves from `old_path` to `path`; its first hunk is the move itself.
+
+    `base` is the file as read at `old_path`; the other hunks are its edits, as usual.
+    """
+
+    old_path: str = ""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self._owner = [owner + 1 if owner >= 0 else owner for owner in self._owner]
+        move = MoveHunk("@@ -1 +1 @@ move (git mv)", [f"-{self.old_path}\n", f"+{self.path}\n"])
+        self.hunks.insert(0, move)
+
+    @property
+    def move_accepted(self) -> bool:
+        return self.hunks[0].accepted
+
+    @property
+    def target_path(self) -> str:
+        """Where the accepted result lands: the new path, or the old one when the move is rejected."""
+        return self.path if self.move_accepted else self.old_path
+
+    def diff(self, *, only_accepted: bool = False) -> str:
+        """`git diff -M` style: a rename header, then the edits (if any)."""
+        moving = self.move_accepted or not only_accepted
+        new_name = self.path if moving else self.old_path
+        lines = [f"diff --git a/{self.old_path} b/{new_name}\n"]
+        if moving:
+            lines += [f"rename from {self.old_path}\n", f"rename to {self.path}\n"]
+        edits = [h for h in self.hunks[1:] if h.accepted or not only_accepted]
+        if edits:
+            lines += [f"--- a/{self.old_path}\n", f"+++ b/{new_name}\n"]
+        for hunk in edits:
+            lines.append(hunk.header + "\n")
+            lines.extend(_diff_line(line) for line in hunk.lines)
+        return "".join(lines) if moving or edits else ""

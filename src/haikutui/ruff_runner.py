@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +38,26 @@ class Diagnostic:
 
 def config_files(repo: Repo) -> list[str]:
     """Tracked ruff configs, so a mirror lints with the repo's own settings."""
-    return [e.path for e in repo.files() if e.tracked and Path(e.path).name in CONFIG_NAMES]
+    return mirror_layout(repo)[0]
+
+
+def mirror_layout(repo: Repo) -> tuple[list[str], list[str]]:
+    """The repo's ruff configs, and where its Python modules live (one git call for both).
+
+    The second list matters because ruff calls a module first-party when `<src>/<name>/` or
+    `<src>/<name>.py` exists (`src` defaults to `.` and `src/`). A mirror of one file would
+    lack those, and I001 would sort imports unlike `ruff check` in the repo.
+    """
+    configs: list[str] = []
+    skeleton: list[str] = []
+    for entry in repo.files():
+        if not entry.tracked:
+            continue
+        if Path(entry.path).name in CONFIG_NAMES:
+            configs.append(entry.path)
+        elif entry.path.endswith((".py", ".pyi")) and entry.path.count("/") <= 1:
+            skeleton.append(entry.path)
+    return configs, skeleton
 
 
 def ruff_binary() -> str:
@@ -58,13 +79,24 @@ class RuffMirror:
     Ruff then finds the same settings it would find in the repo, and `--fix` writes only here.
     """
 
-    def __init__(self, root: Path, texts: dict[str, str], config_paths: list[str]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        texts: dict[str, str],
+        config_paths: list[str],
+        skeleton: Sequence[str] = (),
+    ) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="haikutui-ruff-")
         self.path = Path(self._tmp.name)
         for rel in config_paths:
             target = self.path / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / rel, target)
+        for rel in skeleton:
+            if rel not in texts:
+                target = self.path / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.touch()
         self.write(texts)
 
     def write(self, texts: dict[str, str]) -> None:
@@ -116,8 +148,19 @@ class RuffMirror:
     def check(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
         out = self._run(["--output-format", "json", "--quiet"], paths)
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in paths}
+        roots = {str(self.path) + os.sep, str(self.path.resolve()) + os.sep}
+        rels: dict[str, str] = {}  # one lookup per file, not per finding (thousands on a repo)
         for item in json.loads(out or "[]"):
-            rel = Path(item["filename"]).resolve().relative_to(self.path.resolve()).as_posix()
+            name = item["filename"]
+            if name not in rels:
+                root = next((r for r in roots if name.startswith(r)), None)
+                rel = (
+                    name[len(root) :]
+                    if root
+                    else Path(name).resolve().relative_to(self.path.resolve()).as_posix()
+                )
+                rels[name] = rel.replace(os.sep, "/")
+            rel = rels[name]
             location, end = item.get("location") or {}, item.get("end_location") or {}
             fix = item.get("fix") or {}
             found.setdefault(rel, []).append(

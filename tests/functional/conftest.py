@@ -12,7 +12,7 @@ from haikutui.tui.app import HaikutuiApp, create_app
 from tests.conftest import CORE_PY, make_repo
 
 PADDING = "".join(f"\n\ndef helper_{n}(x):\n    return x + {n}\n" for n in range(6))
-LONG_PY = CORE_PY + PADDING + '\n\ndef last(values):\n    return values[len(values)]\n'
+LONG_PY = CORE_PY + PADDING + "\n\ndef last(values):\n    return values[len(values)]\n"
 """core.py plus helpers, so a fix on line 4 and one at the end land in different hunks."""
 
 SIZE = (120, 36)

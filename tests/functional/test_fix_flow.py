@@ -11,12 +11,8 @@ from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 from tests.functional.conftest import LONG_PY, SIZE, build_app
 from tests.functional.pilot import ask, open_file, select_lines, settle, status_text
 
-BOUND_FIX = str_replace(
-    "core.py", "range(len(values) + 1)", "range(len(values))"
-)
-LAST_FIX = str_replace(
-    "core.py", "return values[len(values)]", "return values[len(values) - 1]"
-)
+BOUND_FIX = str_replace("core.py", "range(len(values) + 1)", "range(len(values))")
+LAST_FIX = str_replace("core.py", "return values[len(values)]", "return values[len(values) - 1]")
 
 
 async def test_ask_review_accept_one_reject_other_apply(

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from haikutui.cli import main
 from haikutui.errors import StaleError, UsageError
 from haikutui.journal import Journal
 from haikutui.merge3 import merge3
 from haikutui.repo import Repo
 from tests.conftest import git, make_repo
+from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 
 OLD = b"one\r\ntwo\r\nthree\r\nfour\r\nfive\r\nsix\r\nseven\r\neight\r\nnine\r\nten"
 NEW = b"ONE\r\ntwo\r\nthree\r\nfour\r\nfive\r\nsix\r\nseven\r\neight\r\nnine\r\nTEN"
@@ -144,3 +146,27 @@ def test_killed_mid_apply_leaves_each_file_old_or_new_and_the_journal_consistent
     journal.undo(root, entry.id)
     for name, old in files.items():
         assert (root / name).read_bytes() == old.encode()
+
+
+def test_every_apply_is_journalled_and_undone_from_the_shell(
+    repo_dir: Path,
+    fake_api: FakeAnthropic,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`fix --yes`, then a new process's `haikutui undo` puts back the exact bytes."""
+    original = (repo_dir / "core.py").read_bytes()
+    monkeypatch.chdir(repo_dir)
+    fake_api.script(tool_reply(str_replace("core.py", "len(values) + 1", "len(values)")))
+    assert main(["fix", "core.py:4", "-m", "fix", "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["history"]) == 0
+    listing = capsys.readouterr().out
+    assert "applied" in listing and "core.py" in listing
+    undo = subprocess.run(
+        [sys.executable, "-m", "haikutui", "undo"], cwd=repo_dir, capture_output=True, text=True
+    )
+    assert undo.returncode == 0, undo.stderr
+    assert (repo_dir / "core.py").read_bytes() == original
+    assert main(["undo"]) == 2
+    assert "nothing to undo" in capsys.readouterr().err

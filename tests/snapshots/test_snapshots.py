@@ -72,8 +72,12 @@ def _session(root: Path) -> FixSession:
     """A finished session with a two-hunk proposal, built without any API."""
     repo, settings = Repo(root), load_settings(root)
     overlay = Overlay(repo)
-    overlay.write("core.py", LONG_PY.replace("range(len(values) + 1)", "range(len(values))")
-                  .replace("values[len(values)]", "values[len(values) - 1]"))
+    overlay.write(
+        "core.py",
+        LONG_PY.replace("range(len(values) + 1)", "range(len(values))").replace(
+            "values[len(values)]", "values[len(values) - 1]"
+        ),
+    )
     rung = resolve("fast", settings)
     proposal = Proposal.from_overlay(overlay, model=rung.model, rung=rung.name)
     proposal.note = "Fixed the loop bound and the last index."
@@ -87,7 +91,7 @@ def test_review_screen(snap_compare: Snap, long_repo: Path, keys: tuple[str, ...
     async def review(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.app.push_screen(ReviewScreen(_session(long_repo)))
-        await pilot.pause()
+        await settle(pilot)  # the check verdict, computed in a thread, is in the header
         await pilot.press(*keys)
         await _steady(pilot)
 

@@ -271,9 +271,7 @@ def test_malformed_input_is_an_error_result_never_an_exception(
     assert text_of(tool, "core.py") == CORE_PY
 
 
-@pytest.mark.parametrize(
-    "path", ["../escape.py", "/etc/passwd", ".git/config", "nope.py", ".env"]
-)
+@pytest.mark.parametrize("path", ["../escape.py", "/etc/passwd", ".git/config", "nope.py", ".env"])
 @pytest.mark.parametrize("command", ["view", "str_replace", "insert"])
 def test_bad_paths_are_error_results(tool: EditorTool, command: str, path: str) -> None:
     tool_input = {

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.signal import Signal
 from textual.theme import Theme
 
 from haikutui import ui_state
+from haikutui.budget import SessionSpend
 from haikutui.config import Settings
 from haikutui.ladder import Rung, resolve
 from haikutui.repo import Repo
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.themes import DEFAULT_THEME, load_themes
+from haikutui.tui.watcher import RepoWatcher
 
 THEME_VARIABLES: dict[str, str] = {
     "diff-added": "$success",
@@ -70,9 +76,14 @@ class HaikutuiApp(App[int]):
     def __init__(self, repo: Repo, settings: Settings, rung: Rung) -> None:
         super().__init__()
         self.repo, self.settings, self.rung = repo, settings, rung
+        self.spend = SessionSpend()
+        """What this session's requests cost; the status bars' meter reads it."""
         for theme in load_themes():
             self.register_theme(theme)
         self.theme = self._initial_theme()
+        self.repo_changed: Signal[set[str]] = Signal(self, "repo-changed")
+        """Repo paths changed on disk (debounced, not ignored); screens subscribe."""
+        self.watcher = RepoWatcher(repo.root, skip=repo.submodules)
 
     def _initial_theme(self) -> str:
         """Config first, then the last choice, then ours; never `TEXTUAL_THEME`."""
@@ -89,6 +100,19 @@ class HaikutuiApp(App[int]):
             self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(MainScreen(self.repo, self.settings, self.rung))
+        loop = asyncio.get_running_loop()
+
+        def publish(paths: set[str]) -> None:  # called in the watcher's thread
+            with contextlib.suppress(RuntimeError):  # the loop closed as we quit
+                loop.call_soon_threadsafe(self.repo_changed.publish, paths)
+
+        # A thread of its own, not a worker: it never completes, and tests wait for workers.
+        threading.Thread(
+            target=self.watcher.run_in_thread, args=(publish,), name="watcher", daemon=True
+        ).start()
+
+    def on_unmount(self) -> None:
+        self.watcher.stop()  # before workers are cancelled: its thread ends within 50 ms
 
     def _remember_theme(self, theme: Theme) -> None:
         ui_state.remember("theme", theme.name)

@@ -37,8 +37,11 @@ async def run_session(session: FixSession, status: StatusBar) -> FixResult | Non
         status.show(f"starting the client for {session.rung.model}…")
         await asyncio.to_thread(warm_up)
 
+    last: list[Progress] = []
+
     def on_progress(progress: Progress) -> None:
         status.progress = progress
+        last[:1] = [progress]
 
     try:
         return await session.run(on_progress=on_progress)
@@ -50,3 +53,20 @@ async def run_session(session: FixSession, status: StatusBar) -> FixResult | Non
     except asyncio.CancelledError:
         session.result = previous
         raise
+    finally:
+        _count_spend(status, session, last[0] if last else None)
+        if last and last[0].redacted:
+            kinds = ", ".join(last[0].redacted)
+            status.app.notify(
+                f"Redacted before sending: {kinds}", title="Secrets kept out", severity="warning"
+            )
+
+
+def _count_spend(status: StatusBar, session: FixSession, progress: Progress | None) -> None:
+    """Every run adds to the session's meter, failed and cancelled ones too: they were billed."""
+    spend = status.spend
+    if spend is None or progress is None or not progress.requests:
+        return
+    strongest = session.settings.models.get("strongest", progress.rung.model)
+    spend.add(progress.rung.model, progress.usage, progress.requests, strongest)
+    status.spend = spend

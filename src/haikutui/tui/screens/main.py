@@ -9,7 +9,7 @@ from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -17,14 +17,18 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from haikutui.api_client import has_key
+from haikutui.budget import over_budget
 from haikutui.config import Settings
 from haikutui.errors import HaikutuiError
+from haikutui.estimate import COUNT_TOKENS_ABOVE, Estimate, estimate_fix
 from haikutui.fix_request import FixRequest
 from haikutui.fix_session import FixSession
 from haikutui.ladder import RUNGS, Rung, resolve
+from haikutui.model_caps import thinking_wanted
 from haikutui.repo import FileEntry, Repo
 from haikutui.tui.fix_runner import key_missing, run_session, warm_up
 from haikutui.tui.widgets.code_view import CodeView
+from haikutui.tui.widgets.diagnostics_panel import DiagnosticsPanel
 from haikutui.tui.widgets.file_list import FileList
 from haikutui.tui.widgets.prompt_bar import PromptBar
 from haikutui.tui.widgets.status_bar import StatusBar
@@ -64,12 +68,56 @@ class MainScreen(Screen[None]):
             tooltip="Pick the model for the next request: fast, strong, strongest",
         ),
         Binding(
+            "t",
+            "toggle_thinking",
+            "Think",
+            id="main.toggle_thinking",
+            tooltip="Thinking on or off for the next requests (budget or adaptive, per model)",
+        ),
+        Binding(
+            "H",
+            "history",
+            "History",
+            id="main.history",
+            tooltip="The applies made in this repo, with undo of one apply or one hunk",
+        ),
+        Binding(
+            "S",
+            "stats",
+            "Stats",
+            id="main.stats",
+            tooltip="Requests, cost, cache hits and latency from the request log",
+        ),
+        Binding(
+            "R",
+            "rename",
+            "Rename",
+            show=False,
+            id="main.rename",
+            tooltip="Rename the symbol on the cursor line across the repo: rope, then the model",
+        ),
+        Binding(
             "escape",
             "cancel",
             "Cancel",
             show=False,
             id="main.cancel",
             tooltip="Stop the running request; nothing is written",
+        ),
+        Binding(
+            "l",
+            "lint",
+            "Lint",
+            id="main.lint",
+            tooltip="Repair the open file's lint findings: ruff's fixes, then the model",
+        ),
+        Binding(
+            "b",
+            "batches",
+            "Batches",
+            show=False,
+            id="main.batches",
+            tooltip="Lint batches: progress, and a queue of results to review",
         ),
         Binding("q", "app.quit", "Quit", id="main.quit", tooltip="Leave haikutui"),
     ]
@@ -84,9 +132,13 @@ class MainScreen(Screen[None]):
     class FileOpened(Message):
         """A file was read and highlighted (posted from a thread)."""
 
-        def __init__(self, path: str, lines: list[Content]) -> None:
+        def __init__(
+            self, path: str, lines: list[Content], text: str = "", reload: bool = False
+        ) -> None:
             super().__init__()
-            self.path, self.lines = path, lines
+            self.path, self.lines, self.text = path, lines, text
+            self.reload = reload
+            """True when the watcher saw it change: keep the cursor, do not take focus."""
 
     class FileRefused(Message):
         """A file cannot be shown or sent: binary, huge, untracked, secret, gone."""
@@ -100,21 +152,38 @@ class MainScreen(Screen[None]):
         self.repo, self.settings, self.rung = repo, settings, rung
         self.session: FixSession | None = None
         self.selection: tuple[int, int] | None = None
+        self.file_text = ""
+        """The open file's text, for the estimate shown as the selection changes."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield FileList(id="files")
-            yield CodeView(id="code")
+            with Vertical(id="code-pane"):
+                yield CodeView(id="code")
+                yield DiagnosticsPanel(id="diagnostics")
         yield PromptBar(id="prompt")
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(FileList).label = self.repo.root.name
+        self.query_one(StatusBar).spend = getattr(self.app, "spend", None)
         self._show_rung()
+        if has_key():
+            self.check_models()
         self.query_one(StatusBar).show("loading files…")
         self.query_one(FileList).focus_list()
         self.call_after_refresh(self.list_files)  # paint first; git's thread would slow it
+        watched = getattr(self.app, "repo_changed", None)
+        if watched is not None:
+            watched.subscribe(self, self._repo_changed)
+
+    def _repo_changed(self, paths: set[str]) -> None:
+        """The watcher saw files change: new status marks, and the open file as it now is."""
+        self.list_files()
+        path = self.query_one(CodeView).path
+        if path is not None and path in paths:
+            self.open_file(path, reload=True)
 
     @property
     def running(self) -> bool:
@@ -130,7 +199,7 @@ class MainScreen(Screen[None]):
             self.post_message(self.FileRefused("", f"git failed: {exc}".splitlines()[0]))
 
     @work(thread=True, exit_on_error=False, group="file", exclusive=True)
-    def open_file(self, path: str) -> None:
+    def open_file(self, path: str, reload: bool = False) -> None:
         from textual.highlight import highlight  # pygments: paid when a file opens, not at startup
 
         try:
@@ -140,7 +209,7 @@ class MainScreen(Screen[None]):
             self.post_message(self.FileRefused(path, exc.message))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.FileOpened(path, lines))
+            self.post_message(self.FileOpened(path, lines, text, reload))
 
     @on(FilesListed)
     def _files_listed(self, event: FilesListed) -> None:
@@ -156,7 +225,14 @@ class MainScreen(Screen[None]):
     @on(FileOpened)
     def _file_opened(self, event: FileOpened) -> None:
         code = self.query_one(CodeView)
+        self.file_text = event.text
+        if event.reload and code.path == event.path:
+            code.reload_file(event.lines)
+            self._show_estimate()
+            return
         code.show_file(event.path, event.lines)
+        self.query_one(DiagnosticsPanel).lint(self.repo, event.path)
+        self._show_estimate()
         code.focus()
         status = self.query_one(StatusBar)
         if status.error:
@@ -165,6 +241,7 @@ class MainScreen(Screen[None]):
     @on(FileRefused)
     def _file_refused(self, event: FileRefused) -> None:
         self.query_one(CodeView).show_error(event.reason)
+        self.query_one(DiagnosticsPanel).clear_findings()
         self.query_one(StatusBar).show(event.reason, error=True)
 
     @on(CodeView.SelectionChanged)
@@ -176,10 +253,72 @@ class MainScreen(Screen[None]):
         path = self.query_one(CodeView).path
         target = "no file" if path is None else FixRequest(path, "", self.selection).target
         self.query_one(PromptBar).target = target
+        self._show_estimate()
+
+    def _estimate(self, instruction: str = "") -> Estimate | None:
+        path = self.query_one(CodeView).path
+        if path is None:
+            return None
+        request = FixRequest(path, instruction, self.selection)
+        return estimate_fix(request, self.file_text, self.settings)
+
+    def _show_estimate(self) -> None:
+        estimate = self._estimate()
+        self.query_one(PromptBar).estimate = estimate
+        fast = estimate.on("fast") if estimate is not None else None
+        if fast is not None and fast.input_tokens > COUNT_TOKENS_ABOVE and has_key():
+            self.count_exactly()
+
+    @work(exclusive=True, group="count", exit_on_error=False)
+    async def count_exactly(self) -> None:
+        """A large request is worth an exact count; debounced, cancelled by the next change."""
+        import asyncio
+
+        await asyncio.sleep(0.4)
+        path, selection, text = self.query_one(CodeView).path, self.selection, self.file_text
+        if path is None:
+            return
+        from haikutui.api_client import make_client
+        from haikutui.editor_tool import TOOL_DECLARATION
+        from haikutui.fix_request import SYSTEM_PROMPT, messages_for_text
+
+        request = FixRequest(path, "", selection)
+        try:
+            async with make_client(self.settings) as client:
+                counted = await client.messages.count_tokens(
+                    model=self.settings.models["fast"],
+                    system=SYSTEM_PROMPT,
+                    tools=[TOOL_DECLARATION],  # type: ignore[list-item]
+                    messages=messages_for_text(request, text),  # type: ignore[arg-type]
+                )
+        except Exception:  # the local estimate stands
+            return
+        if (path, selection) == (self.query_one(CodeView).path, self.selection):
+            self.query_one(PromptBar).estimate = estimate_fix(
+                request, text, self.settings, counted=counted.input_tokens
+            )
+
+    @work(exclusive=True, group="models", exit_on_error=False)
+    async def check_models(self) -> None:
+        """Warn once per start when a configured model is deprecated or retired."""
+        from haikutui.api_client import make_client
+        from haikutui.model_caps import fetch_caps, lifecycle_warning
+
+        try:
+            client = make_client(self.settings)
+        except HaikutuiError:
+            return
+        async with client:
+            for rung in RUNGS:
+                caps = await fetch_caps(client, self.settings.models[rung])
+                warning = lifecycle_warning(caps, rung)
+                if warning:
+                    self.notify(warning, title="Model lifecycle", severity="warning", timeout=10)
 
     def _show_rung(self) -> None:
         self.query_one(PromptBar).rung = self.rung
         status = self.query_one(StatusBar)
+        status.thinking = thinking_wanted(self.rung.name, self.settings)
         if not self.running:
             status.rung = self.rung
 
@@ -195,9 +334,34 @@ class MainScreen(Screen[None]):
         if key_missing(status):
             return
         request = FixRequest(path, event.instruction, self.selection)
-        self.session = FixSession(self.repo, self.settings, request, self.rung)
+        session = FixSession(self.repo, self.settings, request, self.rung)
         self.query_one(CodeView).focus()  # so e and Esc reach the screen while it streams
-        self.run_fix()
+        self._send_within_budget(session, self._estimate(event.instruction))
+
+    def _send_within_budget(self, session: FixSession, estimate: Estimate | None) -> None:
+        """Over budget, ask first; nothing is sent unless the user says yes."""
+        mine = estimate.on(session.rung.name) if estimate is not None else None
+        spend = getattr(self.app, "spend", None)
+        problem = over_budget(
+            mine.cost if mine is not None else None,
+            session.rung.model,
+            self.settings,
+            spent=spend.cost if spend is not None else 0.0,
+        )
+
+        def answer(send: bool | None) -> None:
+            if send:
+                self.session = session
+                self.run_fix()
+            else:
+                self.query_one(StatusBar).show("over budget; nothing sent")
+
+        if problem is None:
+            answer(True)
+            return
+        from haikutui.tui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen("Over budget", f"{problem}. Send it anyway?"), answer)
 
     @work(exclusive=True, group="llm")
     async def run_fix(self) -> None:
@@ -262,6 +426,74 @@ class MainScreen(Screen[None]):
         position = RUNGS.index(self.rung.name) if self.rung.name in RUNGS else -1
         self.rung = resolve(RUNGS[(position + 1) % len(RUNGS)], self.settings)
         self._show_rung()
+        self._show_estimate()
+
+    def action_toggle_thinking(self) -> None:
+        """Flips thinking for every rung this session; config keeps the per-rung defaults."""
+        self.settings.thinking_toggle = not thinking_wanted(self.rung.name, self.settings)
+        self._show_rung()
+        self._show_estimate()
+        state = "on" if self.settings.thinking_toggle else "off"
+        self.notify(f"thinking {state} for the next requests", timeout=3)
+
+    def action_rename(self) -> None:
+        from haikutui.tui.screens.rename import ask_rename
+
+        code = self.query_one(CodeView)
+        symbol = code.symbol_under_cursor()
+        ask_rename(self, code.path, code.cursor + 1, symbol, self._review_closed)
+
+    def action_stats(self) -> None:
+        from haikutui.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.repo.root))
+
+    def action_history(self) -> None:
+        from haikutui.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.repo))
+
+    # -- lint: findings for the open file, and the repair ladder -------------------------
+
+    @on(DiagnosticsPanel.Linted)
+    def _linted(self, event: DiagnosticsPanel.Linted) -> None:
+        marks = {}
+        for d in event.diagnostics:
+            marks[d.row] = f"{marks[d.row]} {d.code}" if d.row in marks else d.code
+        self.query_one(CodeView).set_marks(event.path, marks)
+        if event.error:
+            self.query_one(StatusBar).show(event.error, error=True)
+
+    @on(DiagnosticsPanel.Jump)
+    def _jump(self, event: DiagnosticsPanel.Jump) -> None:
+        code = self.query_one(CodeView)
+        code.goto(event.line)
+        code.focus()
+
+    def action_lint(self) -> None:
+        path = self.query_one(CodeView).path
+        if path is None:
+            self.query_one(StatusBar).show("pick a file first, or lint the repo", error=True)
+            return
+        self.lint_repair([path])
+
+    def action_lint_repo(self) -> None:
+        self.lint_repair(None)
+
+    @work(exclusive=True, group="llm")
+    async def lint_repair(self, paths: list[str] | None) -> None:
+        from haikutui.tui.lint_runner import lint_session, run_lint
+        from haikutui.tui.screens.lint_review import LintReviewScreen
+
+        session = lint_session(self.app, self.repo, self.settings, paths, self.rung)
+        if await run_lint(session, self.query_one(StatusBar)) is not None:
+            self.session = session  # `e` escalates the repair, as after a quick fix
+            self.app.push_screen(LintReviewScreen(session), self._review_closed)
+
+    def action_batches(self) -> None:
+        from haikutui.tui.screens.batch import BatchScreen
+
+        self.app.push_screen(BatchScreen(self.repo, self.settings, self.rung), self._review_closed)
 
     def action_cancel(self) -> None:
         if not self.running:

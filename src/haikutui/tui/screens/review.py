@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from haikutui.errors import HaikutuiError
+from haikutui.checks import Verdict, check_proposal
+from haikutui.errors import HaikutuiError, StaleError
 from haikutui.fix_session import FixSession
 from haikutui.proposal import Proposal
+from haikutui.rebase import check_no_conflicts, rebase_proposal, stale_paths
 from haikutui.tui.fix_runner import key_missing, run_session
 from haikutui.tui.screens.refine import RefineScreen
 from haikutui.tui.widgets.diff_view import DiffView
@@ -41,14 +44,20 @@ class ReviewScreen(Screen[list[str] | None]):
         _bind("a", "apply", "Apply", "Write the accepted hunks to disk"),
         _bind("e", "escalate", "Escalate", "Ask the next, stronger model for the same change"),
         _bind("r", "refine", "Refine", "Add a follow-up instruction and ask again"),
+        _bind("b", "rebase", "Re-base", "Merge a stale proposal onto the file as it now is"),
+        _bind("R", "rerun_fresh", "Re-run", "Ask again against the files as they now are"),
         _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),
     ]
 
-    def __init__(self, session: FixSession) -> None:
+    def __init__(self, session: FixSession, *, ask_model: bool = True) -> None:
         super().__init__()
         assert session.proposal is not None
         self.session = session
         self.proposal: Proposal = session.proposal
+        self.ask_model = ask_model
+        """False for proposals no model made (a three-way revert): nothing to escalate."""
+        self.stale: list[str] = []
+        """Files of the proposal that changed on disk since it was made."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-header")
@@ -59,9 +68,15 @@ class ReviewScreen(Screen[list[str] | None]):
     def on_mount(self) -> None:
         status = self.query_one(StatusBar)
         status.rung = self.session.rung
+        status.spend = getattr(self.app, "spend", None)
         status.show("y accept · n reject · a apply · e escalate · r refine · q quit")
         self._show_header()
         self.query_one(DiffView).focus()
+        self.run_checks()
+        watched = getattr(self.app, "repo_changed", None)
+        if watched is not None:
+            watched.subscribe(self, self._repo_changed)
+        self._check_stale()
 
     @property
     def running(self) -> bool:
@@ -74,6 +89,7 @@ class ReviewScreen(Screen[list[str] | None]):
         accepted = sum(h.accepted for _, h in hunks)
         files = ", ".join(c.path for c in proposal.changes)
         line = Content.assemble(
+            self._stale_badge(),
             Content.styled(f"◆ {proposal.rung} · {proposal.model}", "bold $accent"),
             "   ",
             Content.styled(files, "bold"),
@@ -85,7 +101,50 @@ class ReviewScreen(Screen[list[str] | None]):
             f"{accepted}/{len(hunks)} hunks accepted",
         )
         note = Content.styled(proposal.note or "(no note from the model)", "italic $text-muted")
-        self.query_one("#review-header", Static).update(Content("\n").join([line, note]))
+        check = Content.assemble(self._verdict_line(), self._header_extra())
+        self.query_one("#review-header", Static).update(Content("\n").join([line, note, check]))
+
+    # -- the check verdict, computed for every proposal before it is applied -------------
+
+    class Checked(Message):
+        """The checks finished for `proposal` (posted from a thread)."""
+
+        def __init__(self, proposal: Proposal, verdict: Verdict) -> None:
+            super().__init__()
+            self.proposal, self.verdict = proposal, verdict
+
+    verdict: Verdict | None = None
+
+    @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
+    def run_checks(self) -> None:
+        """Parse, ruff on the changed lines, and `[checks] test_command`: off the event loop."""
+        proposal, session = self.proposal, self.session
+        try:
+            verdict = check_proposal(
+                session.repo,
+                proposal,
+                test_command=session.settings.test_command,
+                timeout=session.settings.test_timeout,
+            )
+        except Exception as exc:  # a broken check must not hide the proposal
+            verdict = Verdict(problems=[f"the checks failed to run: {exc}".splitlines()[0]])
+        self.post_message(self.Checked(proposal, verdict))
+
+    @on(Checked)
+    def _checked(self, event: Checked) -> None:
+        if event.proposal is self.proposal:
+            self.verdict = event.verdict
+            self._show_header()
+
+    def _verdict_line(self) -> Content:
+        if self.verdict is None:
+            return Content.styled("checking…", "$text-muted")
+        style = "bold $text-success" if self.verdict.ok else "bold $text-error"
+        return Content.styled(self.verdict.summary, style)
+
+    def _header_extra(self) -> Content:
+        """More for the third header line; the lint review adds per-file counts."""
+        return Content("")
 
     def _sync(self) -> None:
         self.query_one(DiffView).sync()
@@ -133,8 +192,11 @@ class ReviewScreen(Screen[list[str] | None]):
             status.show("wait for the run to finish, or press Esc to cancel it", error=True)
             return
         try:
+            check_no_conflicts(self.proposal)
             applied = self.session.apply()
         except HaikutuiError as exc:
+            if isinstance(exc, StaleError):
+                self._check_stale()
             status.show(exc.message, error=True)
             self.notify(exc.message, severity="error", timeout=6)
             return
@@ -142,7 +204,7 @@ class ReviewScreen(Screen[list[str] | None]):
 
     def action_escalate(self) -> None:
         status = self.query_one(StatusBar)
-        if key_missing(status):
+        if self._no_model() or key_missing(status):
             return
         was = self.session.rung
         rung = self.session.escalate(
@@ -157,7 +219,7 @@ class ReviewScreen(Screen[list[str] | None]):
         self.rerun()
 
     def action_refine(self) -> None:
-        if key_missing(self.query_one(StatusBar)):
+        if self._no_model() or key_missing(self.query_one(StatusBar)):
             return
         self.app.push_screen(RefineScreen(), self._refine_with)
 
@@ -185,7 +247,91 @@ class ReviewScreen(Screen[list[str] | None]):
         result = await run_session(self.session, status)
         if result is None:
             return
-        self.proposal = result.proposal
+        self.proposal, self.verdict = result.proposal, None
         await self.query_one(DiffView).replace(result.proposal)
         self._show_header()
+        self.run_checks()
+        self._check_stale()
         status.show(f"new proposal from {result.proposal.model}")
+
+    # -- live awareness: stale when a base file changes on disk; re-base or re-run -------
+
+    def _repo_changed(self, paths: set[str]) -> None:
+        """From the app's watcher: only the proposal's own files matter here."""
+        mine = {c.path for c in self.proposal.changes}
+        mine |= {getattr(c, "old_path", "") for c in self.proposal.changes}
+        if paths & mine:
+            self._check_stale()
+
+    def _check_stale(self) -> None:
+        was = self.stale
+        self.stale = stale_paths(self.session.repo.root, self.proposal)
+        if self.stale != was:
+            self._show_header()
+        if self.stale and self.stale != was:
+            message = (
+                f"{', '.join(self.stale)}: changed on disk since the proposal"
+                " · b re-base onto it · R re-run"
+            )
+            self.query_one(StatusBar).show(message, error=True)
+            self.notify(message, title="Stale proposal", severity="warning", timeout=6)
+
+    def _stale_badge(self) -> Content:
+        if not self.stale:
+            return Content("")
+        return Content.styled(f"⚠ STALE: {', '.join(self.stale)} changed on disk   ", "bold $error")
+
+    def _no_model(self) -> bool:
+        if self.ask_model:
+            return False
+        self.query_one(StatusBar).show(
+            "this proposal is a three-way revert: there is no request to send", error=True
+        )
+        return True
+
+    async def action_rebase(self) -> None:
+        """Three-way merge of the proposal onto the files as they now are; nothing is written."""
+        status = self.query_one(StatusBar)
+        if self.running:
+            status.show("wait for the run to finish, or press Esc to cancel it", error=True)
+            return
+        self._check_stale()
+        if not self.stale:
+            status.show("nothing to re-base: the files are as they were when proposed")
+            return
+        try:
+            rebased = rebase_proposal(self.session.repo.root, self.proposal)
+        except (HaikutuiError, RuntimeError, OSError) as exc:
+            status.show(f"re-base failed: {exc}".splitlines()[0], error=True)
+            return
+        if self.session.result is not None:
+            self.session.result.proposal = rebased.proposal  # apply writes what is shown
+        self.proposal, self.verdict = rebased.proposal, None
+        await self.query_one(DiffView).replace(rebased.proposal)
+        self._check_stale()
+        self._show_header()
+        self.run_checks()
+        parts = []
+        if rebased.merged:
+            parts.append(f"re-based {', '.join(rebased.merged)} onto the file on disk")
+        if rebased.conflicts:
+            count = rebased.conflict_count
+            parts.append(
+                f"{count} conflict{'s' if count != 1 else ''} marked: reject that hunk or"
+                " re-run (R); apply refuses while markers remain"
+            )
+        parts += [f"{path}: {why}" for path, why in rebased.unmergeable.items()]
+        if rebased.settled:
+            parts.append(f"{', '.join(rebased.settled)}: the change is already on disk")
+        status.show(" · ".join(parts), error=bool(rebased.conflicts or rebased.unmergeable))
+
+    def action_rerun_fresh(self) -> None:
+        """The same request again, reading the files as they are now (same rung)."""
+        if self._no_model() or key_missing(self.query_one(StatusBar)):
+            return
+        self.session.refine(
+            "The file changed on disk after your proposal. Make the change again against its"
+            " current content."
+        )
+        self.notify("asking again against the files as they are now")
+        self.rerun()

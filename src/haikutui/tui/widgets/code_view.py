@@ -72,6 +72,8 @@ class CodeView(ScrollView, can_focus=True):
         self.cursor = 0
         self.anchor: int | None = None
         self._visual = False
+        self.marks: dict[int, str] = {}
+        """1-based line -> rule codes, drawn as a mark in the gutter (lint findings)."""
 
     @property
     def selection(self) -> tuple[int, int] | None:
@@ -83,12 +85,25 @@ class CodeView(ScrollView, can_focus=True):
 
     def show_file(self, path: str, lines: list[Content]) -> None:
         self.path, self._lines = path, lines
+        self.marks = {}
         self.cursor, self.anchor = 0, None
         gutter = len(str(len(lines))) + 3
         width = max((line.cell_length for line in lines), default=0) + gutter
         self.virtual_size = Size(width, len(lines))
         self.scroll_to(0, 0, animate=False)
         self.post_message(self.SelectionChanged(None))
+        self.refresh()
+
+    def reload_file(self, lines: list[Content]) -> None:
+        """The same file changed on disk: new text, same cursor, selection and scroll."""
+        self._lines = lines
+        gutter = len(str(len(lines))) + 3
+        width = max((line.cell_length for line in lines), default=0) + gutter
+        self.virtual_size = Size(width, len(lines))
+        last = max(0, len(lines) - 1)
+        self.cursor = min(self.cursor, last)
+        if self.anchor is not None:
+            self.anchor = min(self.anchor, last)
         self.refresh()
 
     def show_error(self, message: str) -> None:
@@ -99,6 +114,24 @@ class CodeView(ScrollView, can_focus=True):
         self.virtual_size = Size(0, 0)
         self.post_message(self.SelectionChanged(None))
         self.refresh()
+
+    def set_marks(self, path: str, marks: dict[int, str]) -> None:
+        """Gutter marks for `path`; ignored when another file is open by now."""
+        if path == self.path and marks != self.marks:
+            self.marks = marks
+            self.refresh()
+
+    def goto(self, line: int) -> None:
+        """Put the cursor on 1-based `line`, scrolled into view."""
+        self._moved(line - 1)
+
+    def symbol_under_cursor(self) -> str | None:
+        """The symbol a rename on the cursor line most likely means (see `symbol_on_line`)."""
+        from haikutui.rename_target import symbol_on_line
+
+        if not self._lines:
+            return None
+        return symbol_on_line(self._lines[self.cursor].plain)
 
     def select_lines(self, start: int, end: int) -> None:
         """Select 1-based lines start..end, as a user would with shift+down."""
@@ -119,6 +152,11 @@ class CodeView(ScrollView, can_focus=True):
             return Strip.blank(width, base.rich_style)
         digits = len(str(len(self._lines)))
         gutter = Content.styled(f"{index + 1:>{digits}} │ ", "$line-number")
+        if index + 1 in self.marks:
+            gutter = Content.assemble(
+                Content.styled(f"{index + 1:>{digits}} ", "$line-number"),
+                Content.styled("● ", "bold $text-warning"),
+            )
         line = self._lines[index].expand_tabs(4)[scroll_x:]
         content = Content.assemble(gutter, line)
         content = content.pad_right(max(0, width - content.cell_length))

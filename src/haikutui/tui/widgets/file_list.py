@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from haikutui.repo import FileEntry
-from haikutui.tui.widgets.fuzzy import Match, fuzzy_filter
+from haikutui.tui.widgets.fuzzy import FuzzyIndex, Match
 
 MAX_SHOWN = 300
 """Rendering every one of 10,000 options is what makes a list slow; the filter finds the rest."""
@@ -66,6 +66,7 @@ class FileList(Vertical):
         super().__init__(id=id)
         self._entries: dict[str, FileEntry] = {}
         self._paths: list[str] = []
+        self._index = FuzzyIndex([])
         self.label = ""
         """Shown before the file count: the repository folder's name."""
 
@@ -80,7 +81,12 @@ class FileList(Vertical):
         """Replace the list, keeping the current filter."""
         self._entries = {e.path: e for e in entries}
         self._paths = [e.path for e in entries]
-        self._refilter(self.query_one(Input).value)
+        self._index = FuzzyIndex(self._paths)
+        options = self.query_one(OptionList)
+        keep = None
+        if options.highlighted is not None and options.option_count:
+            keep = options.get_option_at_index(options.highlighted).id
+        self._refilter(self.query_one(Input).value, keep)
 
     def focus_filter(self) -> None:
         self.query_one(Input).focus()
@@ -116,13 +122,14 @@ class FileList(Vertical):
         if option.id is not None:
             self.post_message(self.Picked(option.id))
 
-    def _refilter(self, query: str) -> None:
-        matches, total = fuzzy_filter(query, self._paths, MAX_SHOWN)
+    def _refilter(self, query: str, keep: str | None = None) -> None:
+        matches, total = self._index.search(query, MAX_SHOWN)
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(self._prompt(m), id=m.path) for m in matches])
         if matches:
-            options.highlighted = 0
+            shown = [m.path for m in matches]
+            options.highlighted = shown.index(keep) if keep in shown else 0  # a re-list keeps it
         more = f" (showing {len(matches)})" if total > len(matches) else ""
         noun = "file" if total == 1 else "files"
         self.border_title = f"{self.label} · {total} {noun}{more}".lstrip(" ·")

@@ -1,4 +1,4 @@
-"""Where the instruction is typed, beside what it targets and which rung will answer."""
+"""Where the instruction is typed, beside what it targets, which rung answers and what it costs."""
 
 from __future__ import annotations
 
@@ -12,15 +12,21 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
+from haikutui.estimate import Estimate, format_tokens
 from haikutui.ladder import RUNGS, Rung
+from haikutui.pricing import format_cost
 
 
 class PromptBar(Horizontal):
-    """Posts `Submitted` with the instruction; parents set `target` and `rung`."""
+    """Posts `Submitted` with the instruction; parents set `target`, `rung` and `estimate`.
+
+    Under the target, the estimate: input tokens on the chosen rung (≈ counted locally,
+    = counted by the API) and the cost on each rung, fast · strong · strongest.
+    """
 
     DEFAULT_CSS: ClassVar[str] = """
     PromptBar { height: 3; }
-    PromptBar > #prompt-target { width: auto; max-width: 50%; padding: 1 1 0 1; }
+    PromptBar > #prompt-target { width: auto; max-width: 60%; padding: 0 1; height: 3; }
     PromptBar > Input { width: 1fr; }
     """
 
@@ -33,6 +39,7 @@ class PromptBar(Horizontal):
 
     target: reactive[str] = reactive("no file")
     rung: reactive[Rung | None] = reactive(None)
+    estimate: reactive[Estimate | None] = reactive(None)
 
     def compose(self) -> ComposeResult:
         yield Static(id="prompt-target")
@@ -47,6 +54,9 @@ class PromptBar(Horizontal):
     def watch_rung(self) -> None:
         self._update_label()
 
+    def watch_estimate(self) -> None:
+        self._update_label()
+
     def _update_label(self) -> None:
         if not self.is_mounted:
             return
@@ -54,7 +64,29 @@ class PromptBar(Horizontal):
         if self.rung is not None:
             colour = f"$rung-{self.rung.name}" if self.rung.name in RUNGS else "$accent"
             label = Content.assemble(label, " → ", Content.styled(self.rung.name, colour))
-        self.query_one("#prompt-target", Static).update(label)
+        lines = [Content(""), label]
+        estimate = self._estimate_line()
+        if estimate is not None:
+            lines.append(estimate)
+        self.query_one("#prompt-target", Static).update(Content("\n").join(lines))
+
+    def _estimate_line(self) -> Content | None:
+        estimate, rung = self.estimate, self.rung
+        if estimate is None or rung is None:
+            return None
+        mine = estimate.on(rung.name) or estimate.rungs[0]
+        mark = "=" if estimate.exact else "≈"
+        parts: list[Content | str] = [
+            Content.styled(f"{mark}{format_tokens(mine.input_tokens)} tok", "$text-muted")
+        ]
+        for item in estimate.rungs:
+            if item.rung.name not in RUNGS:
+                continue
+            style = f"$rung-{item.rung.name}"
+            if item.rung.name == rung.name:
+                style = f"bold {style} underline"
+            parts += ["  ", Content.styled(f"{item.rung.name} {format_cost(item.cost)}", style)]
+        return Content.assemble(*parts)
 
     def focus_input(self) -> None:
         self.query_one(Input).focus()

@@ -1,4 +1,8 @@
-"""One line that always says which rung and model are in use, and how a run is going."""
+"""One line that always says which rung and model are in use, how a run is going, and what it costs.
+
+The live meter: this request's tokens and cost while it streams (and its cache read ratio),
+and on the right the session's total beside what the strongest rung would have charged.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
 
+from haikutui.budget import SessionSpend
 from haikutui.fix_run import Progress
 from haikutui.ladder import RUNGS, Rung
 from haikutui.pricing import format_cost
@@ -31,6 +36,10 @@ class StatusBar(Widget):
     progress: reactive[Progress | None] = reactive(None, always_update=True)
     message: reactive[str] = reactive("")
     error: reactive[bool] = reactive(False)
+    spend: reactive[SessionSpend | None] = reactive(None, always_update=True)
+    thinking: reactive[bool] = reactive(False)
+    strongest: reactive[str] = reactive("opus")
+    """The label of the strongest rung, for "opus would be $x"."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -66,27 +75,69 @@ class StatusBar(Widget):
         self.error = error
 
     def render(self) -> Content:
+        """Rung, then the run's figures or a message; the session meter on the right.
+
+        When space is short, "esc cancel" goes first, then the meter's long form; a hint
+        message may be cut short for the meter, but never the live figures or an error.
+        """
         parts: list[Content] = []
         if self.rung is not None:
             colour = f"$rung-{self.rung.name}" if self.rung.name in RUNGS else "$accent"
             parts.append(Content.styled(f"◆ {self.rung.name}", f"bold {colour}"))
             parts.append(Content(f" · {self.rung.model}"))
+            if self.thinking:
+                parts.append(Content.styled(" · thinking", "$text-accent"))
         progress = self.progress
+        cancel = Content("")
         if progress is not None:
             elapsed = max(0.0, self.clock() - progress.started)
-            tokens = progress.usage.input_tokens + progress.output_estimate
+            tokens = progress.usage.total_input + progress.output_estimate
             figures = [
                 progress.phase,
                 f"{elapsed:.1f}s",
                 f"{tokens:,} tok",
                 format_cost(progress.cost),
             ]
-            if self.running:
-                figures.append("esc cancel")
+            if progress.cache_note:
+                figures.append(progress.cache_note)
             parts.append(Content.styled(SEPARATOR + SEPARATOR.join(figures), "$text-muted"))
+            if self.running:
+                cancel = Content.styled(SEPARATOR + "esc cancel", "$text-muted")
         if self.message:
             mark = "✗ " if self.error else ""
             style = "bold $text-error" if self.error else ""
             parts.append(Content(SEPARATOR))
             parts.append(Content.styled(mark + self.message, style))
-        return Content.assemble(*parts)
+        left = Content.assemble(*parts)
+        width = self.content_size.width
+        meters = [self._session_meter(form) for form in ("full", "short", "total")]
+        for head in (Content.assemble(left, cancel), left):
+            for right in meters:
+                room = width - head.cell_length - right.cell_length
+                if right.cell_length and room >= 2:
+                    return Content.assemble(head, " " * room, right)
+        right = meters[-1]
+        if right.cell_length and self.message and not self.error:
+            keep = width - right.cell_length - 2
+            if keep > 20:
+                return Content.assemble(left.truncate(keep, ellipsis=True), "  ", right)
+        return Content.assemble(left, cancel)
+
+    def _session_meter(self, form: str) -> Content:
+        """Session total and the saving against the strongest rung; empty before any request.
+
+        `full` names the strongest rung's cost, `short` only the saving, `total` neither.
+        """
+        spend = self.spend
+        if spend is None or not spend.requests:
+            return Content("")
+        tail = ""
+        if form == "full":
+            tail = f" · on {self.strongest} {format_cost(spend.strongest_cost)}"
+        if form in ("full", "short"):
+            tail += f" · saved {format_cost(spend.saved)}"
+        return Content.assemble(
+            Content.styled("session ", "$text-muted"),
+            Content.styled(format_cost(spend.cost), "bold"),
+            Content.styled(tail, "$text-muted"),
+        )

@@ -1,0 +1,52 @@
+"""Lint repair as both the main screen and the batch screen run it: a session, asked, shown."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from haikutui.api_client import has_key
+from haikutui.config import Settings
+from haikutui.errors import HaikutuiError
+from haikutui.fix_run import FixResult, Progress
+from haikutui.ladder import Rung
+from haikutui.lint_repair import LintSession
+from haikutui.repo import Repo
+from haikutui.ruff_runner import Diagnostic
+from haikutui.tui.widgets.status_bar import StatusBar
+
+
+def lint_session(
+    app: App[int], repo: Repo, settings: Settings, paths: list[str] | None, rung: Rung
+) -> LintSession:
+    """Ruff only without a key (it needs none); with one, the ladder from `rung`.
+
+    `[lint] escalate = "ask"` (the default) asks in a modal before climbing a rung.
+    """
+
+    async def ask(upper: Rung, left: dict[str, list[Diagnostic]]) -> bool:
+        from haikutui.tui.screens.escalate_confirm import EscalateConfirm
+
+        return bool(await app.push_screen_wait(EscalateConfirm(upper, left)))
+
+    start = rung if has_key() else None
+    return LintSession(repo, settings, paths, start, escalate=settings.lint_escalate, on_ask=ask)
+
+
+async def run_lint(session: LintSession, status: StatusBar) -> FixResult | None:
+    """Run the ladder with live progress; a failure is one line in the status bar."""
+    status.rung = session.rung
+    where = "ruff only (no API key)" if session.start is None else f"then {session.rung.model}"
+    status.show(f"lint repair of {session.label}: ruff's fixes, {where}…")
+
+    def on_progress(progress: Progress) -> None:
+        status.progress = progress
+
+    try:
+        result = await session.run(on_progress=on_progress)
+    except HaikutuiError as exc:
+        status.progress = None
+        status.show(exc.message, error=not exc.message.startswith("ruff finds nothing"))
+        return None
+    status.progress = None
+    status.show(f"lint repair: {result.proposal.note}")
+    return result

@@ -1,0 +1,140 @@
+"""What the request log says: spend and tokens per day, the ladder, the cache, latency, savings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static
+
+from haikutui import request_log
+from haikutui.ladder import RUNGS
+from haikutui.pricing import format_cost
+from haikutui.request_stats import Stats, compute
+
+BAR = 24
+
+
+def _bar(value: float, top: float, style: str) -> Content:
+    cells = round(BAR * value / top) if top else 0
+    return Content.assemble(
+        Content.styled("█" * cells, style), Content.styled("·" * (BAR - cells), "$text-muted")
+    )
+
+
+def day_table(stats: Stats) -> Content:
+    """One row per day: a bar of the cost, then requests, tokens and dollars."""
+    top = max((d.cost for d in stats.days), default=0.0)
+    rows = [
+        Content.styled(f"{'day':<12}{'cost':<{BAR + 2}}{'req':>5}{'tokens':>10}{'$':>10}", "bold")
+    ]
+    for day in stats.days:
+        rows.append(
+            Content.assemble(
+                f"{day.day.isoformat():<12}",
+                _bar(day.cost, top, "$rung-fast"),
+                f"  {day.requests:>3}{day.tokens:>10,}{format_cost(day.cost):>10}",
+            )
+        )
+    return Content("\n").join(rows)
+
+
+def summary(stats: Stats) -> Content:
+    """The ladder share, the cache, median latency per rung, and the money saved."""
+    share = stats.fast_share
+    lines = [
+        Content.assemble(
+            Content.styled("Stayed on the fast rung  ", "bold"),
+            _bar(share, 1.0, "$rung-fast"),
+            f"  {share:.0%}  ({stats.on_fast} of {stats.requests}; {stats.escalated} escalated"
+            " or on a stronger rung)",
+        ),
+        Content.assemble(
+            Content.styled("Cache read ratio         ", "bold"),
+            _bar(stats.cache_read_ratio, 1.0, "$rung-strong"),
+            f"  {stats.cache_read_ratio:.0%} of prompt tokens"
+            f"  ({stats.cache_hits} requests read the cache)",
+        ),
+        Content.styled("Median latency per rung", "bold"),
+    ]
+    for rung in (*RUNGS, *sorted(set(stats.latency) - set(RUNGS))):
+        if rung not in stats.latency:
+            continue
+        first = stats.ttft.get(rung)
+        lines.append(
+            Content.assemble(
+                "  ",
+                Content.styled(f"{rung:<10}", f"$rung-{rung}" if rung in RUNGS else "$accent"),
+                f" total {stats.latency[rung]:.2f}s",
+                f" · first token {first:.2f}s" if first is not None else "",
+                f" · {stats.by_rung[rung]} requests",
+            )
+        )
+    lines.append(
+        Content.assemble(
+            Content.styled("Spent ", "bold"),
+            Content.styled(format_cost(stats.cost), "bold"),
+            f" on {stats.requests} requests; on the strongest rung: "
+            f"{format_cost(stats.strongest_cost)} · ",
+            Content.styled(f"saved {format_cost(stats.saved)}", "bold $text-success"),
+        )
+    )
+    return Content("\n").join(lines)
+
+
+class StatsScreen(Screen[None]):
+    """Read once when opened: the log is small, and a screen that changes under you is worse."""
+
+    CSS_PATH = "stats.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,S", "close", "Back", id="stats.close", tooltip="Back to the files"),
+    ]
+
+    def __init__(self, repo_root: Path) -> None:
+        super().__init__()
+        self.repo_root = repo_root
+        self.stats = compute(request_log.read(repo_root))
+
+    def compose(self) -> ComposeResult:
+        stats = self.stats
+        yield Static(id="stats-header")
+        with Horizontal(id="stats-sparks"):
+            for key, title, values, total in (
+                (
+                    "requests",
+                    "requests / day",
+                    [d.requests for d in stats.days],
+                    str(stats.requests),
+                ),
+                ("cost", "cost / day", [d.cost for d in stats.days], format_cost(stats.cost)),
+                ("tokens", "tokens / day", [d.tokens for d in stats.days], f"{stats.tokens:,}"),
+            ):
+                with Vertical(classes="spark-box", id=f"spark-{key}") as box:
+                    box.border_title = f"{title} · {total}"
+                    yield Sparkline(values, id=f"sparkline-{key}")
+        with VerticalScroll(id="stats-body"):
+            yield Static(day_table(stats), id="stats-days")
+            yield Static(summary(stats), id="stats-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        stats = self.stats
+        header = self.query_one("#stats-header", Static)
+        if not stats.requests:
+            header.update(f"No requests logged yet for {self.repo_root.name}.")
+            return
+        first, last = stats.days[0].day, stats.days[-1].day
+        header.update(
+            Content.assemble(
+                Content.styled(f"◆ Stats · {self.repo_root.name}", "bold $accent"),
+                f"   {first.isoformat()} to {last.isoformat()}",
+            )
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,115 @@
+"""A small project with lint findings, its own tests, and a helper that runs `haikutui` in-process."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from haikutui.cli import main
+from tests.conftest import make_repo
+
+RUFF_CONFIG = """\
+[project]
+name = "calc"
+version = "0"
+
+[tool.ruff.lint]
+select = ["E", "F"]
+"""
+
+CALC_PY = '''\
+"""Small arithmetic helpers."""
+
+import os
+import sys
+from typing import List
+
+
+def add(a, b):
+    return a + b
+
+
+def is_none(x):
+    if x == None:
+        return True
+    return False
+
+
+def unused():
+    value = 3
+    return 1
+'''
+"""Three unused imports (F401, ruff fixes them safely), E711 and F841 (no safe fix)."""
+
+CALC_FIXED_BY_MODEL = CALC_PY.replace("    if x == None:", "    if x is None:")
+
+CALC_TESTS = """\
+from pkg.calc import add, is_none, unused
+
+
+def test_add():
+    assert add(1, 2) == 3
+
+
+def test_none():
+    assert is_none(None)
+    assert not is_none(0)
+
+
+def test_unused():
+    assert unused() == 1
+"""
+
+IMPORTS_ONLY_PY = '''\
+"""Only unused imports: ruff alone repairs this file."""
+
+import json
+import re
+
+
+def shout(text):
+    return text.upper()
+'''
+
+
+@pytest.fixture
+def lint_repo(tmp_path: Path) -> Path:
+    return make_repo(
+        tmp_path / "calc",
+        {
+            "pyproject.toml": RUFF_CONFIG,
+            "pkg/__init__.py": "",
+            "pkg/calc.py": CALC_PY,
+            "pkg/words.py": IMPORTS_ONLY_PY,
+            "tests/test_calc.py": CALC_TESTS,
+        },
+    )
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def haikutui(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """`haikutui(repo, "lint", ...)`: main() in-process, in `repo` (or a folder inside it)."""
+
+    def run(cwd: Path, *args: str) -> Run:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
