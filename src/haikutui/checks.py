@@ -56,16 +56,27 @@ def added_lines(proposal_text_old: str, proposal_text_new: str) -> set[int]:
     return rows
 
 
-def new_diagnostics(repo: Repo, proposal: Proposal) -> list[Diagnostic]:
-    """Ruff findings on changed lines that the file did not already have before the change."""
+Findings = dict[str, list[Diagnostic]]
+
+
+def new_diagnostics(
+    repo: Repo, proposal: Proposal, known: tuple[Findings, Findings] | None = None
+) -> list[Diagnostic]:
+    """Ruff findings on changed lines that the file did not already have before the change.
+
+    `known` is (before, after) when the caller linted both sides already, as lint repair has.
+    """
     py = [c for c in proposal.changes if c.path.endswith(".py")]
     if not py:
         return []
-    configs, skeleton = mirror_layout(repo)
-    with RuffMirror(repo.root, {c.path: c.old_text for c in py}, configs, skeleton) as mirror:
-        before = mirror.check([c.path for c in py])
-        mirror.write({c.path: c.new_text for c in py})
-        after = mirror.check([c.path for c in py])
+    if known is not None:
+        before, after = known
+    else:
+        configs, skeleton = mirror_layout(repo)
+        with RuffMirror(repo.root, {c.path: c.old_text for c in py}, configs, skeleton) as mirror:
+            before = mirror.check([c.path for c in py])
+            mirror.write({c.path: c.new_text for c in py})
+            after = mirror.check([c.path for c in py])
     found = []
     for change in py:
         rows = added_lines(change.old_text, change.new_text)
@@ -110,7 +121,12 @@ def run_test_command(repo: Repo, proposal: Proposal, command: str, timeout: floa
 
 
 def check_proposal(
-    repo: Repo, proposal: Proposal, *, test_command: str = "", timeout: float = 300
+    repo: Repo,
+    proposal: Proposal,
+    *,
+    test_command: str = "",
+    timeout: float = 300,
+    known: tuple[Findings, Findings] | None = None,
 ) -> Verdict:
     verdict = Verdict()
     broken = parse_errors(proposal)
@@ -118,7 +134,7 @@ def check_proposal(
         verdict.problems.extend(broken)
     elif any(c.path.endswith(".py") for c in proposal.changes):
         verdict.passed.append("parses")
-        fresh = new_diagnostics(repo, proposal)
+        fresh = new_diagnostics(repo, proposal, known)
         if fresh:
             verdict.problems.append(
                 f"{len(fresh)} new ruff finding{'s' * (len(fresh) != 1)} ({fresh[0].label})"

@@ -77,7 +77,11 @@ def run_lint(args: argparse.Namespace) -> int:
             + ("" if start else " (ruff has no safe fix for them; drop --no-model)")
         )
     verdict = check_proposal(
-        repo, proposal, test_command=settings.test_command, timeout=settings.test_timeout
+        repo,
+        proposal,
+        test_command=settings.test_command,
+        timeout=settings.test_timeout,
+        known=(result.before, result.after),  # the ladder linted both sides already
     )
     applied = apply_proposal(repo.root, proposal).paths if args.yes else []
     if args.json:

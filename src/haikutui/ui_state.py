@@ -7,8 +7,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from haikutui.apply import write_atomic
-
 
 def state_dir() -> Path:
     """`HAIKUTUI_STATE_DIR` wins, so tests never write to the developer's home."""
@@ -34,6 +32,8 @@ def load() -> dict[str, Any]:
 
 def remember(key: str, value: Any) -> None:
     """Best effort: failing to remember a preference must never break the app."""
+    from haikutui.apply import write_atomic  # not needed to start, only to remember
+
     data = load()
     data[key] = value
     try:

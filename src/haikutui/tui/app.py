@@ -43,7 +43,9 @@ THEME_VARIABLES: dict[str, str] = {
 class HaikutuiApp(App[int]):
     """Registers themes, applies settings, and opens the main screen."""
 
-    CSS_PATH = "app.tcss"
+    # The main screen is the default screen, whose own CSS_PATH Textual does not load:
+    # its sheet (beside it in screens/) comes in with the app's.
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/main.tcss"]
     TITLE = "haikutui"
     COMMANDS = App.COMMANDS | {lambda: _commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,6 +94,10 @@ class HaikutuiApp(App[int]):
                 return name
         return "textual-dark"
 
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the base screen: one screen to compose and paint at start-up."""
+        return MainScreen(self.repo, self.settings, self.rung)
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(THEME_VARIABLES)
 
@@ -99,7 +105,10 @@ class HaikutuiApp(App[int]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(MainScreen(self.repo, self.settings, self.rung))
+        # Watching sets up inotify for every folder: after the first paint, not before it.
+        self.call_after_refresh(self._start_watching)
+
+    def _start_watching(self) -> None:
         loop = asyncio.get_running_loop()
 
         def publish(paths: set[str]) -> None:  # called in the watcher's thread

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import importlib
 import sys
+from typing import TYPE_CHECKING
 
 from haikutui.api_client import KEY_HINT, has_key
 from haikutui.errors import HaikutuiError
-from haikutui.fix_run import FixResult, Progress
-from haikutui.fix_session import FixSession
 from haikutui.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:  # loaded with the first request, not at start-up
+    from haikutui.fix_run import FixResult, Progress
+    from haikutui.fix_session import FixSession
 
 NO_KEY = f"No Anthropic API key: {KEY_HINT}"
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.actions import SkipAction
@@ -17,12 +18,9 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from haikutui.api_client import has_key
-from haikutui.budget import over_budget
 from haikutui.config import Settings
 from haikutui.errors import HaikutuiError
-from haikutui.estimate import COUNT_TOKENS_ABOVE, Estimate, estimate_fix
 from haikutui.fix_request import FixRequest
-from haikutui.fix_session import FixSession
 from haikutui.ladder import RUNGS, Rung, resolve
 from haikutui.model_caps import thinking_wanted
 from haikutui.repo import FileEntry, Repo
@@ -33,11 +31,14 @@ from haikutui.tui.widgets.file_list import FileList
 from haikutui.tui.widgets.prompt_bar import PromptBar
 from haikutui.tui.widgets.status_bar import StatusBar
 
+if TYPE_CHECKING:  # the model-run modules load on the first request, not at start-up
+    from haikutui.estimate import Estimate
+    from haikutui.fix_session import FixSession
+
 
 class MainScreen(Screen[None]):
     """Owns the fix session while it streams; hands the proposal to the review screen."""
 
-    CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "slash",
@@ -170,7 +171,7 @@ class MainScreen(Screen[None]):
         self.query_one(StatusBar).spend = getattr(self.app, "spend", None)
         self._show_rung()
         if has_key():
-            self.check_models()
+            self.call_after_refresh(self.check_models)
         self.query_one(StatusBar).show("loading files…")
         self.query_one(FileList).focus_list()
         self.call_after_refresh(self.list_files)  # paint first; git's thread would slow it
@@ -259,10 +260,14 @@ class MainScreen(Screen[None]):
         path = self.query_one(CodeView).path
         if path is None:
             return None
+        from haikutui.estimate import estimate_fix
+
         request = FixRequest(path, instruction, self.selection)
         return estimate_fix(request, self.file_text, self.settings)
 
     def _show_estimate(self) -> None:
+        from haikutui.estimate import COUNT_TOKENS_ABOVE
+
         estimate = self._estimate()
         self.query_one(PromptBar).estimate = estimate
         fast = estimate.on("fast") if estimate is not None else None
@@ -280,6 +285,7 @@ class MainScreen(Screen[None]):
             return
         from haikutui.api_client import make_client
         from haikutui.editor_tool import TOOL_DECLARATION
+        from haikutui.estimate import estimate_fix
         from haikutui.fix_request import SYSTEM_PROMPT, messages_for_text
 
         request = FixRequest(path, "", selection)
@@ -301,6 +307,8 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="models", exit_on_error=False)
     async def check_models(self) -> None:
         """Warn once per start when a configured model is deprecated or retired."""
+        # The SDK takes ~1.7 s to import: in a thread, so the screen never freezes for it.
+        await asyncio.to_thread(warm_up)
         from haikutui.api_client import make_client
         from haikutui.model_caps import fetch_caps, lifecycle_warning
 
@@ -333,6 +341,8 @@ class MainScreen(Screen[None]):
             return
         if key_missing(status):
             return
+        from haikutui.fix_session import FixSession
+
         request = FixRequest(path, event.instruction, self.selection)
         session = FixSession(self.repo, self.settings, request, self.rung)
         self.query_one(CodeView).focus()  # so e and Esc reach the screen while it streams
@@ -340,6 +350,8 @@ class MainScreen(Screen[None]):
 
     def _send_within_budget(self, session: FixSession, estimate: Estimate | None) -> None:
         """Over budget, ask first; nothing is sent unless the user says yes."""
+        from haikutui.budget import over_budget
+
         mine = estimate.on(session.rung.name) if estimate is not None else None
         spend = getattr(self.app, "spend", None)
         problem = over_budget(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,9 +12,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from haikutui.estimate import Estimate, format_tokens
 from haikutui.ladder import RUNGS, Rung
 from haikutui.pricing import format_cost
+
+if TYPE_CHECKING:
+    from haikutui.estimate import Estimate
 
 
 class PromptBar(Horizontal):
@@ -71,6 +73,8 @@ class PromptBar(Horizontal):
         self.query_one("#prompt-target", Static).update(Content("\n").join(lines))
 
     def _estimate_line(self) -> Content | None:
+        from haikutui.estimate import format_tokens
+
         estimate, rung = self.estimate, self.rung
         if estimate is None or rung is None:
             return None

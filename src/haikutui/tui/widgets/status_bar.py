@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.content import Content
 from textual.reactive import reactive
@@ -16,9 +16,11 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from haikutui.budget import SessionSpend
-from haikutui.fix_run import Progress
 from haikutui.ladder import RUNGS, Rung
 from haikutui.pricing import format_cost
+
+if TYPE_CHECKING:
+    from haikutui.fix_run import Progress
 
 SEPARATOR = "  │  "
 RUNNING_PHASES = frozenset({"waiting", "streaming", "editing"})
