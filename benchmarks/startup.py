@@ -79,6 +79,13 @@ def time_to_marker(command: str, cwd: Path, marker: str, timeout: float = 30.0) 
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
 
+def keep_tmux_server() -> str:
+    """A session that outlives each measured one: a new session never races the server's exit."""
+    name = f"bench-keeper-{time.monotonic_ns()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "sleep 3600"], check=True)
+    return name
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=10_000)
@@ -91,6 +98,14 @@ def main() -> int:
     if shutil.which("tmux") is None or shutil.which("haikutui") is None:
         print("needs tmux and an installed haikutui on PATH", file=sys.stderr)
         return 2
+    keeper = keep_tmux_server()
+    try:
+        return _measure(args)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", keeper], capture_output=True)
+
+
+def _measure(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         repo = make_repo(root, args.files)

@@ -32,8 +32,22 @@ class Verdict:
         return "✓ " + ", ".join(self.passed) if self.passed else "✓ no checks apply"
 
 
-def parse_errors(proposal: Proposal) -> list[str]:
-    """Python files in the proposal that no longer parse, as `path:line: message`."""
+Findings = dict[str, list[Diagnostic]]
+
+
+def parse_errors(proposal: Proposal, after: Findings | None = None) -> list[str]:
+    """Python files in the proposal that no longer parse, as `path:line: message`.
+
+    `after` is ruff's findings on the new texts when the caller has them: ruff parsed every
+    file already, so its syntax errors answer without parsing again.
+    """
+    if after is not None:
+        return [
+            f"{d.path}:{d.row}: does not parse ({d.message})"
+            for c in proposal.changes
+            for d in after.get(c.path, [])
+            if c.path.endswith(".py") and d.code == "syntax-error"
+        ]
     found = []
     for change in proposal.changes:
         if change.path.endswith(".py"):
@@ -56,9 +70,6 @@ def added_lines(proposal_text_old: str, proposal_text_new: str) -> set[int]:
     return rows
 
 
-Findings = dict[str, list[Diagnostic]]
-
-
 def new_diagnostics(
     repo: Repo, proposal: Proposal, known: tuple[Findings, Findings] | None = None
 ) -> list[Diagnostic]:
@@ -79,13 +90,11 @@ def new_diagnostics(
             after = mirror.check([c.path for c in py])
     found = []
     for change in py:
-        rows = added_lines(change.old_text, change.new_text)
-        known = {(d.code, d.message) for d in before.get(change.path, [])}
-        found.extend(
-            d
-            for d in after.get(change.path, [])
-            if d.row in rows and (d.code, d.message) not in known
-        )
+        had = {(d.code, d.message) for d in before.get(change.path, [])}
+        unseen = [d for d in after.get(change.path, []) if (d.code, d.message) not in had]
+        if unseen:  # diffing only where it can matter keeps a repo-wide repair fast
+            rows = added_lines(change.old_text, change.new_text)
+            found.extend(d for d in unseen if d.row in rows)
     return found
 
 
@@ -129,7 +138,7 @@ def check_proposal(
     known: tuple[Findings, Findings] | None = None,
 ) -> Verdict:
     verdict = Verdict()
-    broken = parse_errors(proposal)
+    broken = parse_errors(proposal, known[1] if known is not None else None)
     if broken:
         verdict.problems.extend(broken)
     elif any(c.path.endswith(".py") for c in proposal.changes):
