@@ -253,6 +253,8 @@ async def repair(
                         system=LINT_SYSTEM,
                         client=client,
                         on_progress=on_progress,
+                        task="lint",
+                        escalated_from=attempts[-1].model if attempts else None,
                     )
                     attempt.usage = run.progress.usage
                 except NoChange as exc:

@@ -194,6 +194,7 @@ class RenameSession(FixSession):
                         system=RENAME_SYSTEM,
                         client=self.client,
                         on_progress=on_progress,
+                        task="rename",
                     )
                 except HaikutuiError as exc:
                     self.last_error = exc
