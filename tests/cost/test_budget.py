@@ -83,3 +83,32 @@ async def test_tui_asks_first_and_n_sends_nothing(
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert len(fake_api.message_requests) == 1
+
+
+async def test_tui_escalation_over_budget_asks_first_too(
+    long_repo: Path,  # noqa: F811
+    fake_api: FakeAnthropic,
+) -> None:
+    """Escalating is a new request: over budget it asks, and `n` sends nothing more."""
+    write_config("[budget]\nper_request = 0.0001\n")
+    fake_api.script(tool_reply(FIX), tool_reply(FIX))
+    app = build_app(long_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        await select_lines(pilot, 4, 4)
+        await ask(pilot, "fix the bound")
+        await pilot.press("y")  # the first request: cleared once, not asked again
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert len(fake_api.message_requests) == 1
+        await pilot.press("e")
+        for _ in range(100):  # the run's worker is waiting on the question: poll, don't settle
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ConfirmScreen):
+                break
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "claude-sonnet-4-6 is over the per-request budget" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert len(fake_api.message_requests) == 1

@@ -32,10 +32,49 @@ def warm_up() -> None:
     importlib.import_module("anthropic")
 
 
-async def run_session(session: FixSession, status: StatusBar) -> FixResult | None:
-    """Run the session's current step; on failure or cancel keep the proposal shown before it."""
+async def within_budget(session: FixSession, status: StatusBar) -> bool:
+    """Escalations and refinements are requests too: over budget, ask before sending."""
+    from haikutui.budget import over_budget
+    from haikutui.estimate import estimate_fix
+    from haikutui.fix_session import FixSession
+
+    if type(session) is not FixSession:  # lint and rename estimate their own requests
+        return True
+    try:
+        text = session.repo.read_for_model(session.request.path).text
+    except HaikutuiError:
+        return True  # the run itself will say what is wrong with the file
+    mine = estimate_fix(session.request, text, session.settings).on(session.rung.name)
+    spend = status.spend
+    problem = over_budget(
+        mine.cost if mine is not None else None,
+        session.rung.model,
+        session.settings,
+        spent=spend.cost if spend is not None else 0.0,
+    )
+    if problem is None:
+        return True
+    from haikutui.tui.screens.confirm import ConfirmScreen
+
+    if await status.app.push_screen_wait(
+        ConfirmScreen("Over budget", f"{problem}. Send it anyway?")
+    ):
+        return True
+    status.show("over budget; nothing sent")
+    return False
+
+
+async def run_session(
+    session: FixSession, status: StatusBar, *, budget_checked: bool = False
+) -> FixResult | None:
+    """Run the session's current step; on failure or cancel keep the proposal shown before it.
+
+    `budget_checked` is True when the caller already asked about this very request.
+    """
     previous = session.result
     status.rung = session.rung
+    if not budget_checked and not await within_budget(session, status):
+        return None
     if "anthropic" not in sys.modules:
         status.show(f"starting the client for {session.rung.model}…")
         await asyncio.to_thread(warm_up)

@@ -152,6 +152,8 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.repo, self.settings, self.rung = repo, settings, rung
         self.session: FixSession | None = None
+        self._budget_checked: FixSession | None = None
+        """The session whose first request the user already cleared against the budget."""
         self.selection: tuple[int, int] | None = None
         self.file_text = ""
         """The open file's text, for the estimate shown as the selection changes."""
@@ -364,6 +366,7 @@ class MainScreen(Screen[None]):
         def answer(send: bool | None) -> None:
             if send:
                 self.session = session
+                self._budget_checked = session
                 self.run_fix()
             else:
                 self.query_one(StatusBar).show("over budget; nothing sent")
@@ -379,7 +382,8 @@ class MainScreen(Screen[None]):
     async def run_fix(self) -> None:
         session = self.session
         assert session is not None
-        result = await run_session(session, self.query_one(StatusBar))
+        checked, self._budget_checked = self._budget_checked is session, None
+        result = await run_session(session, self.query_one(StatusBar), budget_checked=checked)
         if result is None:
             return
         from haikutui.tui.screens.review import ReviewScreen
