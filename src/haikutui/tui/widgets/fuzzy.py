@@ -31,7 +31,11 @@ def _pattern(query: str) -> re.Pattern[str]:
     return re.compile(body, re.IGNORECASE)
 
 
-def _match(pattern: re.Pattern[str], path: str, size: int) -> Match:
+def _match(pattern: re.Pattern[str], in_name: re.Pattern[str], path: str, size: int) -> Match:
+    """Highlight the query where the user sees it best: whole in the file name when it is."""
+    named = in_name.search(path)
+    if named is not None:
+        return Match(path, tuple(range(named.start(), named.start() + size)))
     found = pattern.search(path)
     assert found is not None
     return Match(path, tuple(found.start(i) for i in range(1, size + 1)))
@@ -64,15 +68,18 @@ class FuzzyIndex:
                 chosen = set(best)
                 rest = sorted((p for p in found if p not in chosen), key=len)
                 best += rest[: limit - len(best)]
-            return [_match(pattern, p, len(query)) for p in best], len(found)
+            return [_match(pattern, in_name, p, len(query)) for p in best], len(found)
         scored = []
         for path in found:
             hit = pattern.search(path)
             assert hit is not None
-            key = (0 if in_name.search(path) else 1, hit.end() - hit.start(), len(path))
+            if in_name.search(path):  # whole in the file name: as tight as a match gets
+                key = (0, len(query), len(path))
+            else:
+                key = (1, hit.end() - hit.start(), len(path))
             scored.append((key, path))
         scored.sort()
-        return [_match(pattern, p, len(query)) for _, p in scored[:limit]], len(found)
+        return [_match(pattern, in_name, p, len(query)) for _, p in scored[:limit]], len(found)
 
 
 def fuzzy_filter(query: str, paths: Sequence[str], limit: int) -> tuple[list[Match], int]:
