@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import time_to_marker  # noqa: E402  (the same tmux technique)
+from startup import FIRST_SCREEN  # noqa: E402
+from tmux_clock import pane, screen, start, time_to_marker, tmux_server  # noqa: E402
 
 TYPED = ("mod_04217", "pkg42/sub3", "s3m9")
 """What a user types into the filter, one key at a time."""
@@ -100,35 +101,12 @@ def _status(pid: int, key: str) -> str:
     return "?"
 
 
-def _screen(session: str) -> str:
-    return subprocess.run(
-        ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
-    ).stdout
-
-
 def idle_and_memory(repo: Path, env: str, loaded: str, idle: float) -> dict[str, str]:
     """Start the app, wait for the list, sit idle while it watches, then type a filter."""
-    session = f"bigrepo{time.monotonic_ns()}"
-    subprocess.run(
-        [
-            "tmux",
-            "new-session",
-            "-d",
-            "-s",
-            session,
-            "-x",
-            "140",
-            "-y",
-            "40",
-            "-c",
-            str(repo),
-            f"{env} haikutui .",
-        ],
-        check=True,
-    )
-    try:
+    with pane(f"{env} haikutui .", repo) as session:
+        start(session)
         deadline = time.monotonic() + 120
-        while loaded not in _screen(session):
+        while loaded not in screen(session):
             if time.monotonic() > deadline:
                 raise TimeoutError("the file list never filled")
             time.sleep(0.05)
@@ -143,7 +121,7 @@ def idle_and_memory(repo: Path, env: str, loaded: str, idle: float) -> dict[str,
         (repo / "pkg00" / "sub0" / "mod_000000.py").write_text("x = 2\n")
         seen = "never"
         while time.monotonic() - started < 30:
-            if "M pkg00/sub0/mod_000000.py" in _screen(session):
+            if "M pkg00/sub0/mod_000000.py" in screen(session):
                 seen = f"{time.monotonic() - started:.2f} s"
                 break
             time.sleep(0.02)
@@ -156,13 +134,11 @@ def idle_and_memory(repo: Path, env: str, loaded: str, idle: float) -> dict[str,
             "rss_now": _status(pid, "VmRSS"),
             "rss_peak": _status(pid, "VmHWM"),
         }
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
 
 def _measure(repo: Path, env: str, args: argparse.Namespace) -> tuple:  # type: ignore[type-arg]
     loaded = f"{args.files} files"
-    first = [time_to_marker(f"{env} haikutui .", repo, "haikutui", 60) for _ in range(args.runs)]
+    first = [time_to_marker(f"{env} haikutui .", repo, FIRST_SCREEN, 60) for _ in range(args.runs)]
     filled = [time_to_marker(f"{env} haikutui .", repo, loaded, 120) for _ in range(args.runs)]
     paths = subprocess.run(
         ["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True
@@ -189,14 +165,13 @@ def main() -> int:
         else:
             subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
         built = time.perf_counter() - started
-        env = "env -u ANTHROPIC_API_KEY HAIKUTUI_STATE_DIR=" + str(Path(tmp) / "state")
-        # A session that outlives the measured ones, so tmux's server never exits between runs.
-        keepalive = f"bigrepo-keepalive{os.getpid()}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", keepalive, "sleep 3600"], check=True)
+        env = "env -u ANTHROPIC_API_KEY -u PYTHONDONTWRITEBYTECODE HAIKUTUI_STATE_DIR=" + str(
+            Path(tmp) / "state"
+        )
         try:
-            figures = _measure(repo, env, args)
+            with tmux_server():
+                figures = _measure(repo, env, args)
         finally:
-            subprocess.run(["tmux", "kill-session", "-t", keepalive], capture_output=True)
             subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
     first, filled, paths, keys, idle = figures
     print(f"files: {args.files:,} (repo built in {built:.1f} s)   runs: {args.runs}")

@@ -10,11 +10,6 @@ from typing import Any
 
 from haikutui.errors import UsageError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on 3.10
-    import tomli as tomllib
-
 DEFAULT_MODELS: dict[str, str] = {
     "fast": "claude-haiku-4-5",
     "strong": "claude-sonnet-4-6",
@@ -53,6 +48,12 @@ class Settings:
     log_include_content: bool = False
     """Put the instruction and the model's words in the request log (never file contents)."""
 
+    def thinking_wanted(self, rung_name: str) -> bool:
+        """The session toggle wins over the per-rung default from config."""
+        if self.thinking_toggle is not None:
+            return self.thinking_toggle
+        return self.thinking.get(rung_name, False)
+
 
 def user_config_path() -> Path:
     """`HAIKUTUI_CONFIG` wins, so tests and scripts never read the developer's home."""
@@ -77,6 +78,11 @@ def load_settings(repo_root: Path | None = None) -> Settings:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """Imports the TOML parser only when there is a file to parse: most starts have none."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised only on 3.10
+        import tomli as tomllib
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from haikutui.config import Settings
 from haikutui.fix_request import SYSTEM_PROMPT, FixRequest, request_text, stable_file_block
 from haikutui.ladder import RUNGS, Rung, resolve
-from haikutui.model_caps import DEFAULT_BUDGET, known_caps, thinking_wanted
+from haikutui.model_caps import DEFAULT_BUDGET, known_caps
 from haikutui.pricing import Usage, cost
 
 TOOL_TOKENS = 700
@@ -110,7 +110,7 @@ def estimate_fix(
         prefix_tokens = round(prefix * ratio)
         total = round((prefix + rest) * ratio)
         output = EXPECTED_OUTPUT
-        if thinking_wanted(rung.name, settings):
+        if settings.thinking_wanted(rung.name):
             output += settings.thinking_budget.get(rung.name, DEFAULT_BUDGET)
         cached = prefix_tokens >= caps.min_cache_tokens
         usage = Usage(

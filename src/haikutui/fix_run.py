@@ -15,7 +15,6 @@ from haikutui.errors import NoChange
 from haikutui.fix_request import SYSTEM_PROMPT, FixRequest, build_messages
 from haikutui.ladder import Rung
 from haikutui.model_caps import ThinkingChoice, fetch_caps, known_caps, thinking_params
-from haikutui.model_caps import thinking_wanted as _thinking_wanted
 from haikutui.overlay import Overlay
 from haikutui.pricing import Usage, cost
 from haikutui.proposal import Proposal
@@ -301,7 +300,7 @@ async def _choose_thinking(
     client: AsyncAnthropic, rung: Rung, settings: Settings
 ) -> ThinkingChoice:
     """Ask the Models API only when thinking is wanted: with it off, nothing optional is sent."""
-    if not _thinking_wanted(rung.name, settings):
+    if not settings.thinking_wanted(rung.name):
         return ThinkingChoice()
     caps = await fetch_caps(client, rung.model)
     return thinking_params(caps, rung.name, settings, wanted=True)

@@ -151,13 +151,6 @@ def caps_from_info(info: Any, fallback: ModelCaps) -> ModelCaps:
     )
 
 
-def thinking_wanted(rung_name: str, settings: Settings) -> bool:
-    """The session toggle wins over the per-rung default from config."""
-    if settings.thinking_toggle is not None:
-        return settings.thinking_toggle
-    return settings.thinking.get(rung_name, False)
-
-
 @dataclass
 class ThinkingChoice:
     """The request parameters for thinking, and a word for the status bar about what was sent."""
@@ -175,7 +168,7 @@ def thinking_params(
 ) -> ThinkingChoice:
     """Adaptive with effort where accepted, else budget thinking, else nothing at all."""
     if wanted is None:
-        wanted = thinking_wanted(rung_name, settings)
+        wanted = settings.thinking_wanted(rung_name)
     if not wanted:
         return ThinkingChoice()
     if caps.adaptive_thinking:

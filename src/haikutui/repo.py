@@ -11,10 +11,11 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from haikutui.errors import PathRefused, UsageError
-from haikutui.textfile import TextFile
 
 if TYPE_CHECKING:
     import git
+
+    from haikutui.textfile import TextFile
 
 SECRET_PATTERNS: tuple[str, ...] = (
     ".env",
@@ -80,7 +81,13 @@ class Repo:
             raise UsageError(f"{start}: no such directory")
         try:
             found = subprocess.run(
-                ["git", "rev-parse", "--is-bare-repository", "--absolute-git-dir"],
+                [
+                    "git",
+                    "rev-parse",
+                    "--is-bare-repository",
+                    "--absolute-git-dir",
+                    "--show-toplevel",
+                ],
                 cwd=start,
                 capture_output=True,
                 text=True,
@@ -88,18 +95,15 @@ class Repo:
         except FileNotFoundError:
             raise UsageError("git is not installed (haikutui needs it on PATH)") from None
         lines = found.stdout.split("\n")
-        if found.returncode != 0 or len(lines) < 2:
+        if len(lines) < 3:  # git stops at the first question it cannot answer
             raise UsageError(
                 f"{start.resolve()} is not inside a git repository (run `git init` first)"
             )
         if lines[0] == "true":
             raise UsageError(f"{start.resolve()} is a bare repository, with no files to edit")
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True
-        )
-        if top.returncode != 0:
+        if found.returncode != 0:
             raise UsageError(f"{start.resolve()} is inside .git/, not in a work tree")
-        self.root = Path(top.stdout.strip()).resolve()
+        self.root = Path(lines[2]).resolve()
         self.git_dir = Path(lines[1]).resolve()
 
     @cached_property
@@ -199,4 +203,6 @@ class Repo:
             raise UsageError(f"{rel}: no such file")
         if not self.is_tracked(rel):
             raise UsageError(f"{rel}: not tracked by git (`git add` it first)")
+        from haikutui.textfile import TextFile  # hashlib and codecs: off the start-up path
+
         return TextFile.decode(full.read_bytes(), rel)

@@ -61,6 +61,7 @@ class HaikutuiApp(App[int]):
             "ctrl+t",
             "change_theme",
             "Theme",
+            show=False,
             id="app.theme",
             tooltip="Pick a colour theme; the choice is remembered",
         ),

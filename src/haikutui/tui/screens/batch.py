@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from haikutui.api_client import has_key
 from haikutui.config import Settings
@@ -28,6 +28,7 @@ from haikutui.ladder import Rung
 from haikutui.lint_batch import BatchRecord, collect, records, review_session, status, submit
 from haikutui.repo import Repo
 from haikutui.tui.fix_runner import key_missing
+from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar
 
 BAR_WIDTH = 10
@@ -84,7 +85,7 @@ class BatchScreen(Screen[list[str] | None]):
         yield DataTable(id="batches", cursor_type="row", zebra_stripes=True)
         yield Static(id="batch-detail")
         yield StatusBar(id="batch-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -14,13 +14,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from haikutui.errors import HaikutuiError, StaleError
 from haikutui.journal import Journal, JournalEntry
 from haikutui.proposal import Hunk
 from haikutui.repo import Repo
+from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar
 
 
@@ -77,7 +78,7 @@ class HistoryScreen(Screen[None]):
             with VerticalScroll(id="history-detail"):
                 yield Static(id="history-hunks")
         yield StatusBar(id="history-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history-header", Static).update(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from haikutui.lint_repair import LintSession
 from haikutui.tui.screens.review import ReviewScreen
+from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.sourced_diff_view import SourcedDiffView
 from haikutui.tui.widgets.status_bar import StatusBar
 
@@ -25,7 +26,7 @@ class LintReviewScreen(ReviewScreen):
         yield Static(id="review-header")
         yield SourcedDiffView(self.proposal, id="diff")
         yield StatusBar(id="review-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _header_extra(self) -> Content:
         """Per file, findings fixed and left; a total when there are too many files to list."""

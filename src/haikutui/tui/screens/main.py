@@ -14,30 +14,32 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from haikutui.api_client import has_key
 from haikutui.config import Settings
 from haikutui.errors import HaikutuiError
-from haikutui.fix_request import FixRequest
 from haikutui.ladder import RUNGS, Rung, resolve
-from haikutui.model_caps import thinking_wanted
 from haikutui.repo import FileEntry, Repo
 from haikutui.tui.fix_runner import key_missing, run_session, warm_up
 from haikutui.tui.widgets.code_view import CodeView
-from haikutui.tui.widgets.diagnostics_panel import DiagnosticsPanel
 from haikutui.tui.widgets.file_list import FileList
+from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.prompt_bar import PromptBar
 from haikutui.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # the model-run modules load on the first request, not at start-up
     from haikutui.estimate import Estimate
+    from haikutui.fix_request import FixRequest
     from haikutui.fix_session import FixSession
+    from haikutui.tui.widgets.diagnostics_panel import DiagnosticsPanel
 
 
 class MainScreen(Screen[None]):
     """Owns the fix session while it streams; hands the proposal to the review screen."""
+
+    AUTO_FOCUS = "#file-options"
+    """The file list: focusing it at once spares a restyle of the filter and then the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -79,6 +81,7 @@ class MainScreen(Screen[None]):
             "H",
             "history",
             "History",
+            show=False,
             id="main.history",
             tooltip="The applies made in this repo, with undo of one apply or one hunk",
         ),
@@ -86,6 +89,7 @@ class MainScreen(Screen[None]):
             "S",
             "stats",
             "Stats",
+            show=False,
             id="main.stats",
             tooltip="Requests, cost, cache hits and latency from the request log",
         ),
@@ -163,10 +167,9 @@ class MainScreen(Screen[None]):
             yield FileList(id="files")
             with Vertical(id="code-pane"):
                 yield CodeView(id="code")
-                yield DiagnosticsPanel(id="diagnostics")
         yield PromptBar(id="prompt")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(FileList).label = self.repo.root.name
@@ -175,7 +178,6 @@ class MainScreen(Screen[None]):
         if has_key():
             self.call_after_refresh(self.check_models)
         self.query_one(StatusBar).show("loading files…")
-        self.query_one(FileList).focus_list()
         self.call_after_refresh(self.list_files)  # paint first; git's thread would slow it
         watched = getattr(self.app, "repo_changed", None)
         if watched is not None:
@@ -225,8 +227,19 @@ class MainScreen(Screen[None]):
     def _file_picked(self, event: FileList.Picked) -> None:
         self.open_file(event.path)
 
+    async def _diagnostics(self) -> DiagnosticsPanel:
+        """Mounted under the code when the first file opens: ruff stays off the first paint."""
+        from haikutui.tui.widgets.diagnostics_panel import DiagnosticsPanel
+
+        found = self.query(DiagnosticsPanel)
+        if found:
+            return found.first()
+        panel = DiagnosticsPanel(id="diagnostics")
+        await self.query_one("#code-pane").mount(panel)
+        return panel
+
     @on(FileOpened)
-    def _file_opened(self, event: FileOpened) -> None:
+    async def _file_opened(self, event: FileOpened) -> None:
         code = self.query_one(CodeView)
         self.file_text = event.text
         if event.reload and code.path == event.path:
@@ -234,7 +247,7 @@ class MainScreen(Screen[None]):
             self._show_estimate()
             return
         code.show_file(event.path, event.lines)
-        self.query_one(DiagnosticsPanel).lint(self.repo, event.path)
+        (await self._diagnostics()).lint(self.repo, event.path)
         self._show_estimate()
         code.focus()
         status = self.query_one(StatusBar)
@@ -242,9 +255,9 @@ class MainScreen(Screen[None]):
             status.show("")
 
     @on(FileRefused)
-    def _file_refused(self, event: FileRefused) -> None:
+    async def _file_refused(self, event: FileRefused) -> None:
         self.query_one(CodeView).show_error(event.reason)
-        self.query_one(DiagnosticsPanel).clear_findings()
+        (await self._diagnostics()).clear_findings()
         self.query_one(StatusBar).show(event.reason, error=True)
 
     @on(CodeView.SelectionChanged)
@@ -252,19 +265,24 @@ class MainScreen(Screen[None]):
         self.selection = event.lines
         self._show_target()
 
-    def _show_target(self) -> None:
+    def _request(self, instruction: str = "") -> FixRequest | None:
+        """What the prompt would send now: the open file and selection; None with no file."""
+        from haikutui.fix_request import FixRequest  # model-side modules: off the first paint
+
         path = self.query_one(CodeView).path
-        target = "no file" if path is None else FixRequest(path, "", self.selection).target
-        self.query_one(PromptBar).target = target
+        return None if path is None else FixRequest(path, instruction, self.selection)
+
+    def _show_target(self) -> None:
+        request = self._request()
+        self.query_one(PromptBar).target = "no file" if request is None else request.target
         self._show_estimate()
 
     def _estimate(self, instruction: str = "") -> Estimate | None:
-        path = self.query_one(CodeView).path
-        if path is None:
+        request = self._request(instruction)
+        if request is None:
             return None
         from haikutui.estimate import estimate_fix
 
-        request = FixRequest(path, instruction, self.selection)
         return estimate_fix(request, self.file_text, self.settings)
 
     def _show_estimate(self) -> None:
@@ -282,15 +300,14 @@ class MainScreen(Screen[None]):
         import asyncio
 
         await asyncio.sleep(0.4)
-        path, selection, text = self.query_one(CodeView).path, self.selection, self.file_text
-        if path is None:
+        request, text = self._request(), self.file_text
+        if request is None:
             return
         from haikutui.api_client import make_client
         from haikutui.editor_tool import TOOL_DECLARATION
         from haikutui.estimate import estimate_fix
         from haikutui.fix_request import SYSTEM_PROMPT, messages_for_text
 
-        request = FixRequest(path, "", selection)
         try:
             async with make_client(self.settings) as client:
                 counted = await client.messages.count_tokens(
@@ -301,7 +318,7 @@ class MainScreen(Screen[None]):
                 )
         except Exception:  # the local estimate stands
             return
-        if (path, selection) == (self.query_one(CodeView).path, self.selection):
+        if request == self._request():
             self.query_one(PromptBar).estimate = estimate_fix(
                 request, text, self.settings, counted=counted.input_tokens
             )
@@ -328,7 +345,7 @@ class MainScreen(Screen[None]):
     def _show_rung(self) -> None:
         self.query_one(PromptBar).rung = self.rung
         status = self.query_one(StatusBar)
-        status.thinking = thinking_wanted(self.rung.name, self.settings)
+        status.thinking = self.settings.thinking_wanted(self.rung.name)
         if not self.running:
             status.rung = self.rung
 
@@ -345,7 +362,8 @@ class MainScreen(Screen[None]):
             return
         from haikutui.fix_session import FixSession
 
-        request = FixRequest(path, event.instruction, self.selection)
+        request = self._request(event.instruction)
+        assert request is not None
         session = FixSession(self.repo, self.settings, request, self.rung)
         self.query_one(CodeView).focus()  # so e and Esc reach the screen while it streams
         self._send_within_budget(session, self._estimate(event.instruction))
@@ -446,7 +464,7 @@ class MainScreen(Screen[None]):
 
     def action_toggle_thinking(self) -> None:
         """Flips thinking for every rung this session; config keeps the per-rung defaults."""
-        self.settings.thinking_toggle = not thinking_wanted(self.rung.name, self.settings)
+        self.settings.thinking_toggle = not self.settings.thinking_wanted(self.rung.name)
         self._show_rung()
         self._show_estimate()
         state = "on" if self.settings.thinking_toggle else "off"
@@ -471,8 +489,7 @@ class MainScreen(Screen[None]):
 
     # -- lint: findings for the open file, and the repair ladder -------------------------
 
-    @on(DiagnosticsPanel.Linted)
-    def _linted(self, event: DiagnosticsPanel.Linted) -> None:
+    def on_diagnostics_panel_linted(self, event: DiagnosticsPanel.Linted) -> None:
         marks = {}
         for d in event.diagnostics:
             marks[d.row] = f"{marks[d.row]} {d.code}" if d.row in marks else d.code
@@ -480,8 +497,7 @@ class MainScreen(Screen[None]):
         if event.error:
             self.query_one(StatusBar).show(event.error, error=True)
 
-    @on(DiagnosticsPanel.Jump)
-    def _jump(self, event: DiagnosticsPanel.Jump) -> None:
+    def on_diagnostics_panel_jump(self, event: DiagnosticsPanel.Jump) -> None:
         code = self.query_one(CodeView)
         code.goto(event.line)
         code.focus()

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, SelectionList, Static
+from textual.widgets import Input, Label, SelectionList, Static
 
 from haikutui.api_client import has_key
 from haikutui.errors import HaikutuiError
@@ -21,6 +21,7 @@ from haikutui.rename_rope import Unsure
 from haikutui.rename_target import name_problem
 from haikutui.tui.fix_runner import run_session
 from haikutui.tui.screens.review import ReviewScreen
+from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.sourced_diff_view import SourcedDiffView
 from haikutui.tui.widgets.status_bar import StatusBar
 
@@ -141,7 +142,7 @@ class RenameReviewScreen(ReviewScreen):
         yield Static(id="review-header")
         yield SourcedDiffView(self.proposal, id="diff")
         yield StatusBar(id="review-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _show_header(self) -> None:
         proposal = self.proposal

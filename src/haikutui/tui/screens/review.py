@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from haikutui.checks import Verdict, check_proposal
 from haikutui.errors import HaikutuiError, StaleError
@@ -21,6 +21,7 @@ from haikutui.rebase import check_no_conflicts, rebase_proposal, stale_paths
 from haikutui.tui.fix_runner import key_missing, run_session
 from haikutui.tui.screens.refine import RefineScreen
 from haikutui.tui.widgets.diff_view import DiffView
+from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar
 
 
@@ -63,7 +64,7 @@ class ReviewScreen(Screen[list[str] | None]):
         yield Static(id="review-header")
         yield DiffView(self.proposal, id="diff")
         yield StatusBar(id="review-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         status = self.query_one(StatusBar)

@@ -10,12 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from haikutui import request_log
 from haikutui.ladder import RUNGS
 from haikutui.pricing import format_cost
 from haikutui.request_stats import Stats, compute
+from haikutui.tui.widgets.keys_footer import KeysFooter
 
 BAR = 24
 
@@ -120,7 +121,7 @@ class StatsScreen(Screen[None]):
         with VerticalScroll(id="stats-body"):
             yield Static(day_table(stats), id="stats-days")
             yield Static(summary(stats), id="stats-summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         stats = self.stats

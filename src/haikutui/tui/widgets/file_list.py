@@ -91,9 +91,6 @@ class FileList(Vertical):
     def focus_filter(self) -> None:
         self.query_one(Input).focus()
 
-    def focus_list(self) -> None:
-        self.query_one(OptionList).focus()
-
     @on(Input.Changed, "#file-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -73,11 +73,11 @@ class PromptBar(Horizontal):
         self.query_one("#prompt-target", Static).update(Content("\n").join(lines))
 
     def _estimate_line(self) -> Content | None:
-        from haikutui.estimate import format_tokens
-
         estimate, rung = self.estimate, self.rung
         if estimate is None or rung is None:
             return None
+        from haikutui.estimate import format_tokens  # there is no estimate before a file opens
+
         mine = estimate.on(rung.name) or estimate.rungs[0]
         mark = "=" if estimate.exact else "≈"
         parts: list[Content | str] = [
