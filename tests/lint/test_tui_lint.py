@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from haikutui.tui.screens.escalate_confirm import EscalateConfirm
+from haikutui.tui.screens.confirm import ConfirmScreen
 from haikutui.tui.screens.lint_review import LintReviewScreen
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.widgets.code_view import CodeView
@@ -91,9 +91,9 @@ async def test_ask_escalation_yes_climbs_to_sonnet(
     async with app.run_test(size=SIZE) as pilot:
         await open_file(pilot, "pkg/calc.py")
         await pilot.press("l")
-        modal = await wait_for_screen(pilot, EscalateConfirm)
+        modal = await wait_for_screen(pilot, ConfirmScreen)
         assert "claude-sonnet-4-6" in str(modal.query("Static")[1].render())
-        assert "F841" in str(modal.query_one("#escalate-left").render())
+        assert "F841" in str(modal.query_one("#confirm-detail").render())
         await pilot.press("y")
         await settle(pilot)
         screen = app.screen
@@ -116,7 +116,7 @@ async def test_ask_escalation_no_reviews_the_weaker_proposal_then_e_escalates(
     async with app.run_test(size=SIZE) as pilot:
         await open_file(pilot, "pkg/calc.py")
         await pilot.press("l")
-        await wait_for_screen(pilot, EscalateConfirm)
+        await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, LintReviewScreen)

@@ -24,9 +24,20 @@ def lint_session(
     """
 
     async def ask(upper: Rung, left: dict[str, list[Diagnostic]]) -> bool:
-        from haikutui.tui.screens.escalate_confirm import EscalateConfirm
+        from haikutui.tui.screens.confirm import ConfirmScreen
 
-        return bool(await app.push_screen_wait(EscalateConfirm(upper, left)))
+        found = [d for ds in left.values() for d in ds]
+        shown = [f"{d.path}:{d.row} {d.code} {d.message}" for d in found[:4]]
+        if len(found) > 4:
+            shown.append(f"… and {len(found) - 4} more")
+        question = ConfirmScreen(
+            f"Ruff still reports {len(found)} finding{'s' * (len(found) != 1)}",
+            f"Escalate the repair to {upper.label}?",
+            detail="\n".join(shown),
+            yes="escalate",
+            no="review this proposal",
+        )
+        return bool(await app.push_screen_wait(question))
 
     start = rung if has_key() else None
     return LintSession(repo, settings, paths, start, escalate=settings.lint_escalate, on_ask=ask)
