@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+from textual.widgets import Input
+
+from haikutui.tui.app import HaikutuiApp
 from haikutui.tui.widgets.code_view import CodeView
 from haikutui.tui.widgets.prompt_bar import PromptBar
 from tests.conftest import git
@@ -85,3 +89,26 @@ async def test_ten_thousand_files_stay_responsive(repo_dir: Path) -> None:
         await pilot.press("slash", *"m42f17")
         options = files(app).query_one("OptionList")
         assert options.get_option_at_index(0).id == "src/mod42/file_17.py"
+
+
+def burst(app: HaikutuiApp, typed: str) -> None:
+    """Keys as a terminal delivers a fast typist's burst: all queued before any is handled."""
+    for char in typed:
+        app.post_message(events.Key("slash" if char == "/" else char, char))
+
+
+async def test_keys_typed_ahead_after_slash_and_i_land_in_the_inputs(repo_dir: Path) -> None:
+    """A fast typist's `/core` arrives as one burst: none of it may fire a screen key."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "/utl")  # `l` alone would start a lint repair
+        await settle(pilot)
+        options = files(app).query_one("OptionList")
+        assert [o.id for o in options._options] == ["pkg/util.py"]
+        await pilot.press("enter")
+        await settle(pilot)
+        # `e` would escalate and `t` toggle thinking; once typing, `i` and `/` are text.
+        burst(app, "ielti/2")
+        await pilot.pause()
+        assert app.screen.query_one("#prompt-input", Input).value == "elti/2"

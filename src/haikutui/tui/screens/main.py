@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from haikutui.api_client import has_key
@@ -46,6 +47,7 @@ class MainScreen(Screen[None]):
             "slash",
             "filter",
             "Files",
+            priority=True,
             id="main.filter",
             tooltip="Focus the file filter and type to narrow the list",
         ),
@@ -53,6 +55,7 @@ class MainScreen(Screen[None]):
             "i",
             "ask",
             "Ask",
+            priority=True,
             id="main.ask",
             tooltip="Type an instruction for the selection (or the whole file)",
         ),
@@ -423,7 +426,13 @@ class MainScreen(Screen[None]):
         else:
             status.show("review closed; nothing written")
 
+    def _typing(self) -> bool:
+        """An input has focus: `/` and `i` are text there, not keys of this screen."""
+        return isinstance(self.focused, Input)
+
     def action_ask(self) -> None:
+        if self._typing():
+            raise SkipAction()
         self.query_one(PromptBar).focus_input()
         if has_key() and "anthropic" not in sys.modules:
             self.warm_client()
@@ -434,6 +443,8 @@ class MainScreen(Screen[None]):
         warm_up()
 
     def action_filter(self) -> None:
+        if self._typing():
+            raise SkipAction()
         self.query_one(FileList).focus_filter()
 
     def action_escalate(self) -> None:

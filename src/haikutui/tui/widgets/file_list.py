@@ -89,7 +89,8 @@ class FileList(Vertical):
         self._refilter(self.query_one(Input).value, keep)
 
     def focus_filter(self) -> None:
-        self.query_one(Input).focus()
+        """At once, not after the queue: keys typed right after this one land in the input."""
+        self.screen.set_focus(self.query_one(Input))
 
     @on(Input.Changed, "#file-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -93,7 +93,8 @@ class PromptBar(Horizontal):
         return Content.assemble(*parts)
 
     def focus_input(self) -> None:
-        self.query_one(Input).focus()
+        """At once, not after the queue: keys typed right after this one land in the input."""
+        self.screen.set_focus(self.query_one(Input))
 
     @on(Input.Submitted, "#prompt-input")
     def _submitted(self, event: Input.Submitted) -> None:
