@@ -19,8 +19,7 @@ from haikutui.overlay import Overlay
 from haikutui.pricing import Usage, cost
 from haikutui.proposal import Proposal
 from haikutui.repo import Repo
-from haikutui.request_log import RequestRecord
-from haikutui.request_log import append as log_request
+from haikutui.request_log import RunLog
 from haikutui.secret_scan import scrub_messages
 
 if TYPE_CHECKING:
@@ -172,7 +171,7 @@ async def run_edits(
         progress.thinking = thinking.note
         progress.prefix_tokens = _prefix_tokens(rung.model, system, messages)
         progress.min_cache_tokens = known_caps(rung.model).min_cache_tokens
-        log = _Log(
+        log = RunLog(
             root=overlay.repo.root,
             task=task or _task_of(system),
             escalated_from=escalated_from,
@@ -245,51 +244,6 @@ async def run_edits(
             await client.close()
 
 
-@dataclass
-class _Log:
-    """What every request record of one run shares."""
-
-    root: Any
-    task: str
-    escalated_from: str | None
-    target: str
-    strongest: str
-    thinking: str | None
-    content: dict[str, Any] | None
-
-    def write(
-        self,
-        rung: Rung,
-        usage: Usage,
-        started: float,
-        ttft: float | None,
-        *,
-        stop_reason: str = "",
-        error: str | None = None,
-        words: str = "",
-    ) -> None:
-        content = dict(self.content) if self.content is not None else {}
-        if self.content is not None and words:
-            content["reply"] = words
-        record = RequestRecord.from_usage(
-            usage,
-            time=time.time(),
-            model=rung.model,
-            rung=rung.name,
-            task=self.task,
-            ttft=None if ttft is None else round(ttft, 3),
-            latency=round(time.monotonic() - started, 3),
-            stop_reason=stop_reason,
-            error=error,
-            thinking=self.thinking,
-            escalated_from=self.escalated_from,
-            target=self.target,
-            content=content,
-        )
-        record.strongest_cost = cost(self.strongest, usage)
-        log_request(self.root, record)
-
-
 def _task_of(system: str) -> str:
     if system == SYSTEM_PROMPT:
         return "fix"
@@ -335,7 +289,7 @@ async def _stream_once(
     progress: Progress,
     notify: ProgressCallback,
     thinking: ThinkingChoice,
-    log: _Log,
+    log: RunLog,
 ) -> Message:
     """One streamed request, logged; every SDK error becomes a one-line ModelError.
 

@@ -11,12 +11,16 @@ import hashlib
 import json
 import os
 import sys
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from haikutui.pricing import Usage, cost, format_cost
 from haikutui.ui_state import state_dir
+
+if TYPE_CHECKING:
+    from haikutui.ladder import Rung
 
 
 @dataclass
@@ -74,6 +78,51 @@ class RequestRecord:
         )
         record.cost = cost(record.model, usage, batch=record.batch)
         return record
+
+
+@dataclass
+class RunLog:
+    """What every request record of one model run shares; `write` appends one record."""
+
+    root: Any
+    task: str
+    escalated_from: str | None
+    target: str
+    strongest: str
+    thinking: str | None
+    content: dict[str, Any] | None
+
+    def write(
+        self,
+        rung: Rung,
+        usage: Usage,
+        started: float,
+        ttft: float | None,
+        *,
+        stop_reason: str = "",
+        error: str | None = None,
+        words: str = "",
+    ) -> None:
+        content = dict(self.content) if self.content is not None else {}
+        if self.content is not None and words:
+            content["reply"] = words
+        record = RequestRecord.from_usage(
+            usage,
+            time=time.time(),
+            model=rung.model,
+            rung=rung.name,
+            task=self.task,
+            ttft=None if ttft is None else round(ttft, 3),
+            latency=round(time.monotonic() - started, 3),
+            stop_reason=stop_reason,
+            error=error,
+            thinking=self.thinking,
+            escalated_from=self.escalated_from,
+            target=self.target,
+            content=content,
+        )
+        record.strongest_cost = cost(self.strongest, usage)
+        append(self.root, record)
 
 
 def log_path(repo_root: Path) -> Path:

@@ -33,7 +33,7 @@ def warm_up() -> None:
 
 
 async def within_budget(session: FixSession, status: StatusBar) -> bool:
-    """Escalations and refinements are requests too: over budget, ask before sending."""
+    """Over budget, ask before sending; True when the request may go."""
     from haikutui.budget import over_budget
     from haikutui.estimate import estimate_fix
     from haikutui.fix_session import FixSession
@@ -64,16 +64,14 @@ async def within_budget(session: FixSession, status: StatusBar) -> bool:
     return False
 
 
-async def run_session(
-    session: FixSession, status: StatusBar, *, budget_checked: bool = False
-) -> FixResult | None:
+async def run_session(session: FixSession, status: StatusBar) -> FixResult | None:
     """Run the session's current step; on failure or cancel keep the proposal shown before it.
 
-    `budget_checked` is True when the caller already asked about this very request.
+    Over budget, it asks first: the first request, an escalation and a refinement alike.
     """
     previous = session.result
     status.rung = session.rung
-    if not budget_checked and not await within_budget(session, status):
+    if not await within_budget(session, status):
         return None
     if "anthropic" not in sys.modules:
         status.show(f"starting the client for {session.rung.model}…")

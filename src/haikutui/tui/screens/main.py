@@ -10,12 +10,10 @@ from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
-from textual.worker import get_current_worker
 
 from haikutui.api_client import has_key
 from haikutui.config import Settings
@@ -23,6 +21,7 @@ from haikutui.errors import HaikutuiError
 from haikutui.ladder import RUNGS, Rung, resolve
 from haikutui.repo import FileEntry, Repo
 from haikutui.tui.fix_runner import key_missing, run_session, warm_up
+from haikutui.tui.widgets.code_pane import CodePane
 from haikutui.tui.widgets.code_view import CodeView
 from haikutui.tui.widgets.file_list import FileList
 from haikutui.tui.widgets.keys_footer import KeysFooter
@@ -131,36 +130,16 @@ class MainScreen(Screen[None]):
     ]
 
     class FilesListed(Message):
-        """git answered with the files (posted from a thread)."""
+        """git answered with the files, or with one line of what failed (posted from a thread)."""
 
-        def __init__(self, entries: list[FileEntry]) -> None:
+        def __init__(self, entries: list[FileEntry], error: str = "") -> None:
             super().__init__()
-            self.entries = entries
-
-    class FileOpened(Message):
-        """A file was read and highlighted (posted from a thread)."""
-
-        def __init__(
-            self, path: str, lines: list[Content], text: str = "", reload: bool = False
-        ) -> None:
-            super().__init__()
-            self.path, self.lines, self.text = path, lines, text
-            self.reload = reload
-            """True when the watcher saw it change: keep the cursor, do not take focus."""
-
-    class FileRefused(Message):
-        """A file cannot be shown or sent: binary, huge, untracked, secret, gone."""
-
-        def __init__(self, path: str, reason: str) -> None:
-            super().__init__()
-            self.path, self.reason = path, reason
+            self.entries, self.error = entries, error
 
     def __init__(self, repo: Repo, settings: Settings, rung: Rung) -> None:
         super().__init__()
         self.repo, self.settings, self.rung = repo, settings, rung
         self.session: FixSession | None = None
-        self._budget_checked: FixSession | None = None
-        """The session whose first request the user already cleared against the budget."""
         self.selection: tuple[int, int] | None = None
         self.file_text = ""
         """The open file's text, for the estimate shown as the selection changes."""
@@ -168,8 +147,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield FileList(id="files")
-            with Vertical(id="code-pane"):
-                yield CodeView(id="code")
+            yield CodePane(self.repo, id="code-pane")
         yield PromptBar(id="prompt")
         yield StatusBar(id="status")
         yield KeysFooter()
@@ -191,7 +169,7 @@ class MainScreen(Screen[None]):
         self.list_files()
         path = self.query_one(CodeView).path
         if path is not None and path in paths:
-            self.open_file(path, reload=True)
+            self.query_one(CodePane).load_file(path, reload=True)
 
     @property
     def running(self) -> bool:
@@ -204,63 +182,38 @@ class MainScreen(Screen[None]):
         try:
             self.post_message(self.FilesListed(self.repo.files()))
         except Exception as exc:  # gitpython raises many kinds; the app must stay up
-            self.post_message(self.FileRefused("", f"git failed: {exc}".splitlines()[0]))
-
-    @work(thread=True, exit_on_error=False, group="file", exclusive=True)
-    def open_file(self, path: str, reload: bool = False) -> None:
-        from textual.highlight import highlight  # pygments: paid when a file opens, not at startup
-
-        try:
-            text = self.repo.read_for_model(path).text
-            lines = highlight(text, path=path).split("\n") if text else [Content("")]
-        except HaikutuiError as exc:
-            self.post_message(self.FileRefused(path, exc.message))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.FileOpened(path, lines, text, reload))
+            self.post_message(self.FilesListed([], f"git failed: {exc}".splitlines()[0]))
 
     @on(FilesListed)
     def _files_listed(self, event: FilesListed) -> None:
-        self.query_one(FileList).set_entries(event.entries)
         status = self.query_one(StatusBar)
+        if event.error:
+            status.show(event.error, error=True)
+            return
+        self.query_one(FileList).set_entries(event.entries)
         if status.message == "loading files…":
             status.show("")
 
     @on(FileList.Picked)
     def _file_picked(self, event: FileList.Picked) -> None:
-        self.open_file(event.path)
+        self.query_one(CodePane).load_file(event.path)
 
-    async def _diagnostics(self) -> DiagnosticsPanel:
-        """Mounted under the code when the first file opens: ruff stays off the first paint."""
-        from haikutui.tui.widgets.diagnostics_panel import DiagnosticsPanel
-
-        found = self.query(DiagnosticsPanel)
-        if found:
-            return found.first()
-        panel = DiagnosticsPanel(id="diagnostics")
-        await self.query_one("#code-pane").mount(panel)
-        return panel
-
-    @on(FileOpened)
-    async def _file_opened(self, event: FileOpened) -> None:
-        code = self.query_one(CodeView)
+    @on(CodePane.Opened)
+    def _file_opened(self, event: CodePane.Opened) -> None:
         self.file_text = event.text
-        if event.reload and code.path == event.path:
-            code.reload_file(event.lines)
+        if event.reload:
             self._show_estimate()
             return
-        code.show_file(event.path, event.lines)
-        (await self._diagnostics()).lint(self.repo, event.path)
-        self._show_estimate()
-        code.focus()
+        # A new file opens unselected. The code view says so too, but that message was sent
+        # inside the pane's handler, and Textual stops such a message at the pane.
+        self.selection = None
+        self._show_target()
         status = self.query_one(StatusBar)
         if status.error:
             status.show("")
 
-    @on(FileRefused)
-    async def _file_refused(self, event: FileRefused) -> None:
-        self.query_one(CodeView).show_error(event.reason)
-        (await self._diagnostics()).clear_findings()
+    @on(CodePane.Refused)
+    def _file_refused(self, event: CodePane.Refused) -> None:
         self.query_one(StatusBar).show(event.reason, error=True)
 
     @on(CodeView.SelectionChanged)
@@ -369,42 +322,14 @@ class MainScreen(Screen[None]):
         assert request is not None
         session = FixSession(self.repo, self.settings, request, self.rung)
         self.query_one(CodeView).focus()  # so e and Esc reach the screen while it streams
-        self._send_within_budget(session, self._estimate(event.instruction))
-
-    def _send_within_budget(self, session: FixSession, estimate: Estimate | None) -> None:
-        """Over budget, ask first; nothing is sent unless the user says yes."""
-        from haikutui.budget import over_budget
-
-        mine = estimate.on(session.rung.name) if estimate is not None else None
-        spend = getattr(self.app, "spend", None)
-        problem = over_budget(
-            mine.cost if mine is not None else None,
-            session.rung.model,
-            self.settings,
-            spent=spend.cost if spend is not None else 0.0,
-        )
-
-        def answer(send: bool | None) -> None:
-            if send:
-                self.session = session
-                self._budget_checked = session
-                self.run_fix()
-            else:
-                self.query_one(StatusBar).show("over budget; nothing sent")
-
-        if problem is None:
-            answer(True)
-            return
-        from haikutui.tui.screens.confirm import ConfirmScreen
-
-        self.app.push_screen(ConfirmScreen("Over budget", f"{problem}. Send it anyway?"), answer)
+        self.session = session
+        self.run_fix()  # over budget, run_session asks first
 
     @work(exclusive=True, group="llm")
     async def run_fix(self) -> None:
         session = self.session
         assert session is not None
-        checked, self._budget_checked = self._budget_checked is session, None
-        result = await run_session(session, self.query_one(StatusBar), budget_checked=checked)
+        result = await run_session(session, self.query_one(StatusBar))
         if result is None:
             return
         from haikutui.tui.screens.review import ReviewScreen
@@ -421,7 +346,7 @@ class MainScreen(Screen[None]):
             self.notify(f"applied to {', '.join(applied)}", title="Written")
             path = self.query_one(CodeView).path
             if path is not None:
-                self.open_file(path)
+                self.query_one(CodePane).load_file(path)
             self.list_files()
         else:
             status.show("review closed; nothing written")
@@ -501,17 +426,8 @@ class MainScreen(Screen[None]):
     # -- lint: findings for the open file, and the repair ladder -------------------------
 
     def on_diagnostics_panel_linted(self, event: DiagnosticsPanel.Linted) -> None:
-        marks = {}
-        for d in event.diagnostics:
-            marks[d.row] = f"{marks[d.row]} {d.code}" if d.row in marks else d.code
-        self.query_one(CodeView).set_marks(event.path, marks)
         if event.error:
             self.query_one(StatusBar).show(event.error, error=True)
-
-    def on_diagnostics_panel_jump(self, event: DiagnosticsPanel.Jump) -> None:
-        code = self.query_one(CodeView)
-        code.goto(event.line)
-        code.focus()
 
     def action_lint(self) -> None:
         path = self.query_one(CodeView).path

@@ -146,22 +146,15 @@ class RenameReviewScreen(ReviewScreen):
 
     def _show_header(self) -> None:
         proposal = self.proposal
-        added, removed = proposal.stats()
-        hunks = proposal.hunks
-        accepted = sum(h.accepted for _, h in hunks)
-        engines = " + ".join(dict.fromkeys(h.source for _, h in hunks if "+" not in h.source))
+        sources = (h.source for _, h in proposal.hunks if "+" not in h.source)
         line = Content.assemble(
             Content.styled(f"◆ rename {self.rename.old} → {self.rename.new}", "bold $accent"),
             "   ",
-            Content.styled(engines, "bold"),
+            Content.styled(" + ".join(dict.fromkeys(sources)), "bold"),
             "   ",
             f"{len(proposal.changes)} files",
             "   ",
-            Content.styled(f"+{added}", "bold $diff-added"),
-            " ",
-            Content.styled(f"−{removed}", "bold $diff-removed"),
-            "   ",
-            f"{accepted}/{len(hunks)} hunks accepted",
+            self._counts(),
         )
         note = Content.styled(proposal.note or "", "italic $text-muted")
         self.query_one("#review-header", Static).update(Content("\n").join([line, note]))

@@ -83,11 +83,21 @@ class ReviewScreen(Screen[list[str] | None]):
     def running(self) -> bool:
         return any(w.node is self and w.group == "llm" and w.is_running for w in self.workers)
 
+    def _counts(self) -> Content:
+        """`+added −removed   accepted/all hunks accepted`: the end of every review header."""
+        added, removed = self.proposal.stats()
+        hunks = self.proposal.hunks
+        accepted = sum(h.accepted for _, h in hunks)
+        return Content.assemble(
+            Content.styled(f"+{added}", "bold $diff-added"),
+            " ",
+            Content.styled(f"−{removed}", "bold $diff-removed"),
+            "   ",
+            f"{accepted}/{len(hunks)} hunks accepted",
+        )
+
     def _show_header(self) -> None:
         proposal = self.proposal
-        added, removed = proposal.stats()
-        hunks = proposal.hunks
-        accepted = sum(h.accepted for _, h in hunks)
         files = ", ".join(c.path for c in proposal.changes)
         line = Content.assemble(
             self._stale_badge(),
@@ -95,11 +105,7 @@ class ReviewScreen(Screen[list[str] | None]):
             "   ",
             Content.styled(files, "bold"),
             "   ",
-            Content.styled(f"+{added}", "bold $diff-added"),
-            " ",
-            Content.styled(f"−{removed}", "bold $diff-removed"),
-            "   ",
-            f"{accepted}/{len(hunks)} hunks accepted",
+            self._counts(),
         )
         note = Content.styled(proposal.note or "(no note from the model)", "italic $text-muted")
         check = Content.assemble(self._verdict_line(), self._header_extra())
