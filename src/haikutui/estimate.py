@@ -129,3 +129,26 @@ def format_tokens(tokens: int) -> str:
     if tokens < 10_000:
         return f"{tokens:,}"
     return f"{tokens / 1000:.1f}k"
+
+
+async def counted_tokens(request: FixRequest, text: str, settings: Settings) -> int | None:
+    """The API's own count of the request's input tokens (fast rung); None if it cannot say.
+
+    Worth a round trip only for large requests (`COUNT_TOKENS_ABOVE`): the local count is
+    close for code, and this one never blocks a request.
+    """
+    from haikutui.api_client import make_client
+    from haikutui.editor_tool import TOOL_DECLARATION
+    from haikutui.fix_request import messages_for_text
+
+    try:
+        async with make_client(settings) as client:
+            counted = await client.messages.count_tokens(
+                model=settings.models["fast"],
+                system=SYSTEM_PROMPT,
+                tools=[TOOL_DECLARATION],  # type: ignore[list-item]
+                messages=messages_for_text(request, text),  # type: ignore[arg-type]
+            )
+    except Exception:  # no key, offline, a gateway without the endpoint: the estimate stands
+        return None
+    return counted.input_tokens

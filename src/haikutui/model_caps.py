@@ -224,3 +224,18 @@ def _write_disk(model: str, caps: ModelCaps) -> None:
         write_atomic(_disk_path(), json.dumps(data, indent=2).encode())
     except OSError:
         pass
+
+
+async def lifecycle_warnings(settings: Settings) -> list[str]:
+    """One line per configured rung whose model is deprecated or retired (Models API)."""
+    from haikutui.api_client import make_client
+    from haikutui.errors import HaikutuiError
+    from haikutui.ladder import RUNGS
+
+    try:
+        client = make_client(settings)
+    except HaikutuiError:
+        return []
+    async with client:
+        caps = [(rung, await fetch_caps(client, settings.models[rung])) for rung in RUNGS]
+    return [w for rung, c in caps if (w := lifecycle_warning(c, rung))]

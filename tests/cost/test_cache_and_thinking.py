@@ -183,3 +183,47 @@ def test_models_api_decides_and_lifecycle_warns(repo_dir: Path, fake_api: FakeAn
     sonnet = asyncio.run(fetch_caps(AsyncAnthropic(), "claude-sonnet-4-6"))
     assert "retired" in (lifecycle_warning(sonnet, "strong") or "")
     assert sonnet.adaptive_thinking and "high" in sonnet.efforts
+
+
+def test_lifecycle_warnings_name_each_rung_the_models_api_flags(
+    repo_dir: Path, fake_api: FakeAnthropic
+) -> None:
+    from haikutui.model_caps import lifecycle_warnings
+
+    fake_api.model_info["claude-sonnet-4-6"] = {"lifecycle": "retired"}
+    warnings = asyncio.run(lifecycle_warnings(load_settings(repo_dir)))
+    assert len(warnings) == 1
+    assert "claude-sonnet-4-6 is retired" in warnings[0] and "[models] strong" in warnings[0]
+    asked = [r.path for r in fake_api.requests]
+    assert "/v1/models/claude-haiku-4-5" in asked and "/v1/models/claude-opus-4-6" in asked
+
+
+def test_exact_count_asks_count_tokens_with_the_request_as_sent(
+    big_repo: Path, fake_api: FakeAnthropic
+) -> None:
+    from haikutui.estimate import counted_tokens, estimate_fix
+
+    settings = load_settings(big_repo)
+    request = FixRequest("steps.py", "", None)
+    text = (big_repo / "steps.py").read_text()
+    counted = asyncio.run(counted_tokens(request, text, settings))
+    [sent] = fake_api.requests
+    assert sent.path == "/v1/messages/count_tokens"
+    assert sent.json["model"] == "claude-haiku-4-5"
+    assert sent.json["tools"][0]["type"] == "text_editor_20250728"
+    assert counted == max(1, len(sent.body) // 4)  # what the fake counts
+    exact = estimate_fix(request, text, settings, counted=counted)
+    assert exact.exact and exact.rungs[0].input_tokens == counted
+
+
+def test_exact_count_is_none_when_the_api_cannot_answer(
+    big_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haikutui.estimate import counted_tokens
+
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    text = (big_repo / "steps.py").read_text()
+    settings = load_settings(big_repo)
+    settings.max_retries = 0
+    assert asyncio.run(counted_tokens(FixRequest("steps.py", "", None), text, settings)) is None

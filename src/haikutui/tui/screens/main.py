@@ -17,7 +17,6 @@ from textual.widgets import Input
 
 from haikutui.api_client import has_key
 from haikutui.config import Settings
-from haikutui.errors import HaikutuiError
 from haikutui.ladder import RUNGS, Rung, resolve
 from haikutui.repo import FileEntry, Repo
 from haikutui.tui.fix_runner import key_missing, run_session, warm_up
@@ -140,7 +139,6 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.repo, self.settings, self.rung = repo, settings, rung
         self.session: FixSession | None = None
-        self.selection: tuple[int, int] | None = None
         self.file_text = ""
         """The open file's text, for the estimate shown as the selection changes."""
 
@@ -204,10 +202,7 @@ class MainScreen(Screen[None]):
         if event.reload:
             self._show_estimate()
             return
-        # A new file opens unselected. The code view says so too, but that message was sent
-        # inside the pane's handler, and Textual stops such a message at the pane.
-        self.selection = None
-        self._show_target()
+        self._show_target()  # a new file: its selection-changed stops at the pane, which sent it
         status = self.query_one(StatusBar)
         if status.error:
             status.show("")
@@ -218,15 +213,14 @@ class MainScreen(Screen[None]):
 
     @on(CodeView.SelectionChanged)
     def _selection_changed(self, event: CodeView.SelectionChanged) -> None:
-        self.selection = event.lines
         self._show_target()
 
     def _request(self, instruction: str = "") -> FixRequest | None:
         """What the prompt would send now: the open file and selection; None with no file."""
         from haikutui.fix_request import FixRequest  # model-side modules: off the first paint
 
-        path = self.query_one(CodeView).path
-        return None if path is None else FixRequest(path, instruction, self.selection)
+        code = self.query_one(CodeView)
+        return None if code.path is None else FixRequest(code.path, instruction, code.selection)
 
     def _show_target(self) -> None:
         request = self._request()
@@ -253,30 +247,16 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="count", exit_on_error=False)
     async def count_exactly(self) -> None:
         """A large request is worth an exact count; debounced, cancelled by the next change."""
-        import asyncio
-
         await asyncio.sleep(0.4)
         request, text = self._request(), self.file_text
         if request is None:
             return
-        from haikutui.api_client import make_client
-        from haikutui.editor_tool import TOOL_DECLARATION
-        from haikutui.estimate import estimate_fix
-        from haikutui.fix_request import SYSTEM_PROMPT, messages_for_text
+        from haikutui.estimate import counted_tokens, estimate_fix
 
-        try:
-            async with make_client(self.settings) as client:
-                counted = await client.messages.count_tokens(
-                    model=self.settings.models["fast"],
-                    system=SYSTEM_PROMPT,
-                    tools=[TOOL_DECLARATION],  # type: ignore[list-item]
-                    messages=messages_for_text(request, text),  # type: ignore[arg-type]
-                )
-        except Exception:  # the local estimate stands
-            return
-        if request == self._request():
+        counted = await counted_tokens(request, text, self.settings)
+        if counted is not None and request == self._request():
             self.query_one(PromptBar).estimate = estimate_fix(
-                request, text, self.settings, counted=counted.input_tokens
+                request, text, self.settings, counted=counted
             )
 
     @work(exclusive=True, group="models", exit_on_error=False)
@@ -284,19 +264,10 @@ class MainScreen(Screen[None]):
         """Warn once per start when a configured model is deprecated or retired."""
         # The SDK takes ~1.7 s to import: in a thread, so the screen never freezes for it.
         await asyncio.to_thread(warm_up)
-        from haikutui.api_client import make_client
-        from haikutui.model_caps import fetch_caps, lifecycle_warning
+        from haikutui.model_caps import lifecycle_warnings
 
-        try:
-            client = make_client(self.settings)
-        except HaikutuiError:
-            return
-        async with client:
-            for rung in RUNGS:
-                caps = await fetch_caps(client, self.settings.models[rung])
-                warning = lifecycle_warning(caps, rung)
-                if warning:
-                    self.notify(warning, title="Model lifecycle", severity="warning", timeout=10)
+        for warning in await lifecycle_warnings(self.settings):
+            self.notify(warning, title="Model lifecycle", severity="warning", timeout=10)
 
     def _show_rung(self) -> None:
         self.query_one(PromptBar).rung = self.rung
