@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from haikutui.cli import main
+from haikutui.cli.main import main
 
 raise SystemExit(main())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.cli import main
+from haikutui.cli.main import main
 from tests.conftest import CORE_PY, make_repo
 from tests.fake_api import (
     FakeAnthropic,

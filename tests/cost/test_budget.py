@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.cli import main
+from haikutui.cli.main import main
 from haikutui.tui.screens.confirm import ConfirmScreen
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.screens.review import ReviewScreen

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.config import Settings, load_settings
-from haikutui.estimate import base_counts
-from haikutui.fix_request import FixRequest
-from haikutui.fix_run import Progress, run_fix
-from haikutui.ladder import resolve
-from haikutui.model_caps import lifecycle_warning, table_caps, thinking_params
-from haikutui.repo import Repo
+from haikutui.core.config import Settings, load_settings
+from haikutui.core.repo import Repo
+from haikutui.model.capabilities import lifecycle_warning, table_caps, thinking_params
+from haikutui.model.estimate import base_counts
+from haikutui.model.fix_request import FixRequest
+from haikutui.model.fix_run import Progress, run_fix
+from haikutui.model.ladder import resolve
 from tests.conftest import make_repo
 from tests.cost.helpers import BIG_PY, write_config
 from tests.fake_api import FakeAnthropic, str_replace, tool_reply, view
@@ -169,7 +169,7 @@ def test_the_fallback_table_never_sends_what_a_model_rejects() -> None:
 def test_models_api_decides_and_lifecycle_warns(repo_dir: Path, fake_api: FakeAnthropic) -> None:
     from anthropic import AsyncAnthropic
 
-    from haikutui.model_caps import fetch_caps
+    from haikutui.model.capabilities import fetch_caps
 
     fake_api.model_info["claude-haiku-4-5"] = {
         "lifecycle": "deprecated",
@@ -188,7 +188,7 @@ def test_models_api_decides_and_lifecycle_warns(repo_dir: Path, fake_api: FakeAn
 def test_lifecycle_warnings_name_each_rung_the_models_api_flags(
     repo_dir: Path, fake_api: FakeAnthropic
 ) -> None:
-    from haikutui.model_caps import lifecycle_warnings
+    from haikutui.model.capabilities import lifecycle_warnings
 
     fake_api.model_info["claude-sonnet-4-6"] = {"lifecycle": "retired"}
     warnings = asyncio.run(lifecycle_warnings(load_settings(repo_dir)))
@@ -201,7 +201,7 @@ def test_lifecycle_warnings_name_each_rung_the_models_api_flags(
 def test_exact_count_asks_count_tokens_with_the_request_as_sent(
     big_repo: Path, fake_api: FakeAnthropic
 ) -> None:
-    from haikutui.estimate import counted_tokens, estimate_fix
+    from haikutui.model.estimate import counted_tokens, estimate_fix
 
     settings = load_settings(big_repo)
     request = FixRequest("steps.py", "", None)
@@ -219,7 +219,7 @@ def test_exact_count_asks_count_tokens_with_the_request_as_sent(
 def test_exact_count_is_none_when_the_api_cannot_answer(
     big_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from haikutui.estimate import counted_tokens
+    from haikutui.model.estimate import counted_tokens
 
     monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")

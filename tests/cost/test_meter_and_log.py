@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.cli import main
+from haikutui.cli.main import main
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.widgets.status_bar import StatusBar
 from tests.fake_api import FakeAnthropic, str_replace, tool_reply
@@ -68,8 +68,8 @@ def test_log_never_holds_the_key_or_file_contents(
     assert main(["log"]) == 0
     out, err = capsys.readouterr()
     assert "claude-haiku-4-5" in out and "$0.0064" in out and "1 requests" in err
-    from haikutui.repo import Repo
-    from haikutui.request_log import log_path
+    from haikutui.core.repo import Repo
+    from haikutui.model.request_log import log_path
 
     raw = log_path(Repo(repo_dir).root).read_text()
     assert "sk-ant-test-key-never-logged" not in raw

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from haikutui.budget import SessionSpend, over_budget
-from haikutui.config import Settings
-from haikutui.pricing import PRICES, PRICES_AS_OF, Usage, cost
+from haikutui.core.config import Settings
+from haikutui.model.budget import SessionSpend, over_budget
+from haikutui.model.pricing import PRICES, PRICES_AS_OF, Usage, cost
 
 M = 1_000_000
 

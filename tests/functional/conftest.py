@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.config import load_settings
-from haikutui.repo import Repo
+from haikutui.core.config import load_settings
+from haikutui.core.repo import Repo
 from haikutui.tui.app import HaikutuiApp, create_app
 from tests.conftest import CORE_PY, make_repo
 

@@ -73,7 +73,7 @@ async def test_untracked_and_binary_files_show_one_line(repo_dir: Path) -> None:
 
 
 async def test_ten_thousand_files_stay_responsive(repo_dir: Path) -> None:
-    from haikutui.repo import FileEntry
+    from haikutui.core.repo import FileEntry
     from haikutui.tui.widgets.file_list import MAX_SHOWN
     from haikutui.tui.widgets.fuzzy import fuzzy_filter
 

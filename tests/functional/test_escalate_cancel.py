@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from haikutui.api_client import KEY_HINT
+from haikutui.model.client import KEY_HINT
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.widgets.prompt_bar import PromptBar

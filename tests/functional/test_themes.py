@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui import ui_state
+from haikutui.core import ui_state
 from haikutui.tui.themes import load_themes, themes_dir
 from tests.functional.conftest import SIZE, build_app
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from haikutui.cli import main
+from haikutui.cli.main import main
 from tests.conftest import make_repo
 
 RUFF_CONFIG = """\

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.lint_batch import batches_dir
+from haikutui.tasks.lint.batch import batches_dir
 from tests.conftest import make_repo
 from tests.fake_api import FakeAnthropic, error_reply, str_replace, tool_reply
 from tests.lint.conftest import RUFF_CONFIG
@@ -118,7 +118,7 @@ def test_submit_status_collect_with_stale_errored_and_expired(
 
 
 def batches_dir_of(root: Path) -> Path:
-    from haikutui.repo import Repo
+    from haikutui.core.repo import Repo
 
     return batches_dir(Repo(root))
 

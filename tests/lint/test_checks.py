@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from haikutui.checks import check_proposal
-from haikutui.overlay import Overlay
-from haikutui.proposal import Proposal
-from haikutui.repo import Repo
-from haikutui.ruff_runner import RuffMirror, mirror_layout
+from haikutui.core.overlay import Overlay
+from haikutui.core.proposal import Proposal
+from haikutui.core.repo import Repo
+from haikutui.tasks.checks import check_proposal
+from haikutui.tasks.lint.ruff_runner import RuffMirror, mirror_layout
 from tests.conftest import make_repo
 from tests.lint.conftest import CALC_PY
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.ruff_runner import ruff_binary
+from haikutui.tasks.lint.ruff_runner import ruff_binary
 from tests.conftest import git
 from tests.fake_api import FakeAnthropic
 from tests.lint.conftest import CALC_PY, IMPORTS_ONLY_PY

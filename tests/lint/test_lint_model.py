@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.config import load_settings
-from haikutui.ladder import resolve
-from haikutui.lint_repair import repair
-from haikutui.repo import Repo
+from haikutui.core.config import load_settings
+from haikutui.core.repo import Repo
+from haikutui.model.ladder import resolve
+from haikutui.tasks.lint.repair import repair
 from tests.fake_api import FakeAnthropic, refusal_reply, str_replace, tool_reply
 from tests.lint.conftest import CALC_PY
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.cli import main
+from haikutui.cli.main import main
 from tests.fake_api import FakeAnthropic, str_replace, text_reply, tool_reply
 
 DOC_EDIT = str_replace("docs/guide.md", "Call `area_of(w, h)`", "Call `rect_area(w, h)`")

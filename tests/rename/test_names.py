@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.cli import main
-from haikutui.rename_target import name_problem
+from haikutui.cli.main import main
+from haikutui.tasks.rename.target import name_problem
 from tests.fake_api import FakeAnthropic
 
 

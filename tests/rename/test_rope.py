@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.cli import main
-from haikutui.config import load_settings
-from haikutui.proposal import MovedFileChange
-from haikutui.rename import RenameSession
-from haikutui.repo import Repo
+from haikutui.cli.main import main
+from haikutui.core.config import load_settings
+from haikutui.core.proposal import MovedFileChange
+from haikutui.core.repo import Repo
+from haikutui.tasks.rename.session import RenameSession
 from tests.rename.conftest import GEOMETRY, MAIN, REPORT
 
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.cli import main
-from haikutui.config import Settings
-from haikutui.errors import PathRefused, StaleError
-from haikutui.fix_request import FixRequest
-from haikutui.fix_session import FixSession
-from haikutui.ladder import resolve
-from haikutui.repo import Repo
+from haikutui.cli.main import main
+from haikutui.core.config import Settings
+from haikutui.core.errors import PathRefused, StaleError
+from haikutui.core.repo import Repo
+from haikutui.model.fix_request import FixRequest
+from haikutui.model.ladder import resolve
+from haikutui.tasks.fix_session import FixSession
 from tests.conftest import git, make_repo
 from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.cli import main
+from haikutui.cli.main import main
 from tests.conftest import CORE_PY
 from tests.fake_api import (
     FakeAnthropic,

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.cli import main
-from haikutui.errors import StaleError, UsageError
-from haikutui.journal import Journal
-from haikutui.merge3 import merge3
-from haikutui.repo import Repo
+from haikutui.cli.main import main
+from haikutui.core.errors import StaleError, UsageError
+from haikutui.core.journal import Journal
+from haikutui.core.merge3 import merge3
+from haikutui.core.repo import Repo
 from tests.conftest import git, make_repo
 from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 
@@ -99,9 +99,9 @@ CRASHER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from haikutui.apply import write_atomic
-    from haikutui.journal import Journal
-    from haikutui.repo import Repo
+    from haikutui.core.atomic import write_atomic
+    from haikutui.core.journal import Journal
+    from haikutui.core.repo import Repo
 
     root = Path(sys.argv[1])
     names = sorted(p.name for p in root.glob("f*.txt"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.cli import main
+from haikutui.cli.main import main
 from tests.conftest import make_repo
 from tests.fake_api import FakeAnthropic, str_replace, text_reply, tool_reply, view
 

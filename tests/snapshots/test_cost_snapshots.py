@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from haikutui import request_log
-from haikutui.budget import SessionSpend
-from haikutui.config import load_settings
-from haikutui.fix_run import Progress
-from haikutui.ladder import resolve
-from haikutui.pricing import Usage, cost
-from haikutui.repo import Repo
-from haikutui.request_log import RequestRecord
+from haikutui.core.config import load_settings
+from haikutui.core.repo import Repo
+from haikutui.model import request_log
+from haikutui.model.budget import SessionSpend
+from haikutui.model.fix_run import Progress
+from haikutui.model.ladder import resolve
+from haikutui.model.pricing import Usage, cost
+from haikutui.model.request_log import RequestRecord
 from haikutui.tui.app import HaikutuiApp, create_app
 from haikutui.tui.widgets.status_bar import StatusBar
 from tests.functional.conftest import long_repo  # noqa: F401  (fixture)

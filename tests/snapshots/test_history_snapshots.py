@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from haikutui.config import load_settings
-from haikutui.repo import Repo
+from haikutui.core.config import load_settings
+from haikutui.core.repo import Repo
 from haikutui.tui.app import HaikutuiApp, create_app
 from haikutui.tui.screens.history import HistoryScreen
 from tests.conftest import make_repo
@@ -39,7 +39,9 @@ def _app(root: Path) -> HaikutuiApp:
 def _history(root: Path, *keys: str) -> Callable[[Pilot[Any]], Any]:
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await pilot.app.push_screen(HistoryScreen(Repo(root), when=lambda _t: "earlier"))
+        await pilot.app.push_screen(
+            HistoryScreen(Repo(root), pilot.app.settings, pilot.app.rung, when=lambda _t: "earlier")
+        )
         await pilot.pause()
         await pilot.press(*keys)
         await pilot.pause()

@@ -13,8 +13,8 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from haikutui.config import load_settings
-from haikutui.repo import Repo
+from haikutui.core.config import load_settings
+from haikutui.core.repo import Repo
 from haikutui.tui.app import HaikutuiApp, create_app
 from haikutui.tui.screens.rename import RenameReviewScreen, UnsureScreen
 from tests.fake_api import FakeAnthropic, tool_reply

@@ -13,15 +13,15 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from haikutui.config import load_settings
-from haikutui.fix_request import FixRequest
-from haikutui.fix_run import FixResult, Progress
-from haikutui.fix_session import FixSession
-from haikutui.ladder import resolve
-from haikutui.overlay import Overlay
-from haikutui.pricing import Usage
-from haikutui.proposal import Proposal
-from haikutui.repo import Repo
+from haikutui.core.config import load_settings
+from haikutui.core.overlay import Overlay
+from haikutui.core.proposal import Proposal
+from haikutui.core.repo import Repo
+from haikutui.model.fix_request import FixRequest
+from haikutui.model.fix_run import FixResult, Progress
+from haikutui.model.ladder import resolve
+from haikutui.model.pricing import Usage
+from haikutui.tasks.fix_session import FixSession
 from haikutui.tui.app import HaikutuiApp, create_app
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.widgets.status_bar import StatusBar

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.apply import apply_proposal
-from haikutui.editor_tool import EditorTool
-from haikutui.errors import StaleError, UsageError
-from haikutui.overlay import Overlay
-from haikutui.proposal import Proposal
-from haikutui.repo import Repo
+from haikutui.core.apply import apply_proposal
+from haikutui.core.errors import StaleError, UsageError
+from haikutui.core.overlay import Overlay
+from haikutui.core.proposal import Proposal
+from haikutui.core.repo import Repo
+from haikutui.model.editor_tool import EditorTool
 from tests.conftest import CORE_PY, git, make_repo
 
 LINES = "".join(f"line {n:02d}\n" for n in range(1, 31))

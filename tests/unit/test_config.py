@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.config import DEFAULT_MODELS, REPO_CONFIG, Settings, load_settings, user_config_path
-from haikutui.errors import UsageError
+from haikutui.core.config import (
+    DEFAULT_MODELS,
+    REPO_CONFIG,
+    Settings,
+    load_settings,
+    user_config_path,
+)
+from haikutui.core.errors import UsageError
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from haikutui.editor_tool import EditorTool, numbered
-from haikutui.overlay import Overlay
-from haikutui.repo import Repo
+from haikutui.core.overlay import Overlay
+from haikutui.core.repo import Repo
+from haikutui.model.editor_tool import EditorTool, numbered
 from tests.conftest import CORE_PY, make_repo
 
 NO_MATCH = "No match found for replacement. Please check your text and try again."

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from haikutui.fix_request import (
+from haikutui.core.textfile import TextFile
+from haikutui.model.fix_request import (
     SYSTEM_PROMPT,
     WHOLE_FILE_LINES,
     WINDOW,
@@ -10,7 +11,6 @@ from haikutui.fix_request import (
     PriorAttempt,
     build_messages,
 )
-from haikutui.textfile import TextFile
 from tests.conftest import CORE_PY
 
 

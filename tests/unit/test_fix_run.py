@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from haikutui.config import Settings
-from haikutui.errors import ModelError, NoChange, UsageError
-from haikutui.fix_request import FixRequest
-from haikutui.fix_run import FixResult, Progress, run_fix
-from haikutui.ladder import resolve
-from haikutui.repo import Repo
+from haikutui.core.config import Settings
+from haikutui.core.errors import ModelError, NoChange, UsageError
+from haikutui.core.repo import Repo
+from haikutui.model.fix_request import FixRequest
+from haikutui.model.fix_run import FixResult, Progress, run_fix
+from haikutui.model.ladder import resolve
 from tests.conftest import CORE_PY
 from tests.fake_api import (
     FakeAnthropic,

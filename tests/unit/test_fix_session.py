@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.config import Settings
-from haikutui.errors import HaikutuiError, NoChange
-from haikutui.fix_request import FixRequest
-from haikutui.fix_session import FixSession
-from haikutui.ladder import Rung, resolve
-from haikutui.repo import Repo
+from haikutui.core.config import Settings
+from haikutui.core.errors import HaikutuiError, NoChange
+from haikutui.core.repo import Repo
+from haikutui.model.fix_request import FixRequest
+from haikutui.model.ladder import Rung, resolve
+from haikutui.tasks.fix_session import FixSession
 from tests.conftest import CORE_PY
 from tests.fake_api import FakeAnthropic, refusal_reply, str_replace, tool_reply
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from haikutui.config import Settings
-from haikutui.ladder import Rung, next_rung, resolve
+from haikutui.core.config import Settings
+from haikutui.model.ladder import Rung, next_rung, resolve
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from haikutui.pricing import Usage, cost, format_cost, price_for
+from haikutui.model.pricing import Usage, cost, format_cost, price_for
 
 M = 1_000_000
 

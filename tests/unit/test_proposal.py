@@ -6,9 +6,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from haikutui.overlay import Overlay
-from haikutui.proposal import Proposal
-from haikutui.repo import Repo
+from haikutui.core.overlay import Overlay
+from haikutui.core.proposal import Proposal
+from haikutui.core.repo import Repo
 from tests.conftest import git, make_repo
 
 LINES = "".join(f"line {n:02d}\n" for n in range(1, 31))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.errors import PathRefused, UsageError
-from haikutui.repo import FileEntry, Repo
+from haikutui.core.errors import PathRefused, UsageError
+from haikutui.core.repo import FileEntry, Repo
 from tests.conftest import CORE_PY, git, make_repo
 
 

@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from haikutui.errors import UsageError
-from haikutui.textfile import MAX_FILE_BYTES, TextFile
+from haikutui.core.errors import UsageError
+from haikutui.core.textfile import MAX_FILE_BYTES, TextFile
 
 
 def test_crlf_is_shown_as_lf_and_written_back_as_crlf() -> None:

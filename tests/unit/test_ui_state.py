@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui import ui_state
+from haikutui.core import ui_state
 
 
 def test_remember_then_load_round_trip() -> None:

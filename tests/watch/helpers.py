@@ -9,9 +9,9 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from haikutui.apply import write_atomic
-from haikutui.journal import Journal
-from haikutui.repo import Repo
+from haikutui.core.atomic import write_atomic
+from haikutui.core.journal import Journal
+from haikutui.core.repo import Repo
 from haikutui.tui.app import HaikutuiApp
 
 DEADLINE = 1.0

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.journal import Journal
-from haikutui.repo import Repo
+from haikutui.core.journal import Journal
+from haikutui.core.repo import Repo
 from haikutui.tui.screens.history import HistoryScreen
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.screens.review import ReviewScreen

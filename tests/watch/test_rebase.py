@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.apply import apply_proposal
-from haikutui.errors import StaleError
-from haikutui.overlay import Overlay
-from haikutui.proposal import Proposal
-from haikutui.rebase import check_no_conflicts, rebase_proposal, stale_paths
-from haikutui.repo import Repo
+from haikutui.core.apply import apply_proposal
+from haikutui.core.errors import StaleError
+from haikutui.core.overlay import Overlay
+from haikutui.core.proposal import Proposal
+from haikutui.core.rebase import check_no_conflicts, rebase_proposal, stale_paths
+from haikutui.core.repo import Repo
 from tests.conftest import make_repo
 
 LINES = "".join(f"line {n}\n" for n in range(1, 21))

@@ -13,11 +13,11 @@ from textual.command import Provider
 from textual.signal import Signal
 from textual.theme import Theme
 
-from haikutui import ui_state
-from haikutui.budget import SessionSpend
-from haikutui.config import Settings
-from haikutui.ladder import Rung, resolve
-from haikutui.repo import Repo
+from haikutui.core import ui_state
+from haikutui.core.config import Settings
+from haikutui.core.repo import Repo
+from haikutui.model.budget import SessionSpend
+from haikutui.model.ladder import Rung, resolve
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.themes import DEFAULT_THEME, load_themes
 from haikutui.tui.watcher import RepoWatcher

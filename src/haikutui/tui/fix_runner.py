@@ -7,13 +7,13 @@ import importlib
 import sys
 from typing import TYPE_CHECKING
 
-from haikutui.api_client import KEY_HINT, has_key
-from haikutui.errors import HaikutuiError
+from haikutui.core.errors import HaikutuiError
+from haikutui.model.client import KEY_HINT, has_key
 from haikutui.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # loaded with the first request, not at start-up
-    from haikutui.fix_run import FixResult, Progress
-    from haikutui.fix_session import FixSession
+    from haikutui.model.fix_run import FixResult, Progress
+    from haikutui.tasks.fix_session import FixSession
 
 NO_KEY = f"No Anthropic API key: {KEY_HINT}"
 
@@ -34,9 +34,9 @@ def warm_up() -> None:
 
 async def within_budget(session: FixSession, status: StatusBar) -> bool:
     """Over budget, ask before sending; True when the request may go."""
-    from haikutui.budget import over_budget
-    from haikutui.estimate import estimate_fix
-    from haikutui.fix_session import FixSession
+    from haikutui.model.budget import over_budget
+    from haikutui.model.estimate import estimate_fix
+    from haikutui.tasks.fix_session import FixSession
 
     if type(session) is not FixSession:  # lint and rename estimate their own requests
         return True

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from textual.app import App
 
-from haikutui.api_client import has_key
-from haikutui.config import Settings
-from haikutui.errors import HaikutuiError
-from haikutui.fix_run import FixResult, Progress
-from haikutui.ladder import Rung
-from haikutui.lint_repair import LintSession
-from haikutui.repo import Repo
-from haikutui.ruff_runner import Diagnostic
+from haikutui.core.config import Settings
+from haikutui.core.errors import HaikutuiError
+from haikutui.core.repo import Repo
+from haikutui.model.client import has_key
+from haikutui.model.fix_run import FixResult, Progress
+from haikutui.model.ladder import Rung
+from haikutui.tasks.lint.repair import LintSession
+from haikutui.tasks.lint.ruff_runner import Diagnostic
 from haikutui.tui.widgets.status_bar import StatusBar
 
 

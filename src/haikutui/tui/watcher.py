@@ -18,7 +18,7 @@ DEBOUNCE_MS = 400
 STEP_MS = 50
 """Quiet time that ends a batch; a single save is reported about this long after it lands."""
 TEMP_SUFFIX = ".haikutui"
-"""`apply.write_atomic`'s temp files: the rename that follows is the event that matters."""
+"""`atomic.write_atomic`'s temp files: the rename that follows is the event that matters."""
 
 
 def relative_paths(root: Path, raw: Iterable[str], skip: tuple[str, ...] = ()) -> set[str]:

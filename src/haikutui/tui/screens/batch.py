@@ -21,12 +21,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from haikutui.api_client import has_key
-from haikutui.config import Settings
-from haikutui.errors import HaikutuiError
-from haikutui.ladder import Rung
-from haikutui.lint_batch import BatchRecord, collect, records, review_session, status, submit
-from haikutui.repo import Repo
+from haikutui.core.config import Settings
+from haikutui.core.errors import HaikutuiError
+from haikutui.core.repo import Repo
+from haikutui.model.client import has_key
+from haikutui.model.ladder import Rung
+from haikutui.tasks.lint.batch import BatchRecord, collect, records, review_session, status, submit
 from haikutui.tui.fix_runner import key_missing
 from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar

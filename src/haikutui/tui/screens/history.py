@@ -17,10 +17,12 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from haikutui.errors import HaikutuiError, StaleError
-from haikutui.journal import Journal, JournalEntry
-from haikutui.proposal import Hunk
-from haikutui.repo import Repo
+from haikutui.core.config import Settings
+from haikutui.core.errors import HaikutuiError, StaleError
+from haikutui.core.journal import Journal, JournalEntry
+from haikutui.core.proposal import Hunk
+from haikutui.core.repo import Repo
+from haikutui.model.ladder import Rung
 from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar
 
@@ -61,9 +63,17 @@ class HistoryScreen(Screen[None]):
         _bind("escape,q", "close", "Back", "Back to the files"),
     ]
 
-    def __init__(self, repo: Repo, *, when: Callable[[float], str] = local_time) -> None:
+    def __init__(
+        self,
+        repo: Repo,
+        settings: Settings,
+        rung: Rung,
+        *,
+        when: Callable[[float], str] = local_time,
+    ) -> None:
         super().__init__()
-        self.repo = repo
+        self.repo, self.settings, self.rung = repo, settings, rung
+        """Settings and rung go to the review of a three-way revert, which asks no model."""
         self.journal = Journal(repo.git_dir)
         self.when = when
         """How a time is shown; tests pass a fixed one so snapshots hold no clock."""
@@ -267,15 +277,12 @@ class HistoryScreen(Screen[None]):
         proposal.note = f"Three-way revert of “{entry.label}”: " + (
             f"{conflicts} conflict(s) marked; reject them or edit by hand" if conflicts else "clean"
         )
-        from haikutui.fix_request import FixRequest
-        from haikutui.fix_run import FixResult, Progress
-        from haikutui.fix_session import FixSession
-        from haikutui.tui.app import HaikutuiApp
+        from haikutui.model.fix_request import FixRequest
+        from haikutui.model.fix_run import FixResult, Progress
+        from haikutui.tasks.fix_session import FixSession
         from haikutui.tui.screens.review import ReviewScreen
 
-        app = self.app
-        assert isinstance(app, HaikutuiApp)
-        settings, rung = app.settings, app.rung
+        settings, rung = self.settings, self.rung
         session = FixSession(
             self.repo, settings, FixRequest(proposal.changes[0].path, "three-way revert"), rung
         )
@@ -288,7 +295,7 @@ class HistoryScreen(Screen[None]):
             else:
                 self.query_one(StatusBar).show("revert not written")
 
-        app.push_screen(ReviewScreen(session, ask_model=False), closed)
+        self.app.push_screen(ReviewScreen(session, ask_model=False), closed)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from haikutui.lint_repair import LintSession
+from haikutui.tasks.lint.repair import LintSession
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.sourced_diff_view import SourcedDiffView

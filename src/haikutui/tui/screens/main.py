@@ -15,10 +15,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
-from haikutui.api_client import has_key
-from haikutui.config import Settings
-from haikutui.ladder import RUNGS, Rung, resolve
-from haikutui.repo import FileEntry, Repo
+from haikutui.core.config import Settings
+from haikutui.core.repo import FileEntry, Repo
+from haikutui.model.client import has_key
+from haikutui.model.ladder import RUNGS, Rung, resolve
 from haikutui.tui.fix_runner import key_missing, run_session, warm_up
 from haikutui.tui.widgets.code_pane import CodePane
 from haikutui.tui.widgets.code_view import CodeView
@@ -28,9 +28,9 @@ from haikutui.tui.widgets.prompt_bar import PromptBar
 from haikutui.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # the model-run modules load on the first request, not at start-up
-    from haikutui.estimate import Estimate
-    from haikutui.fix_request import FixRequest
-    from haikutui.fix_session import FixSession
+    from haikutui.model.estimate import Estimate
+    from haikutui.model.fix_request import FixRequest
+    from haikutui.tasks.fix_session import FixSession
     from haikutui.tui.widgets.diagnostics_panel import DiagnosticsPanel
 
 
@@ -217,7 +217,7 @@ class MainScreen(Screen[None]):
 
     def _request(self, instruction: str = "") -> FixRequest | None:
         """What the prompt would send now: the open file and selection; None with no file."""
-        from haikutui.fix_request import FixRequest  # model-side modules: off the first paint
+        from haikutui.model.fix_request import FixRequest  # model-side modules: off the first paint
 
         code = self.query_one(CodeView)
         return None if code.path is None else FixRequest(code.path, instruction, code.selection)
@@ -231,12 +231,12 @@ class MainScreen(Screen[None]):
         request = self._request(instruction)
         if request is None:
             return None
-        from haikutui.estimate import estimate_fix
+        from haikutui.model.estimate import estimate_fix
 
         return estimate_fix(request, self.file_text, self.settings)
 
     def _show_estimate(self) -> None:
-        from haikutui.estimate import COUNT_TOKENS_ABOVE
+        from haikutui.model.estimate import COUNT_TOKENS_ABOVE
 
         estimate = self._estimate()
         self.query_one(PromptBar).estimate = estimate
@@ -251,7 +251,7 @@ class MainScreen(Screen[None]):
         request, text = self._request(), self.file_text
         if request is None:
             return
-        from haikutui.estimate import counted_tokens, estimate_fix
+        from haikutui.model.estimate import counted_tokens, estimate_fix
 
         counted = await counted_tokens(request, text, self.settings)
         if counted is not None and request == self._request():
@@ -264,7 +264,7 @@ class MainScreen(Screen[None]):
         """Warn once per start when a configured model is deprecated or retired."""
         # The SDK takes ~1.7 s to import: in a thread, so the screen never freezes for it.
         await asyncio.to_thread(warm_up)
-        from haikutui.model_caps import lifecycle_warnings
+        from haikutui.model.capabilities import lifecycle_warnings
 
         for warning in await lifecycle_warnings(self.settings):
             self.notify(warning, title="Model lifecycle", severity="warning", timeout=10)
@@ -287,7 +287,7 @@ class MainScreen(Screen[None]):
             return
         if key_missing(status):
             return
-        from haikutui.fix_session import FixSession
+        from haikutui.tasks.fix_session import FixSession
 
         request = self._request(event.instruction)
         assert request is not None
@@ -382,7 +382,16 @@ class MainScreen(Screen[None]):
 
         code = self.query_one(CodeView)
         symbol = code.symbol_under_cursor()
-        ask_rename(self, code.path, code.cursor + 1, symbol, self._review_closed)
+        ask_rename(
+            self,
+            self.repo,
+            self.settings,
+            self.rung,
+            code.path,
+            code.cursor + 1,
+            symbol,
+            self._review_closed,
+        )
 
     def action_stats(self) -> None:
         from haikutui.tui.screens.stats import StatsScreen
@@ -392,7 +401,7 @@ class MainScreen(Screen[None]):
     def action_history(self) -> None:
         from haikutui.tui.screens.history import HistoryScreen
 
-        self.app.push_screen(HistoryScreen(self.repo))
+        self.app.push_screen(HistoryScreen(self.repo, self.settings, self.rung))
 
     # -- lint: findings for the open file, and the repair ladder -------------------------
 

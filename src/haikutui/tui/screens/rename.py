@@ -11,14 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, SelectionList, Static
 
-from haikutui.api_client import has_key
-from haikutui.errors import HaikutuiError
-from haikutui.rename import RenameSession
-from haikutui.rename_rope import Unsure
-from haikutui.rename_target import name_problem
+from haikutui.core.errors import HaikutuiError
+from haikutui.model.client import has_key
+from haikutui.tasks.rename.rope_engine import Unsure
+from haikutui.tasks.rename.session import RenameSession
+from haikutui.tasks.rename.target import name_problem
 from haikutui.tui.fix_runner import run_session
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.widgets.keys_footer import KeysFooter
@@ -26,7 +26,9 @@ from haikutui.tui.widgets.sourced_diff_view import SourcedDiffView
 from haikutui.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from haikutui.tui.screens.main import MainScreen
+    from haikutui.core.config import Settings
+    from haikutui.core.repo import Repo
+    from haikutui.model.ladder import Rung
 
 Check = Callable[[str], "str | None"]
 
@@ -170,7 +172,8 @@ class RenameReviewScreen(ReviewScreen):
 
 
 def ask_rename(
-    screen: MainScreen, path: str | None, line: int, symbol: str | None,
+    screen: Screen[None], repo: Repo, settings: Settings, rung: Rung,
+    path: str | None, line: int, symbol: str | None,
     closed: Callable[[list[str] | None], None],
 ) -> None:  # fmt: skip
     """R in the code view: the modal, then the rename in an `llm` worker, then the review."""
@@ -185,17 +188,22 @@ def ask_rename(
 
     def start(new: str | None) -> None:
         if new:
-            screen.run_worker(_rename(screen, symbol, new, at, closed), group="llm", exclusive=True)
+            screen.run_worker(
+                _rename(screen, repo, settings, rung, symbol, new, at, closed),
+                group="llm",
+                exclusive=True,
+            )
 
     screen.app.push_screen(RenameScreen(symbol, at), start)
 
 
 async def _rename(
-    screen: MainScreen, old: str, new: str, at: str, closed: Callable[[list[str] | None], None]
-) -> None:
+    screen: Screen[None], repo: Repo, settings: Settings, rung: Rung,
+    old: str, new: str, at: str, closed: Callable[[list[str] | None], None],
+) -> None:  # fmt: skip
     status = screen.query_one(StatusBar)
-    rung = screen.rung if has_key() else None
-    session = RenameSession(screen.repo, screen.settings, old, new, at=at, rung=rung)
+    model_rung = rung if has_key() else None
+    session = RenameSession(repo, settings, old, new, at=at, rung=model_rung)
     status.show(f"rope: renaming {old} → {new}…")
     try:
         plan = await asyncio.to_thread(session.prepare)
@@ -204,7 +212,7 @@ async def _rename(
             included = await screen.app.push_screen_wait(UnsureScreen(plan.rope.unsure))
             if included:
                 plan = await asyncio.to_thread(session.prepare, included)
-        if rung is None or not plan.candidates:
+        if model_rung is None or not plan.candidates:
             await session.run()
     except HaikutuiError as exc:
         status.show(exc.message, error=True)
@@ -213,7 +221,7 @@ async def _rename(
     if session.result is None:
         if await run_session(session, status) is None:
             return
-    if rung is None and plan.candidates:
+    if model_rung is None and plan.candidates:
         screen.notify(
             f"no API key: rope's part only; {len(plan.candidates)} occurrence(s) outside what "
             "rope sees are listed with L",

@@ -13,11 +13,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from haikutui.checks import Verdict, check_proposal
-from haikutui.errors import HaikutuiError, StaleError
-from haikutui.fix_session import FixSession
-from haikutui.proposal import Proposal
-from haikutui.rebase import check_no_conflicts, rebase_proposal, stale_paths
+from haikutui.core.errors import HaikutuiError, StaleError
+from haikutui.core.proposal import Proposal
+from haikutui.core.rebase import check_no_conflicts, rebase_proposal, stale_paths
+from haikutui.tasks.checks import Verdict, check_proposal
+from haikutui.tasks.fix_session import FixSession
 from haikutui.tui.fix_runner import key_missing, run_session
 from haikutui.tui.screens.refine import RefineScreen
 from haikutui.tui.widgets.diff_view import DiffView

@@ -12,10 +12,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
-from haikutui import request_log
-from haikutui.ladder import RUNGS
-from haikutui.pricing import format_cost
-from haikutui.request_stats import Stats, compute
+from haikutui.model import request_log
+from haikutui.model.ladder import RUNGS
+from haikutui.model.pricing import format_cost
+from haikutui.model.request_stats import Stats, compute
 from haikutui.tui.widgets.keys_footer import KeysFooter
 
 BAR = 24

@@ -12,8 +12,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from haikutui.errors import HaikutuiError
-from haikutui.repo import Repo
+from haikutui.core.errors import HaikutuiError
+from haikutui.core.repo import Repo
 from haikutui.tui.widgets.code_view import CodeView
 
 if TYPE_CHECKING:

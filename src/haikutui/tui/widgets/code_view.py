@@ -127,7 +127,7 @@ class CodeView(ScrollView, can_focus=True):
 
     def symbol_under_cursor(self) -> str | None:
         """The symbol a rename on the cursor line most likely means (see `symbol_on_line`)."""
-        from haikutui.rename_target import symbol_on_line
+        from haikutui.tasks.rename.target import symbol_on_line
 
         if not self._lines:
             return None

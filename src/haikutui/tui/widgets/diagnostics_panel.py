@@ -11,9 +11,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from haikutui.errors import HaikutuiError
-from haikutui.repo import Repo
-from haikutui.ruff_runner import Diagnostic, RuffMirror, mirror_layout
+from haikutui.core.errors import HaikutuiError
+from haikutui.core.repo import Repo
+from haikutui.tasks.lint.ruff_runner import Diagnostic, RuffMirror, mirror_layout
 
 PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 

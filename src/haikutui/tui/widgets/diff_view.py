@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.highlight import highlight
 from textual.widget import Widget
 
-from haikutui.proposal import FileChange, Hunk, Proposal
+from haikutui.core.proposal import FileChange, Hunk, Proposal
 
 HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 LINE_STYLES: dict[str, tuple[str, str]] = {

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from haikutui.repo import FileEntry
+from haikutui.core.repo import FileEntry
 from haikutui.tui.widgets.fuzzy import FuzzyIndex, Match
 
 MAX_SHOWN = 300

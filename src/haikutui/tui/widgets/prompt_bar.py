@@ -12,11 +12,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from haikutui.ladder import RUNGS, Rung
-from haikutui.pricing import format_cost
+from haikutui.model.ladder import RUNGS, Rung
+from haikutui.model.pricing import format_cost
 
 if TYPE_CHECKING:
-    from haikutui.estimate import Estimate
+    from haikutui.model.estimate import Estimate
 
 
 class PromptBar(Horizontal):
@@ -76,7 +76,9 @@ class PromptBar(Horizontal):
         estimate, rung = self.estimate, self.rung
         if estimate is None or rung is None:
             return None
-        from haikutui.estimate import format_tokens  # there is no estimate before a file opens
+        from haikutui.model.estimate import (
+            format_tokens,  # there is no estimate before a file opens
+        )
 
         mine = estimate.on(rung.name) or estimate.rungs[0]
         mark = "=" if estimate.exact else "≈"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.content import Content
 
-from haikutui.proposal import Proposal
+from haikutui.core.proposal import Proposal
 from haikutui.tui.widgets.diff_view import DiffView, HunkView
 
 DETERMINISTIC: frozenset[str] = frozenset({"ruff", "rope"})

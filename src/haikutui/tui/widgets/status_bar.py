@@ -15,12 +15,12 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
 
-from haikutui.budget import SessionSpend
-from haikutui.ladder import RUNGS, Rung
-from haikutui.pricing import format_cost
+from haikutui.model.budget import SessionSpend
+from haikutui.model.ladder import RUNGS, Rung
+from haikutui.model.pricing import format_cost
 
 if TYPE_CHECKING:
-    from haikutui.fix_run import Progress
+    from haikutui.model.fix_run import Progress
 
 SEPARATOR = "  │  "
 RUNNING_PHASES = frozenset({"waiting", "streaming", "editing"})

@@ -1,0 +1,172 @@
+"""`haikutui lint --batch` and `haikutui batch list|status|collect`: batches from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from datetime import datetime
+from typing import Any
+
+from haikutui.cli.output import plural, print_diff, say
+from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.core.apply import apply_proposal
+from haikutui.core.config import Settings, load_settings
+from haikutui.core.errors import NoChange, UsageError
+from haikutui.core.repo import Repo
+from haikutui.model.ladder import resolve
+from haikutui.tasks.checks import check_proposal
+from haikutui.tasks.lint.batch import collect, records, status, submit
+
+
+def submit_lint_batch(
+    repo: Repo, settings: Settings, paths: list[str] | None, args: argparse.Namespace
+) -> int:
+    if args.no_model:
+        raise UsageError(
+            "--batch sends the model's part as a batch; it makes no sense with --no-model"
+        )
+    record = asyncio.run(submit(repo, settings, paths, resolve(args.model, settings)))
+    if args.json:
+        print(json.dumps({"batch": record.id, "requests": record.requests, "model": record.model}))
+    say(
+        f"submitted {record.id}: {plural(record.requests, 'request')} to {record.model} at "
+        f"batch price (50% off) · `haikutui batch status {record.id}` · "
+        f"`haikutui batch collect {record.id}`"
+    )
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="haikutui batch",
+        description="Lint repairs sent as Message Batches (`haikutui lint --batch`).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="action", required=True, parser_class=Parser)
+    list_parser = sub.add_parser("list", help="batches submitted from this repo")
+    list_parser.add_argument("--json", action="store_true")
+    status_parser = sub.add_parser("status", help="progress of one batch")
+    status_parser.add_argument("id")
+    status_parser.add_argument("--json", action="store_true")
+    collect_parser = sub.add_parser("collect", help="turn a finished batch into diffs")
+    collect_parser.add_argument("id")
+    collect_parser.add_argument("--yes", action="store_true", help="apply what is not stale")
+    collect_parser.add_argument("--json", action="store_true")
+    return parser
+
+
+def progress_line(batch: Any) -> tuple[int, int, str]:
+    """Done, total, and a one-line summary, from the batch's request counts."""
+    counts = batch.request_counts
+    done = counts.succeeded + counts.errored + counts.canceled + counts.expired
+    total = done + counts.processing
+    line = (
+        f"{batch.processing_status}, {done}/{total} done ({counts.succeeded} succeeded, "
+        f"{counts.errored} errored, {counts.expired} expired, {counts.canceled} canceled)"
+    )
+    return done, total, line
+
+
+def run_batch(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    repo = Repo(".")
+    settings = load_settings(repo.root)
+    if args.action == "list":
+        found = records(repo)
+        if args.json:
+            print(
+                json.dumps(
+                    [
+                        {
+                            "id": r.id,
+                            "created": r.created,
+                            "model": r.model,
+                            "requests": r.requests,
+                            "files": [f.path for f in r.files],
+                        }
+                        for r in found
+                    ]
+                )
+            )
+            return 0
+        if not found:
+            say("no batches submitted from this repo")
+        for record in found:
+            when = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
+            print(f"{record.id}  {when}  {record.model}  {plural(record.requests, 'request')}")
+        return 0
+    if args.action == "status":
+        batch = asyncio.run(status(repo, settings, args.id))
+        done, total, line = progress_line(batch)
+        if args.json:
+            counts = batch.request_counts
+            print(
+                json.dumps(
+                    {
+                        "id": batch.id,
+                        "status": batch.processing_status,
+                        "done": done,
+                        "total": total,
+                        "counts": {
+                            k: getattr(counts, k)
+                            for k in ("processing", "succeeded", "errored", "canceled", "expired")
+                        },
+                    }
+                )
+            )
+        else:
+            print(f"{batch.id}: {line}")
+        return 0
+    return _collect(repo, settings, args)
+
+
+def _collect(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
+    result = asyncio.run(collect(repo, settings, args.id))
+    for path in result.stale:
+        say(f"stale: {path} changed since submission; left as it is")
+    for failure in result.failed:
+        say(f"failed: {failure}")
+    proposal = result.proposal
+    verdict = None
+    applied: list[str] = []
+    if not proposal.empty:
+        verdict = check_proposal(
+            repo, proposal, test_command=settings.test_command, timeout=settings.test_timeout
+        )
+        applied = apply_proposal(repo.root, proposal).paths if args.yes else []
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "batch": args.id,
+                    "diff": proposal.diff(),
+                    "files": {
+                        c.path: {
+                            "fixed": result.fixed.get(c.path, 0),
+                            "remaining": len(result.remaining.get(c.path, [])),
+                        }
+                        for c in proposal.changes
+                    },
+                    "stale": result.stale,
+                    "failed": result.failed,
+                    "check": None
+                    if verdict is None
+                    else {"ok": verdict.ok, "summary": verdict.summary},
+                    "applied": applied,
+                },
+                indent=2,
+            )
+        )
+    elif not proposal.empty:
+        print_diff(proposal.diff())
+    if proposal.empty or verdict is None:
+        raise NoChange(f"{args.id}: no usable change in the results")
+    for change in proposal.changes:
+        left = result.remaining.get(change.path, [])
+        say(f"{change.path}: {result.fixed.get(change.path, 0)} fixed, {len(left)} remain")
+    say(f"check: {verdict.summary}")
+    outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
+    say(f"{plural(len(proposal.changes), 'file')} changed · {outcome}")
+    return 0

@@ -1,0 +1,138 @@
+"""`haikutui fix`: one quick inline fix, headless, on the same session as the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from haikutui.core.config import Settings
+    from haikutui.model.fix_request import FixRequest
+    from haikutui.model.ladder import Rung
+
+TARGET = re.compile(r"^(?P<path>.+?)(?::(?P<start>\d+)(?:-(?P<end>\d+))?)?$")
+
+
+def fix_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="haikutui fix",
+        description="Ask the model for a quick inline fix; print the proposal as a unified diff.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("target", metavar="PATH[:LINE[-LINE]]", help="the file, and lines")
+    parser.add_argument("-m", "--message", required=True, help="the instruction")
+    parser.add_argument(
+        "--model",
+        default="fast",
+        help="fast|strong|strongest, haiku|sonnet|opus, or a model ID (default: fast)",
+    )
+    parser.add_argument("--yes", action="store_true", help="apply the proposal to the files")
+    parser.add_argument("--json", action="store_true", help="print a JSON object, not a diff")
+    parser.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="DOLLARS",
+        help="allow this request up to this estimated cost, over the [budget] in config",
+    )
+    return parser
+
+
+def parse_target(target: str) -> tuple[str, tuple[int, int] | None]:
+    match = TARGET.match(target)
+    if match is None:
+        raise UsageError(f"{target}: expected PATH[:LINE[-LINE]]")
+    path, start, end = match["path"], match["start"], match["end"]
+    if start is None:
+        return path, None
+    first, last = int(start), int(end or start)
+    if first < 1 or last < first:
+        raise UsageError(f"{target}: line range must be 1-based and ascending")
+    return path, (first, last)
+
+
+def run_fix(args: argparse.Namespace) -> int:
+    from haikutui.core.config import load_settings
+    from haikutui.core.repo import Repo
+    from haikutui.model.fix_request import FixRequest
+    from haikutui.model.ladder import resolve
+    from haikutui.tasks.fix_session import FixSession
+
+    path, lines = parse_target(args.target)
+    repo = Repo(Path.cwd())
+    settings = load_settings(repo.root)
+    rel = repo.resolve(str(Path.cwd() / path))
+    file = repo.read_for_model(rel)
+    if lines is not None:
+        total = len(file.text.splitlines())
+        if lines[1] > total:
+            raise UsageError(f"{rel} has {total} lines; line {lines[1]} is past the end")
+    request = FixRequest(rel, args.message, lines)
+    rung = resolve(args.model, settings)
+    _check_budget(request, file.text, rung, settings, args.max_cost)
+    session = FixSession(repo, settings, request, rung)
+    result = asyncio.run(session.run())
+    proposal, progress = result.proposal, result.progress
+    applied = session.apply().paths if args.yes else []
+    from haikutui.cli.output import plural, print_diff, say
+    from haikutui.model.pricing import format_cost
+
+    added, removed = proposal.stats()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "model": proposal.model,
+                    "rung": proposal.rung,
+                    "files": [c.path for c in proposal.changes],
+                    "diff": proposal.diff(),
+                    "applied": applied,
+                    "requests": progress.requests,
+                    "usage": vars(progress.usage),
+                    "cost": progress.cost,
+                    "note": proposal.note,
+                },
+                indent=2,
+            )
+        )
+    else:
+        print_diff(proposal.diff())
+    summary = (
+        f"{proposal.model} · {plural(progress.requests, 'request')} · "
+        f"{plural(len(proposal.hunks), 'hunk')} (+{added} -{removed}) · "
+        f"{progress.usage.total:,} tokens · {format_cost(progress.cost)}"
+    )
+    outcome = f"applied to {', '.join(applied)}" if applied else "not applied (use --yes)"
+    if progress.redacted:
+        say(f"redacted before sending: {', '.join(progress.redacted)}")
+    say(f"{summary} · {outcome}")
+    return 0
+
+
+def _check_budget(
+    request: FixRequest, text: str, rung: Rung, settings: Settings, max_cost: float | None
+) -> None:
+    """Refuse, before anything is sent, a request whose estimate is over budget (exit 2)."""
+    from haikutui.model.budget import over_budget
+    from haikutui.model.capabilities import known_caps, lifecycle_warning
+    from haikutui.model.estimate import estimate_fix
+
+    warning = lifecycle_warning(known_caps(rung.model), rung.name)
+    if warning:
+        print(f"haikutui: warning: {warning}", file=sys.stderr)
+    if max_cost is None and settings.budget_per_request is None:
+        if settings.budget_per_session is None:
+            return
+    estimate = estimate_fix(request, text, settings, extra_rungs=(rung,)).rungs[-1]
+    problem = over_budget(estimate.cost, rung.model, settings, max_cost=max_cost)
+    if problem:
+        allow = f"{(estimate.cost or 0) * 1.5:.4f}".rstrip("0").rstrip(".")
+        raise UsageError(f"{problem}; nothing sent. Allow it with --max-cost {allow}")

@@ -1,0 +1,128 @@
+"""`haikutui lint`: the repair ladder, headless. There is no one to ask, so `ask` means `auto`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from haikutui.cli.output import plural, print_diff, say
+from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.core.apply import apply_proposal
+from haikutui.core.config import load_settings
+from haikutui.core.errors import NoChange
+from haikutui.core.repo import Repo
+from haikutui.model.ladder import resolve
+from haikutui.model.pricing import format_cost
+from haikutui.tasks.checks import Verdict, check_proposal
+from haikutui.tasks.lint.repair import LintResult, repair
+
+
+def lint_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="haikutui lint",
+        description="Repair lint findings: ruff's safe fixes first (free, no request), then the "
+        "model for what is left, re-linted and escalated while findings remain.",
+        epilog=EXIT_CODES.replace("a proposal was made", "a repair was proposed"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all)")
+    parser.add_argument("--no-model", action="store_true", help="stop after ruff's fixes")
+    parser.add_argument("--model", default="fast", help="rung the model part starts on")
+    parser.add_argument("--yes", action="store_true", help="apply the repair to the files")
+    parser.add_argument("--json", action="store_true", help="print a JSON object, not a diff")
+    parser.add_argument(
+        "--batch", action="store_true", help="submit the model part as a Message Batch (50%% off)"
+    )
+    return parser
+
+
+def repo_paths(repo: Repo, paths: list[str]) -> list[str] | None:
+    """PATHs as the user typed them, relative to the cwd, as repo paths; the root means all."""
+    out: list[str] = []
+    for raw in paths:
+        full = Path(os.path.normpath(Path.cwd() / raw))
+        if full.resolve() == repo.root:
+            return None
+        out.append(repo.resolve(str(full)))
+    return out or None
+
+
+def lint_json(result: LintResult, verdict: Verdict | None, applied: list[str]) -> dict[str, Any]:
+    proposal = result.proposal
+    touched = {p for p, ds in result.before.items() if ds} | {c.path for c in proposal.changes}
+    return {
+        "files": {
+            path: {"fixed": result.fixed(path), "remaining": result.remaining(path)}
+            for path in sorted(touched)
+        },
+        "found": result.total_before,
+        "remaining": [d.label for ds in result.after.values() for d in ds],
+        "rungs": [vars(a) | {"usage": vars(a.usage)} for a in result.attempts],
+        "check": None if verdict is None else {"ok": verdict.ok, "summary": verdict.summary},
+        "diff": proposal.diff(),
+        "applied": applied,
+        "skipped": result.skipped,
+        "cost": result.cost,
+    }
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    repo = Repo(".")
+    settings = load_settings(repo.root)
+    paths = repo_paths(repo, args.paths)
+    if args.batch:
+        from haikutui.cli.batch_command import submit_lint_batch
+
+        return submit_lint_batch(repo, settings, paths, args)
+    start = None if args.no_model else resolve(args.model, settings)
+    escalate = "off" if settings.lint_escalate == "off" else "auto"
+    result = asyncio.run(repair(repo, settings, paths, start=start, escalate=escalate))
+    proposal = result.proposal
+    for rel in result.skipped:
+        say(f"skipped: {rel} (binary or over the size limit)")
+    if proposal.empty:
+        if args.json:
+            print(json.dumps(lint_json(result, None, []), indent=2))
+        if result.total_before == 0:
+            say(f"ruff finds nothing to fix in {plural(len(result.before), 'file')}")
+            return 1
+        for diagnostic in (d for ds in result.after.values() for d in ds):
+            say(f"  left: {diagnostic.label}")
+        raise NoChange(
+            f"{plural(result.remaining(), 'finding')} left and no fix proposed"
+            + ("" if start else " (ruff has no safe fix for them; drop --no-model)")
+        )
+    verdict = check_proposal(
+        repo,
+        proposal,
+        test_command=settings.test_command,
+        timeout=settings.test_timeout,
+        known=(result.before, result.after),  # the ladder linted both sides already
+    )
+    applied = apply_proposal(repo.root, proposal).paths if args.yes else []
+    if args.json:
+        print(json.dumps(lint_json(result, verdict, applied), indent=2))
+    else:
+        print_diff(proposal.diff())
+    for change in proposal.changes:
+        say(
+            f"{change.path}: {result.fixed(change.path)} fixed, "
+            f"{result.remaining(change.path)} remain"
+        )
+    for diagnostic in (d for ds in result.after.values() for d in ds):
+        say(f"  left: {diagnostic.label}")
+    rungs = " → ".join(
+        ["ruff", *(f"{a.model} ({a.error or f'{a.remaining} left'})" for a in result.attempts)]
+    )
+    say(f"rungs: {rungs} · {format_cost(result.cost)}")
+    say(f"check: {verdict.summary}")
+    outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
+    say(
+        f"{result.total_before - result.remaining()} of {plural(result.total_before, 'finding')} "
+        f"fixed · {outcome}"
+    )
+    return 0

@@ -1,0 +1,49 @@
+"""`haikutui log`: the request log of a repository, one line or JSON record per request."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from haikutui.core.repo import Repo
+from haikutui.model import request_log
+from haikutui.model.pricing import format_cost
+
+
+def run_log(argv: list[str]) -> int:
+    """`haikutui log [--json] [PATH]`: the request log of the repository at PATH (default: here)."""
+    parser = argparse.ArgumentParser(
+        prog="haikutui log",
+        description="Print the request log of this repository: one line (or JSON record) per "
+        "API request, with tokens, cost and latency.",
+    )
+    parser.add_argument("path", nargs="?", default=".", help="a folder inside a git repository")
+    parser.add_argument("--json", action="store_true", help="print a JSON list of records")
+    args = parser.parse_args(argv)
+    try:
+        return _print_log(Repo(Path(os.path.abspath(args.path))), as_json=args.json)
+    except BrokenPipeError:  # `haikutui log | head`
+        sys.stderr.close()
+        return 0
+
+
+def _print_log(repo: Repo, *, as_json: bool) -> int:
+    records = request_log.read(repo.root)
+    if as_json:
+        print(json.dumps([asdict(r) for r in records], indent=2))
+        return 0
+    if not records:
+        print(f"no requests logged yet for {repo.root}", file=sys.stderr)
+        return 0
+    for record in records:
+        print(request_log.describe(record))
+    spent = sum(r.cost or 0.0 for r in records)
+    print(
+        f"{len(records)} requests · {format_cost(spent)} · log: {request_log.log_path(repo.root)}",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,175 @@
+"""Typed settings from TOML: the user's config file, then the repo's `.haikutui.toml` on top."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from haikutui.core.errors import UsageError
+
+DEFAULT_MODELS: dict[str, str] = {
+    "fast": "claude-haiku-4-5",
+    "strong": "claude-sonnet-4-6",
+    "strongest": "claude-opus-4-6",
+}
+REPO_CONFIG = ".haikutui.toml"
+
+
+@dataclass
+class Settings:
+    """Everything a user may configure. Secrets never live here: the key comes from the env."""
+
+    models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
+    max_tokens: int = 8192
+    timeout: float = 60.0
+    max_retries: int = 2
+    max_tool_rounds: int = 8
+    theme: str = ""
+    lint_escalate: str = "ask"
+    """After a model's lint repair still fails ruff: `auto` escalates, `ask` asks (TUI), `off`."""
+    test_command: str = ""
+    """Run on a temp copy of the repo with the proposal in it, before the proposal is shown."""
+    test_timeout: float = 300.0
+    keymap: dict[str, str] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    budget_per_request: float | None = None
+    """Dollars; a request estimated above it asks first (TUI) or is refused (CLI)."""
+    budget_per_session: float | None = None
+    thinking: dict[str, bool] = field(default_factory=dict)
+    """Per rung: think by default. The TUI's `t` flips it for the session (`thinking_toggle`)."""
+    thinking_toggle: bool | None = None
+    thinking_budget: dict[str, int] = field(default_factory=dict)
+    """Per rung: budget_tokens for models that take budget thinking (default 2048)."""
+    thinking_effort: dict[str, str] = field(default_factory=dict)
+    """Per rung: effort for models that take adaptive thinking (default medium)."""
+    log_include_content: bool = False
+    """Put the instruction and the model's words in the request log (never file contents)."""
+
+    def thinking_wanted(self, rung_name: str) -> bool:
+        """The session toggle wins over the per-rung default from config."""
+        if self.thinking_toggle is not None:
+            return self.thinking_toggle
+        return self.thinking.get(rung_name, False)
+
+
+def user_config_path() -> Path:
+    """`HAIKUTUI_CONFIG` wins, so tests and scripts never read the developer's home."""
+    override = os.environ.get("HAIKUTUI_CONFIG")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("haikutui")) / "config.toml"
+
+
+def load_settings(repo_root: Path | None = None) -> Settings:
+    settings = Settings()
+    paths = [user_config_path()]
+    if repo_root is not None:
+        paths.append(repo_root / REPO_CONFIG)
+    for path in paths:
+        if path.is_file():
+            _merge(settings, _read(path), path)
+            settings.sources.append(str(path))
+    return settings
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """Imports the TOML parser only when there is a file to parse: most starts have none."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised only on 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: invalid TOML ({exc})") from None
+
+
+def _merge(settings: Settings, data: dict[str, Any], path: Path) -> None:
+    def table(name: str) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            raise UsageError(f"{path}: [{name}] must be a table")
+        return value
+
+    for rung, model in table("models").items():
+        if rung not in DEFAULT_MODELS or not isinstance(model, str) or not model:
+            raise UsageError(f"{path}: [models] takes fast, strong and strongest as model IDs")
+        settings.models[rung] = model
+    request = table("request")
+    for key, kind in (
+        ("max_tokens", int),
+        ("timeout", float),
+        ("max_retries", int),
+        ("max_tool_rounds", int),
+    ):
+        if key in request:
+            value = request[key]
+            least = 0 if key == "max_retries" else 1
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < least:
+                raise UsageError(f"{path}: [request] {key} must be a number, at least {least}")
+            setattr(settings, key, kind(value))
+    lint = table("lint")
+    if "escalate" in lint:
+        if lint["escalate"] not in ("auto", "ask", "off"):
+            raise UsageError(f"{path}: [lint] escalate must be auto, ask or off")
+        settings.lint_escalate = lint["escalate"]
+    checks = table("checks")
+    if "test_command" in checks:
+        settings.test_command = str(checks["test_command"])
+    if "timeout" in checks:
+        settings.test_timeout = float(checks["timeout"])
+    ui = table("ui")
+    if "theme" in ui:
+        settings.theme = str(ui["theme"])
+    settings.keymap.update({str(k): str(v) for k, v in table("keymap").items()})
+    _merge_cost(settings, table("budget"), table("thinking"), table("log"), path)
+
+
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
+
+
+def _merge_cost(
+    settings: Settings,
+    budget: dict[str, Any],
+    thinking: dict[str, Any],
+    log: dict[str, Any],
+    path: Path,
+) -> None:
+    """[budget], [thinking] and [log]: what a request may cost, how models think, what is logged."""
+    for key in ("per_request", "per_session"):
+        if key in budget:
+            value = budget[key]
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise UsageError(f"{path}: [budget] {key} must be a dollar amount, e.g. 0.05")
+            setattr(settings, f"budget_{key}", float(value))
+
+    def per_rung(key: str, value: Any) -> dict[str, Any]:
+        if isinstance(value, dict):
+            unknown = set(value) - set(DEFAULT_MODELS)
+            if unknown:
+                raise UsageError(f"{path}: [thinking] {key} takes fast, strong and strongest")
+            return value
+        return {rung: value for rung in DEFAULT_MODELS}
+
+    for rung in DEFAULT_MODELS:
+        if rung in thinking:
+            if not isinstance(thinking[rung], bool):
+                raise UsageError(f"{path}: [thinking] {rung} must be true or false")
+            settings.thinking[rung] = thinking[rung]
+    if "budget_tokens" in thinking:
+        for rung, value in per_rung("budget_tokens", thinking["budget_tokens"]).items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1024:
+                raise UsageError(f"{path}: [thinking] budget_tokens must be 1024 or more")
+            settings.thinking_budget[rung] = value
+    if "effort" in thinking:
+        for rung, value in per_rung("effort", thinking["effort"]).items():
+            if value not in EFFORTS:
+                raise UsageError(f"{path}: [thinking] effort must be one of {', '.join(EFFORTS)}")
+            settings.thinking_effort[rung] = value
+    if "include_content" in log:
+        settings.log_include_content = bool(log["include_content"])

@@ -1,0 +1,208 @@
+"""The git repository seen through gitpython: which files exist, their status, and safe paths."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from haikutui.core.errors import PathRefused, UsageError
+
+if TYPE_CHECKING:
+    import git
+
+    from haikutui.core.textfile import TextFile
+
+SECRET_PATTERNS: tuple[str, ...] = (
+    ".env",
+    ".env.*",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "*.keychain",
+    "*.keychain-db",
+    ".netrc",
+    ".pgpass",
+    "credentials.json",
+)
+"""Names that look like secrets. Such files are never read for a model, whatever git says."""
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A file the user can pick, with its porcelain status code (`"  "` when clean)."""
+
+    path: str
+    status: str = "  "
+
+    @property
+    def tracked(self) -> bool:
+        return self.status != "??"
+
+    @property
+    def mark(self) -> str:
+        """One character for the file list, in the spirit of lazygit."""
+        index, work = self.status[0], self.status[1]
+        if self.status == "??":
+            return "?"
+        if "U" in self.status or self.status in ("AA", "DD"):
+            return "U"  # an unmerged path: a conflict to resolve
+        if work == "D" or index == "D":
+            return "D"
+        if work == "M":
+            return "M"
+        if index in "AMR":
+            return "S" if index == "M" else index
+        return " "
+
+
+def is_secret(path: str) -> bool:
+    """True for paths whose name matches a secret pattern; they never reach a model."""
+    name = PurePosixPath(path).name
+    return any(fnmatch.fnmatch(name, pattern) for pattern in SECRET_PATTERNS)
+
+
+class Repo:
+    """A working tree and its git metadata; every path the model names is checked here."""
+
+    def __init__(self, path: str | os.PathLike[str] = ".") -> None:
+        """Find the work tree with one `git rev-parse`: gitpython (~0.1 s to import) waits."""
+        start = Path(path)
+        if not start.is_dir():
+            raise UsageError(f"{start}: no such directory")
+        try:
+            found = subprocess.run(
+                [
+                    "git",
+                    "rev-parse",
+                    "--is-bare-repository",
+                    "--absolute-git-dir",
+                    "--show-toplevel",
+                ],
+                cwd=start,
+                capture_output=True,
+                text=True,
+            )
+        except FileNotFoundError:
+            raise UsageError("git is not installed (haikutui needs it on PATH)") from None
+        lines = found.stdout.split("\n")
+        if len(lines) < 3:  # git stops at the first question it cannot answer
+            raise UsageError(
+                f"{start.resolve()} is not inside a git repository (run `git init` first)"
+            )
+        if lines[0] == "true":
+            raise UsageError(f"{start.resolve()} is a bare repository, with no files to edit")
+        if found.returncode != 0:
+            raise UsageError(f"{start.resolve()} is inside .git/, not in a work tree")
+        self.root = Path(lines[2]).resolve()
+        self.git_dir = Path(lines[1]).resolve()
+
+    @cached_property
+    def submodules(self) -> tuple[str, ...]:
+        """Submodule paths from .gitmodules: their files belong to another repository."""
+        listed = self.root / ".gitmodules"
+        if not listed.is_file():
+            return ()
+        out = subprocess.run(
+            ["git", "config", "--file", str(listed), "--get-regexp", r"^submodule\..*\.path$"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        return tuple(line.split(" ", 1)[1].strip("/") for line in out.splitlines() if " " in line)
+
+    @cached_property
+    def _git(self) -> git.Repo:
+        import git
+
+        return git.Repo(self.root)
+
+    def files(self) -> list[FileEntry]:
+        """Tracked files plus untracked ones that are not ignored, each with its status."""
+        out = self._git.git.ls_files("-z", "--cached", "--others", "--exclude-standard")
+        status = self.status()
+        seen: set[str] = set()
+        entries: list[FileEntry] = []
+        for path in out.split("\0"):
+            if path and path not in seen:
+                seen.add(path)
+                entries.append(FileEntry(path, status.get(path, "  ")))
+        return entries
+
+    def status(self) -> dict[str, str]:
+        """Porcelain status codes by path (`" M"`, `"M "`, `"??"`, ...)."""
+        out = self._git.git.status("--porcelain=v1", "-z", "--untracked-files=all")
+        result: dict[str, str] = {}
+        items = iter(out.split("\0"))
+        for item in items:
+            if len(item) < 4:
+                continue
+            code, path = item[:2], item[3:]
+            result[path] = code
+            if code[0] in "RC":
+                next(items, None)  # the rename's source path
+        return result
+
+    def is_tracked(self, rel: str) -> bool:
+        # `:(literal)`: a file named `[ab].py` is not a pattern that matches `a.py`.
+        return bool(self._git.git.ls_files("--", f":(literal){rel}"))
+
+    def head_bytes(self, rel: str) -> bytes | None:
+        """The file as committed at HEAD, or None when it is new or there is no commit yet."""
+        import git
+
+        try:
+            data = self._git.git.show(
+                f"HEAD:{rel}", stdout_as_string=False, strip_newline_in_stdout=False
+            )
+        except git.GitCommandError:
+            return None
+        return bytes(data)
+
+    def resolve(self, path: str) -> str:
+        """Return a repo-relative POSIX path, refusing anything that would leave the repo."""
+        if not path or "\0" in path:
+            raise PathRefused("empty path")
+        raw = Path(path)
+        if ".." in raw.parts:
+            raise PathRefused(f"{path}: paths with '..' are refused")
+        candidate = raw if raw.is_absolute() else self.root / raw
+        try:
+            rel = Path(os.path.normpath(candidate)).relative_to(self.root)
+        except ValueError:
+            raise PathRefused(f"{path}: outside the repository") from None
+        if not rel.parts:
+            raise PathRefused(f"{path}: that is the repository root, not a file")
+        if any(part.lower() == ".git" for part in rel.parts):  # nested repos; case-blind disks
+            raise PathRefused(f"{path}: files under .git/ are refused")
+        posix = rel.as_posix()
+        for sub in self.submodules:
+            if posix == sub or posix.startswith(sub + "/"):
+                raise PathRefused(f"{path}: inside the submodule {sub}; edit it in its own repo")
+        real = candidate.resolve()
+        if real != self.root and self.root not in real.parents:
+            raise PathRefused(f"{path}: a symlink that leads outside the repository")
+        if real.is_relative_to(self.git_dir):
+            raise PathRefused(f"{path}: a symlink into .git/")
+        return rel.as_posix()
+
+    def read_for_model(self, rel: str) -> TextFile:
+        """Read a tracked, non-secret text file: the only kind we ever send to a model."""
+        full = self.root / rel
+        if is_secret(rel) or is_secret(full.resolve().name):  # also `app.cfg -> .env`
+            raise PathRefused(f"{rel}: looks like a secret, never sent to a model")
+        if not full.is_file():
+            raise UsageError(f"{rel}: no such file")
+        if not self.is_tracked(rel):
+            raise UsageError(f"{rel}: not tracked by git (`git add` it first)")
+        from haikutui.core.textfile import TextFile  # hashlib and codecs: off the start-up path
+
+        return TextFile.decode(full.read_bytes(), rel)

@@ -1,0 +1,76 @@
+"""The Anthropic client, imported lazily (it costs ~1.7 s), and SDK errors turned into one line."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from haikutui.core.config import Settings
+from haikutui.core.errors import ModelError
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
+
+KEY_HINT = "set it with: export ANTHROPIC_API_KEY=sk-ant-... (then run haikutui again)"
+
+
+def has_key() -> bool:
+    return bool(os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN"))
+
+
+def make_client(settings: Settings) -> AsyncAnthropic:
+    """An AsyncAnthropic that honours ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL, with a short timeout."""
+    if not has_key():
+        raise ModelError(f"No Anthropic API key: {KEY_HINT}")
+    from anthropic import AsyncAnthropic
+
+    return AsyncAnthropic(timeout=settings.timeout, max_retries=settings.max_retries)
+
+
+def _api_message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+    return str(getattr(exc, "message", "") or exc)
+
+
+def describe_error(exc: BaseException, model: str = "") -> ModelError | None:
+    """One clear line for each SDK error type; None when `exc` is not an SDK error."""
+    import anthropic
+
+    if type(exc).__module__.split(".")[0].startswith("httpx"):
+        # The SDK lets a connection dropped mid-stream through as the raw transport error.
+        return ModelError("The connection dropped mid-reply; nothing applied. Retry")
+    if not isinstance(exc, anthropic.AnthropicError):
+        return None
+    if isinstance(exc, anthropic.APITimeoutError):
+        return ModelError("The API timed out; check your connection and retry")
+    if isinstance(exc, anthropic.APIConnectionError):
+        base = os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
+        return ModelError(f"Cannot reach the API at {base}: offline, or the server is down")
+    if not isinstance(exc, anthropic.APIStatusError):
+        return ModelError(f"API error: {_api_message(exc)}")
+    status, detail = exc.status_code, _api_message(exc)
+    if status == 200:
+        # An `error` event after the stream began: the HTTP status says nothing, the type does.
+        kind = getattr(exc, "type", None) or "error"
+        return ModelError(f"The API failed mid-reply ({kind}): {detail}; nothing applied. Retry")
+    if isinstance(exc, anthropic.AuthenticationError):
+        return ModelError(f"API key rejected (401); {KEY_HINT}")
+    if isinstance(exc, anthropic.PermissionDeniedError):
+        return ModelError(f"Permission denied (403): {detail}")
+    if isinstance(exc, anthropic.NotFoundError):
+        return ModelError(f"Not found (404): is '{model}' a valid model ID? {detail}")
+    if isinstance(exc, anthropic.RateLimitError):
+        wait = exc.response.headers.get("retry-after") if exc.response is not None else None
+        when = f"; retry in {wait}s" if wait else "; retry in a minute"
+        return ModelError(f"Rate limited (429) after retries{when}")
+    if isinstance(exc, anthropic.OverloadedError) or status == 529:
+        return ModelError("Anthropic is overloaded (529) after retries; retry, or escalate")
+    if status == 413:
+        return ModelError("Request too large (413): select fewer lines")
+    if status >= 500:
+        return ModelError(f"API server error ({status}): {detail}; retry in a moment")
+    return ModelError(f"API error ({status}): {detail}")

@@ -1,0 +1,364 @@
+"""One model run: stream the reply, execute its edits on an overlay, and return a Proposal."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from haikutui.core.config import Settings
+from haikutui.core.errors import NoChange
+from haikutui.core.overlay import Overlay
+from haikutui.core.proposal import Proposal
+from haikutui.core.repo import Repo
+from haikutui.core.secret_scan import scrub_messages
+from haikutui.model.capabilities import ThinkingChoice, fetch_caps, known_caps, thinking_params
+from haikutui.model.client import describe_error, make_client
+from haikutui.model.editor_tool import TOOL_DECLARATION, TOOL_NAME, EditorTool
+from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest, build_messages
+from haikutui.model.ladder import Rung
+from haikutui.model.pricing import Usage, cost
+from haikutui.model.request_log import RunLog
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
+    from anthropic.types import Message
+
+
+@dataclass
+class Progress:
+    """A snapshot for the live status line: which model, how long, how many tokens, what cost."""
+
+    rung: Rung
+    started: float
+    phase: str = "waiting"
+    requests: int = 0
+    usage: Usage = field(default_factory=Usage)
+    streamed_chars: int = 0
+    tool_errors: list[str] = field(default_factory=list)
+    thinking: str = ""
+    """What was sent for thinking ("thinking: adaptive, medium"), or why nothing was."""
+    request_usage: Usage = field(default_factory=Usage)
+    """The latest API request's own usage (a fix may take more than one request)."""
+    prefix_tokens: int = 0
+    """Estimated tokens up to the cache breakpoint; 0 when the prompt has none."""
+    min_cache_tokens: int = 0
+    redacted: list[str] = field(default_factory=list)
+    """Kinds of secret scrubbed from what was sent (`aws access key`, ...), for a visible notice."""
+
+    @property
+    def cache_note(self) -> str:
+        """The cache read ratio of the latest request, or plainly why nothing was cached."""
+        if not self.prefix_tokens:
+            return ""
+        usage = self.request_usage
+        if usage.cache_read_tokens:
+            return f"cache {usage.cache_read_ratio:.0%} read"
+        if usage.cache_write_tokens or usage.cache_write_1h_tokens:
+            return "cache written"
+        if self.phase in ("waiting", "streaming") and not usage.total_input:
+            return ""
+        if self.prefix_tokens < self.min_cache_tokens:
+            return f"not cached (prefix below {self.min_cache_tokens:,} tokens)"
+        return "not cached"
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def output_estimate(self) -> int:
+        """Output tokens are only counted at the end of a reply; estimate them while streaming."""
+        return max(self.usage.output_tokens, self.streamed_chars // 4)
+
+    @property
+    def cost(self) -> float | None:
+        live = Usage(**vars(self.usage))
+        live.output_tokens = self.output_estimate
+        return cost(self.rung.model, live)
+
+
+@dataclass
+class FixResult:
+    proposal: Proposal
+    progress: Progress
+    text: str
+    stop_reason: str
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+async def run_fix(
+    request: FixRequest,
+    rung: Rung,
+    repo: Repo,
+    settings: Settings,
+    *,
+    client: AsyncAnthropic | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> FixResult:
+    """A quick inline fix: the file travels in the first request, edits land on an overlay."""
+    overlay = Overlay(repo)
+    file = overlay.load(request.path).base
+    assert file is not None
+    prior = request.prior
+    run = await run_edits(
+        overlay,
+        build_messages(request, file),
+        rung,
+        settings,
+        client=client,
+        on_progress=on_progress,
+        task="fix",
+        escalated_from=prior.model if prior is not None and prior.model != rung.model else None,
+        target=request.target,
+        instruction=request.instruction,
+    )
+    proposal = Proposal.from_overlay(overlay, model=rung.model, rung=rung.name)
+    proposal.note = run.note
+    if proposal.empty:
+        detail = run.progress.tool_errors[-1] if run.progress.tool_errors else run.note
+        raise NoChange(f"{rung.model} proposed no change: {detail or 'no reason given'}")
+    return FixResult(proposal, run.progress, run.text, run.stop_reason)
+
+
+@dataclass
+class EditRun:
+    """What a model run left besides the overlay's edits: its words, its stop reason, its cost."""
+
+    progress: Progress
+    texts: list[str]
+    stop_reason: str
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def note(self) -> str:
+        return _first_line(self.texts)
+
+
+async def run_edits(
+    overlay: Overlay,
+    messages: list[dict[str, Any]],
+    rung: Rung,
+    settings: Settings,
+    *,
+    system: str = SYSTEM_PROMPT,
+    client: AsyncAnthropic | None = None,
+    on_progress: ProgressCallback | None = None,
+    task: str | None = None,
+    escalated_from: str | None = None,
+    target: str = "",
+    instruction: str = "",
+) -> EditRun:
+    """Send `messages`, apply tool calls to `overlay`, and stop as soon as the edits succeed.
+
+    Follow-up requests happen only when a tool call failed or the model asked to view more,
+    so a clean single-location fix costs exactly one request. Every task kind runs here.
+    Each request is written to the repo's request log (`task` names its kind there).
+    """
+    progress = Progress(rung, time.monotonic())
+    notify = on_progress or (lambda _: None)
+    owned = client is None
+    client = client or make_client(settings)
+    try:
+        thinking = await _choose_thinking(client, rung, settings)
+        progress.thinking = thinking.note
+        progress.prefix_tokens = _prefix_tokens(rung.model, system, messages)
+        progress.min_cache_tokens = known_caps(rung.model).min_cache_tokens
+        log = RunLog(
+            root=overlay.repo.root,
+            task=task or _task_of(system),
+            escalated_from=escalated_from,
+            target=target,
+            strongest=settings.models.get("strongest", rung.model),
+            thinking=thinking.note if thinking.on else None,
+            content={"instruction": instruction} if settings.log_include_content else None,
+        )
+        editor = EditorTool(overlay)
+        texts: list[str] = []
+        stop_reason = ""
+        for _ in range(settings.max_tool_rounds):
+            message = await _stream_once(
+                client, rung, settings, system, messages, progress, notify, thinking, log
+            )
+            stop_reason = message.stop_reason or ""
+            texts.extend(b.text for b in message.content if b.type == "text")
+            if stop_reason == "refusal":
+                raise NoChange(f"{rung.model} refused: {_first_line(texts) or 'no reason given'}")
+            if stop_reason == "max_tokens":
+                raise NoChange(
+                    f"{rung.model}'s reply was cut off at max_tokens ({settings.max_tokens}); "
+                    "nothing applied. Escalate, or raise [request] max_tokens"
+                )
+            calls = [b for b in message.content if b.type == "tool_use"]
+            if not calls:
+                break
+            results: list[dict[str, Any]] = []
+            follow_up = False
+            progress.phase = "editing"
+            for call in calls:
+                if call.name != TOOL_NAME:
+                    outcome_text, is_error, edited = f"Error: unknown tool {call.name}", True, False
+                else:
+                    outcome = editor.run(call.input)
+                    outcome_text, is_error, edited = (
+                        outcome.content,
+                        outcome.is_error,
+                        outcome.edited,
+                    )
+                if is_error:
+                    progress.tool_errors.append(outcome_text)
+                follow_up = follow_up or is_error or not edited
+                results.append(
+                    {
+                        "type": "tool_result",
+                        "tool_use_id": call.id,
+                        "content": outcome_text,
+                        **({"is_error": True} if is_error else {}),
+                    }
+                )
+            notify(progress)
+            if not follow_up:
+                break
+            messages.append(
+                {"role": "assistant", "content": [b.to_dict() for b in message.content]}
+            )
+            messages.append({"role": "user", "content": results})
+        else:
+            raise NoChange(
+                f"{rung.model} was still calling tools after {settings.max_tool_rounds} rounds; "
+                "nothing applied"
+            )
+        progress.phase = "done"
+        notify(progress)
+        return EditRun(progress, texts, stop_reason)
+    finally:
+        if owned:
+            # Our own client: close its connections while the loop still runs.
+            await client.close()
+
+
+def _task_of(system: str) -> str:
+    if system == SYSTEM_PROMPT:
+        return "fix"
+    return "lint" if "lint" in system[:200].lower() else "edit"
+
+
+async def _choose_thinking(
+    client: AsyncAnthropic, rung: Rung, settings: Settings
+) -> ThinkingChoice:
+    """Ask the Models API only when thinking is wanted: with it off, nothing optional is sent."""
+    if not settings.thinking_wanted(rung.name):
+        return ThinkingChoice()
+    caps = await fetch_caps(client, rung.model)
+    return thinking_params(caps, rung.name, settings, wanted=True)
+
+
+def _prefix_tokens(model: str, system: str, messages: list[dict[str, Any]]) -> int:
+    """Estimated tokens up to and including the last cache breakpoint; 0 without one."""
+    from haikutui.model.estimate import TOOL_TOKENS, count_tokens
+
+    texts: list[str] = []
+    upto = 0
+    for message in messages:
+        content = message.get("content")
+        blocks = content if isinstance(content, list) else [{"text": str(content)}]
+        for block in blocks:
+            if isinstance(block, dict):
+                texts.append(str(block.get("text", "")))
+                if "cache_control" in block:
+                    upto = len(texts)
+    if not upto:
+        return 0
+    tokens = TOOL_TOKENS + count_tokens(system) + sum(count_tokens(t) for t in texts[:upto])
+    return round(tokens * known_caps(model).token_ratio)
+
+
+async def _stream_once(
+    client: AsyncAnthropic,
+    rung: Rung,
+    settings: Settings,
+    system: str,
+    messages: list[dict[str, Any]],
+    progress: Progress,
+    notify: ProgressCallback,
+    thinking: ThinkingChoice,
+    log: RunLog,
+) -> Message:
+    """One streamed request, logged; every SDK error becomes a one-line ModelError.
+
+    `temperature` is never sent: SDK 2.x removed it and the API rejects it.
+    """
+    outgoing, found = scrub_messages(messages)  # a private key raises: nothing is sent
+    progress.redacted.extend(k for k in found.notices if k not in progress.redacted)
+    progress.requests += 1
+    progress.phase = "waiting"
+    progress.request_usage = Usage()
+    notify(progress)
+    base_usage = Usage(**vars(progress.usage))
+    started = time.monotonic()
+    ttft: float | None = None
+    try:
+        async with client.messages.stream(
+            model=rung.model,
+            max_tokens=settings.max_tokens,
+            system=system,
+            tools=[TOOL_DECLARATION],  # type: ignore[list-item]
+            messages=outgoing,  # type: ignore[arg-type]
+            **thinking.params,
+        ) as stream:
+            async for event in stream:
+                if event.type == "content_block_delta":
+                    if ttft is None:
+                        ttft = time.monotonic() - started
+                    delta = event.delta
+                    chunk = (
+                        getattr(delta, "text", None)
+                        or getattr(delta, "partial_json", None)
+                        or getattr(delta, "thinking", None)
+                    )
+                    progress.streamed_chars += len(chunk or "")
+                    progress.phase = "streaming"
+                elif event.type not in ("message_start", "message_delta"):
+                    continue
+                progress.request_usage = Usage.from_api(stream.current_message_snapshot.usage)
+                progress.usage = Usage(**vars(base_usage))
+                progress.usage.add(progress.request_usage)
+                notify(progress)
+            message = await stream.get_final_message()
+    except asyncio.CancelledError:
+        log.write(rung, progress.request_usage, started, ttft, error="cancelled")
+        raise
+    except Exception as exc:
+        error = describe_error(exc, rung.model)
+        log.write(rung, progress.request_usage, started, ttft, error=str(error or exc)[:300])
+        if error is None:
+            raise
+        raise error from None
+    progress.request_usage = Usage.from_api(message.usage)
+    progress.usage = base_usage
+    progress.usage.add(progress.request_usage)
+    words = "\n".join(b.text for b in message.content if b.type == "text")
+    log.write(
+        rung,
+        progress.request_usage,
+        started,
+        ttft,
+        stop_reason=message.stop_reason or "",
+        words=words,
+    )
+    return message
+
+
+def _first_line(texts: list[str]) -> str:
+    for text in texts:
+        for line in text.splitlines():
+            if line.strip():
+                return line.strip()[:200]
+    return ""

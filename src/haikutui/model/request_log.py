@@ -1,0 +1,189 @@
+"""One JSONL record per API request, per repo, in the user's state dir; `haikutui log` prints it.
+
+Records hold what a bill is made of (model, rung, tokens of each kind, cost, latency) and
+never the API key. The instruction and the model's words are kept only when `[log]
+include_content = true`; file contents never are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from haikutui.core.ui_state import state_dir
+from haikutui.model.pricing import Usage, cost, format_cost
+
+if TYPE_CHECKING:
+    from haikutui.model.ladder import Rung
+
+
+@dataclass
+class RequestRecord:
+    """What one request cost and how it went."""
+
+    time: float
+    model: str
+    rung: str
+    task: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_write_5m_tokens: int = 0
+    cache_write_1h_tokens: int = 0
+    cache_read_tokens: int = 0
+    cost: float | None = None
+    strongest_cost: float | None = None
+    """The same tokens on the strongest rung, so the stats can show the saving."""
+    ttft: float | None = None
+    """Seconds to the first streamed token."""
+    latency: float = 0.0
+    stop_reason: str = ""
+    error: str | None = None
+    thinking: str | None = None
+    escalated_from: str | None = None
+    check_passed: bool | None = None
+    """Whether the proposal passed its check; None while unknown."""
+    target: str = ""
+    batch: bool = False
+    content: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def usage(self) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            cache_write_tokens=self.cache_write_5m_tokens,
+            cache_read_tokens=self.cache_read_tokens,
+            cache_write_1h_tokens=self.cache_write_1h_tokens,
+        )
+
+    @property
+    def cache_read_ratio(self) -> float:
+        return self.usage.cache_read_ratio
+
+    @classmethod
+    def from_usage(cls, usage: Usage, **fields: Any) -> RequestRecord:
+        record = cls(
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_write_5m_tokens=usage.cache_write_tokens,
+            cache_write_1h_tokens=usage.cache_write_1h_tokens,
+            cache_read_tokens=usage.cache_read_tokens,
+            **fields,
+        )
+        record.cost = cost(record.model, usage, batch=record.batch)
+        return record
+
+
+@dataclass
+class RunLog:
+    """What every request record of one model run shares; `write` appends one record."""
+
+    root: Any
+    task: str
+    escalated_from: str | None
+    target: str
+    strongest: str
+    thinking: str | None
+    content: dict[str, Any] | None
+
+    def write(
+        self,
+        rung: Rung,
+        usage: Usage,
+        started: float,
+        ttft: float | None,
+        *,
+        stop_reason: str = "",
+        error: str | None = None,
+        words: str = "",
+    ) -> None:
+        content = dict(self.content) if self.content is not None else {}
+        if self.content is not None and words:
+            content["reply"] = words
+        record = RequestRecord.from_usage(
+            usage,
+            time=time.time(),
+            model=rung.model,
+            rung=rung.name,
+            task=self.task,
+            ttft=None if ttft is None else round(ttft, 3),
+            latency=round(time.monotonic() - started, 3),
+            stop_reason=stop_reason,
+            error=error,
+            thinking=self.thinking,
+            escalated_from=self.escalated_from,
+            target=self.target,
+            content=content,
+        )
+        record.strongest_cost = cost(self.strongest, usage)
+        append(self.root, record)
+
+
+def log_path(repo_root: Path) -> Path:
+    """`<state dir>/requests/<repo name>-<hash of its path>.jsonl`: one log per repository."""
+    root = str(Path(repo_root).resolve())
+    tag = hashlib.sha256(root.encode()).hexdigest()[:10]
+    return state_dir() / "requests" / f"{Path(root).name}-{tag}.jsonl"
+
+
+def append(repo_root: Path, record: RequestRecord) -> None:
+    """Best effort, like every bookkeeping write: a full disk must not lose the user's edit."""
+    path = log_path(repo_root)
+    line = json.dumps(asdict(record), separators=(",", ":")) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(line)
+    except OSError:
+        pass
+
+
+def read(repo_root: Path) -> list[RequestRecord]:
+    """Every record that parses; a torn last line (a crash mid-write) is skipped."""
+    try:
+        text = log_path(repo_root).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    known = set(RequestRecord.__dataclass_fields__)
+    records = []
+    for line in text.splitlines():
+        try:
+            data = json.loads(line)
+            records.append(RequestRecord(**{k: v for k, v in data.items() if k in known}))
+        except (ValueError, TypeError):
+            continue
+    return records
+
+
+def describe(record: RequestRecord) -> str:
+    """One line for `haikutui log`."""
+    from datetime import datetime
+
+    when = datetime.fromtimestamp(record.time).strftime("%Y-%m-%d %H:%M:%S")
+    usage = record.usage
+    cache = ""
+    if usage.cache_read_tokens or usage.cache_write_tokens or usage.cache_write_1h_tokens:
+        writes = usage.cache_write_tokens + usage.cache_write_1h_tokens
+        cache = f" (cache read {usage.cache_read_tokens:,}, write {writes:,})"
+    ttft = f"{record.ttft:.2f}s" if record.ttft is not None else "-"
+    parts = [
+        when,
+        f"{record.task:<5}",
+        f"{record.rung:<9}",
+        record.model,
+        f"in {usage.total_input:,}{cache}",
+        f"out {usage.output_tokens:,}",
+        format_cost(record.cost),
+        f"ttft {ttft}",
+        f"total {record.latency:.2f}s",
+        record.error or record.stop_reason or "-",
+    ]
+    if record.escalated_from:
+        parts.append(f"escalated from {record.escalated_from}")
+    if record.check_passed is not None:
+        parts.append("check passed" if record.check_passed else "check failed")
+    return "  ".join(parts)

@@ -1,0 +1,12 @@
+"""The tasks a user asks for: a quick fix session, lint repair, renames, and the checks
+behind every verdict.
+
+They stand on `model` and `core`. `cli` and `tui` may use the modules in `__all__`.
+"""
+
+__all__ = [
+    "checks",
+    "fix_session",
+    "lint",
+    "rename",
+]

@@ -1,0 +1,7 @@
+"""Lint repair: ruff on a mirror of the overlay, the repair ladder, and repo-wide batches."""
+
+__all__ = [
+    "batch",
+    "repair",
+    "ruff_runner",
+]

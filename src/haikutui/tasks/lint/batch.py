@@ -1,0 +1,288 @@
+"""Repo-wide lint repair through Message Batches: half price, for work nobody waits on.
+
+A submitted batch is recorded under `.git/haikutui/batches/`, with each file's base hash and
+ruff's output, so it survives closing the app and collecting can refuse stale files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from haikutui.core.atomic import write_atomic
+from haikutui.core.config import Settings
+from haikutui.core.errors import NoChange, UsageError
+from haikutui.core.overlay import Overlay, OverlayFile
+from haikutui.core.proposal import Proposal
+from haikutui.core.repo import Repo
+from haikutui.core.textfile import TextFile, digest
+from haikutui.model.client import describe_error, make_client
+from haikutui.model.editor_tool import TOOL_DECLARATION, TOOL_NAME, EditorTool
+from haikutui.model.fix_run import FixResult, Progress
+from haikutui.model.ladder import Rung
+from haikutui.tasks.lint.repair import (
+    LINT_SYSTEM,
+    LintRepair,
+    LintSession,
+    lint_messages,
+    mark_sources,
+)
+from haikutui.tasks.lint.ruff_runner import Diagnostic, RuffMirror, mirror_layout
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
+
+
+@dataclass
+class BatchFile:
+    """One file of a batch: its hash at submission, ruff's text, and its request (if any)."""
+
+    path: str
+    sha: str
+    ruff_text: str
+    findings: int = 0
+    """Findings left after ruff's fixes: what the request asks the model to fix."""
+    custom_id: str | None = None
+    before: int = 0
+    """Findings before ruff's fixes, so collect can say how many were fixed in all."""
+
+
+@dataclass
+class BatchRecord:
+    """What `haikutui batch` needs after the app is closed: who was asked, about which bytes."""
+
+    id: str
+    model: str
+    rung: str
+    created: float
+    files: list[BatchFile] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        return sum(1 for f in self.files if f.custom_id)
+
+
+@dataclass
+class Collected:
+    """What `collect` made of a batch: a proposal of the fresh files, and what was left out."""
+
+    proposal: Proposal
+    stale: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    fixed: dict[str, int] = field(default_factory=dict)
+    remaining: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    """Ruff on the collected proposal: what the batch's answers still leave."""
+
+
+def batches_dir(repo: Repo) -> Path:
+    """The repo's own state dir: per clone, never committed, survives closing the app."""
+    return repo.git_dir / "haikutui" / "batches"
+
+
+def save(repo: Repo, record: BatchRecord) -> None:
+    write_atomic(batches_dir(repo) / f"{record.id}.json", json.dumps(asdict(record)).encode())
+
+
+def load(repo: Repo, batch_id: str) -> BatchRecord:
+    path = batches_dir(repo) / f"{Path(batch_id).name}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(
+            f"{batch_id}: no such batch in this repo (see `haikutui batch list`)"
+        ) from None
+    try:
+        files = [BatchFile(**f) for f in data.pop("files")]
+        return BatchRecord(**data, files=files)
+    except (TypeError, KeyError):
+        raise UsageError(f"{path}: not a batch record haikutui can read") from None
+
+
+def records(repo: Repo) -> list[BatchRecord]:
+    folder = batches_dir(repo)
+    found = [load(repo, p.stem) for p in folder.glob("*.json")] if folder.is_dir() else []
+    return sorted(found, key=lambda r: r.created, reverse=True)
+
+
+@asynccontextmanager
+async def using(settings: Settings, client: AsyncAnthropic | None) -> AsyncIterator[AsyncAnthropic]:
+    """The caller's client, or one of our own that is closed before the event loop ends."""
+    if client is not None:
+        yield client
+        return
+    own = make_client(settings)
+    try:
+        yield own
+    finally:
+        await own.close()
+
+
+async def _api(call: Any, model: str = "") -> Any:
+    try:
+        return await call
+    except Exception as exc:
+        error = describe_error(exc, model)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _ruff_rung(job: LintRepair) -> tuple[dict[str, list[Diagnostic]], dict[str, list[Diagnostic]]]:
+    with job.open_mirror() as mirror:
+        return job.ruff_rung(mirror)
+
+
+def _relint(repo: Repo, texts: dict[str, str]) -> dict[str, list[Diagnostic]]:
+    with RuffMirror(repo.root, texts, *mirror_layout(repo)) as mirror:
+        return mirror.check(list(texts))
+
+
+async def submit(
+    repo: Repo,
+    settings: Settings,
+    paths: list[str] | None,
+    rung: Rung,
+    client: AsyncAnthropic | None = None,
+) -> BatchRecord:
+    """Ruff's fixes now; one batch request per file that still has findings."""
+    job = await asyncio.to_thread(LintRepair, repo, settings, paths)
+    before, after = await asyncio.to_thread(_ruff_rung, job)
+    files: list[BatchFile] = []
+    requests: list[dict[str, Any]] = []
+    for rel in job.paths:
+        left, base = after.get(rel, []), job.overlay.files[rel].base
+        assert base is not None
+        if not left and job.ruff_texts[rel] == base.text:
+            continue
+        entry = BatchFile(
+            rel, base.sha, job.ruff_texts[rel], len(left), before=len(before.get(rel, []))
+        )
+        if left:
+            entry.custom_id = f"file-{len(requests):05d}"
+            requests.append(
+                {
+                    "custom_id": entry.custom_id,
+                    "params": {
+                        "model": rung.model,
+                        "max_tokens": settings.max_tokens,
+                        "system": LINT_SYSTEM,
+                        "tools": [TOOL_DECLARATION],
+                        "messages": lint_messages(job.overlay, {rel: left}),
+                    },
+                }
+            )
+        files.append(entry)
+    if not requests:
+        raise NoChange(
+            "nothing is left for a model after ruff's fixes; use `haikutui lint --no-model`"
+        )
+    async with using(settings, client) as api:
+        batch = await _api(api.messages.batches.create(requests=requests), rung.model)  # type: ignore[arg-type]
+    record = BatchRecord(batch.id, rung.model, rung.name, time.time(), files)
+    save(repo, record)
+    return record
+
+
+async def status(
+    repo: Repo, settings: Settings, batch_id: str, client: AsyncAnthropic | None = None
+) -> Any:
+    load(repo, batch_id)
+    async with using(settings, client) as api:
+        return await _api(api.messages.batches.retrieve(batch_id))
+
+
+async def collect(
+    repo: Repo, settings: Settings, batch_id: str, client: AsyncAnthropic | None = None
+) -> Collected:
+    """Results become a proposal on the files as they are now; changed files are left out."""
+    record = load(repo, batch_id)
+    async with using(settings, client) as api:
+        return await _collect(repo, record, api)
+
+
+async def _collect(repo: Repo, record: BatchRecord, client: AsyncAnthropic) -> Collected:
+    batch_id = record.id
+    batch = await _api(client.messages.batches.retrieve(batch_id))
+    if batch.processing_status != "ended":
+        counts = batch.request_counts
+        raise NoChange(
+            f"{batch_id} is still {batch.processing_status}: "
+            f"{counts.processing} of {record.requests} requests processing; collect later"
+        )
+    overlay = Overlay(repo)
+    collected = Collected(Proposal([]))
+    by_id: dict[str, BatchFile] = {}
+    for entry in record.files:
+        full = repo.root / entry.path
+        data = full.read_bytes() if full.is_file() else b""
+        if not full.is_file() or digest(data) != entry.sha:
+            collected.stale.append(entry.path)
+            continue
+        overlay.files[entry.path] = OverlayFile(TextFile.decode(data, entry.path), entry.ruff_text)
+        if entry.custom_id:
+            by_id[entry.custom_id] = entry
+    editor = EditorTool(overlay)
+    results = await _api(client.messages.batches.results(batch_id))
+    async for item in results:
+        entry = by_id.pop(item.custom_id, None)
+        if entry is None:
+            continue
+        result = item.result
+        if result.type != "succeeded":
+            detail = ""
+            if result.type == "errored":
+                error = getattr(getattr(result, "error", None), "error", None)
+                detail = f" ({getattr(error, 'message', '') or 'no detail'})"
+            collected.failed.append(f"{entry.path}: {result.type}{detail}")
+            continue
+        message = result.message
+        if message.stop_reason in ("refusal", "max_tokens"):
+            collected.failed.append(f"{entry.path}: {message.stop_reason}, not applied")
+            continue
+        for block in message.content:
+            if block.type == "tool_use" and block.name == TOOL_NAME:
+                if block.input.get("path") != entry.path:
+                    # Each request was about one file; an edit elsewhere skips its stale check.
+                    collected.failed.append(f"{entry.path}: an edit of another file, not applied")
+                    continue
+                outcome = editor.run(block.input)
+                if outcome.is_error:
+                    collected.failed.append(f"{entry.path}: {outcome.content}")
+    collected.failed.extend(f"{entry.path}: no result" for entry in by_id.values())
+    proposal = Proposal.from_overlay(overlay, model=record.model, rung=record.rung)
+    mark_sources(proposal, {e.path: e.ruff_text for e in record.files}, record.model)
+    collected.proposal = proposal
+    fresh = {e.path: e for e in record.files if e.path in overlay.files}
+    if fresh:
+        texts = {rel: overlay.files[rel].text for rel in fresh}
+        collected.remaining = await asyncio.to_thread(_relint, repo, texts)
+        for rel, entry in fresh.items():
+            left = len(collected.remaining.get(rel, []))
+            collected.fixed[rel] = max(0, (entry.before or entry.findings) - left)
+    return collected
+
+
+def review_session(
+    repo: Repo, settings: Settings, batch_id: str, collected: Collected
+) -> LintSession:
+    """Collected results as a session the review screen drives (`e` re-runs a rung up, live)."""
+    proposal = collected.proposal
+    rung = Rung(proposal.rung or "fast", proposal.model or settings.models["fast"])
+    session = LintSession(repo, settings, [c.path for c in proposal.changes], rung)
+    session.counts = {
+        c.path: (collected.fixed.get(c.path, 0), len(collected.remaining.get(c.path, [])))
+        for c in proposal.changes
+    }
+    notes = [f"batch {batch_id}"]
+    notes += [f"stale, left as it is: {path}" for path in collected.stale]
+    notes += [f"failed: {failure}" for failure in collected.failed]
+    proposal.note = " · ".join(notes)
+    proposal.rung = "lint"
+    session.result = FixResult(proposal, Progress(rung, 0.0, phase="done"), "", "")
+    return session

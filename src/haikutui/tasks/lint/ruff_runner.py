@@ -1,0 +1,178 @@
+"""Ruff on the overlay, not the disk: a temp mirror of the files plus the repo's ruff config."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from haikutui.core.errors import UsageError
+from haikutui.core.repo import Repo
+
+CONFIG_NAMES: tuple[str, ...] = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One ruff finding, with 1-based rows as ruff reports them."""
+
+    path: str
+    code: str
+    message: str
+    row: int
+    column: int
+    end_row: int
+    name: str = ""
+    fix: str | None = None
+    """Ruff's fix applicability (`safe`, `unsafe`, `display-only`), or None when it has none."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}:{self.row}:{self.column}: {self.code} {self.message}"
+
+
+def config_files(repo: Repo) -> list[str]:
+    """Tracked ruff configs, so a mirror lints with the repo's own settings."""
+    return mirror_layout(repo)[0]
+
+
+def mirror_layout(repo: Repo) -> tuple[list[str], list[str]]:
+    """The repo's ruff configs, and where its Python modules live (one git call for both).
+
+    The second list matters because ruff calls a module first-party when `<src>/<name>/` or
+    `<src>/<name>.py` exists (`src` defaults to `.` and `src/`). A mirror of one file would
+    lack those, and I001 would sort imports unlike `ruff check` in the repo.
+    """
+    configs: list[str] = []
+    skeleton: list[str] = []
+    for entry in repo.files():
+        if not entry.tracked:
+            continue
+        if Path(entry.path).name in CONFIG_NAMES:
+            configs.append(entry.path)
+        elif entry.path.endswith((".py", ".pyi")) and entry.path.count("/") <= 1:
+            skeleton.append(entry.path)
+    return configs, skeleton
+
+
+def ruff_binary() -> str:
+    """The ruff that ships with our dependency, else one on PATH."""
+    try:
+        from ruff.__main__ import find_ruff_bin
+
+        return str(find_ruff_bin())
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("ruff")
+        if found is None:
+            raise UsageError("ruff is not installed (pip install ruff)") from None
+        return found
+
+
+class RuffMirror:
+    """A temp copy of some files and every ruff config of the repo, laid out as in the repo.
+
+    Ruff then finds the same settings it would find in the repo, and `--fix` writes only here.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        texts: dict[str, str],
+        config_paths: list[str],
+        skeleton: Sequence[str] = (),
+    ) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="haikutui-ruff-")
+        self.path = Path(self._tmp.name)
+        for rel in config_paths:
+            target = self.path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / rel, target)
+        for rel in skeleton:
+            if rel not in texts:
+                target = self.path / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.touch()
+        self.write(texts)
+
+    def write(self, texts: dict[str, str]) -> None:
+        for rel, text in texts.items():
+            target = self.path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="")
+
+    def read(self, rel: str) -> str:
+        with open(self.path / rel, encoding="utf-8", newline="") as handle:
+            return handle.read()
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+    def __enter__(self) -> RuffMirror:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _run(self, args: list[str], paths: list[str]) -> str:
+        if not paths:
+            return ""
+        proc = subprocess.run(
+            [
+                ruff_binary(),
+                "check",
+                "--no-cache",
+                "--force-exclude",
+                "--exit-zero",
+                *args,
+                "--",
+                *paths,
+            ],
+            cwd=self.path,
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            detail = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
+            raise UsageError(f"ruff failed: {detail}")
+        return proc.stdout
+
+    def fix(self, paths: list[str]) -> None:
+        """Ruff's safe fixes, applied to the mirror's copies."""
+        self._run(["--fix-only", "--quiet"], paths)
+
+    def check(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
+        out = self._run(["--output-format", "json", "--quiet"], paths)
+        found: dict[str, list[Diagnostic]] = {rel: [] for rel in paths}
+        roots = {str(self.path) + os.sep, str(self.path.resolve()) + os.sep}
+        rels: dict[str, str] = {}  # one lookup per file, not per finding (thousands on a repo)
+        for item in json.loads(out or "[]"):
+            name = item["filename"]
+            if name not in rels:
+                root = next((r for r in roots if name.startswith(r)), None)
+                rel = (
+                    name[len(root) :]
+                    if root
+                    else Path(name).resolve().relative_to(self.path.resolve()).as_posix()
+                )
+                rels[name] = rel.replace(os.sep, "/")
+            rel = rels[name]
+            location, end = item.get("location") or {}, item.get("end_location") or {}
+            fix = item.get("fix") or {}
+            found.setdefault(rel, []).append(
+                Diagnostic(
+                    path=rel,
+                    code=item.get("code") or "syntax-error",
+                    message=item.get("message", ""),
+                    row=int(location.get("row", 1)),
+                    column=int(location.get("column", 1)),
+                    end_row=int(end.get("row", location.get("row", 1))),
+                    name=item.get("name") or "",
+                    fix=fix.get("applicability"),
+                )
+            )
+        return found
