@@ -1,7 +1,7 @@
 # One entry point for the dev commands; CONTRIBUTING.md explains each.
 PY ?= .venv/bin/python
 
-.PHONY: test lint typecheck check snapshots bench
+.PHONY: test lint layers typecheck check snapshots bench
 
 test:
 	$(PY) -m pytest -q
@@ -10,10 +10,13 @@ lint:
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m ruff format --check src tests benchmarks
 
+layers:
+	.venv/bin/lint-imports
+
 typecheck:
 	$(PY) -m mypy
 
-check: lint typecheck test
+check: lint layers typecheck test
 
 snapshots:
 	$(PY) -m pytest tests/snapshots --snapshot-update

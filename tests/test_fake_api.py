@@ -1,4 +1,4 @@
-"""Prove tests/fake_api.py speaks the Messages API well enough for the real SDK.
+"""Prove tests/fake_api speaks the Messages API well enough for the real SDK.
 
 If these pass, app tests can trust that a behaviour seen against the fake is
 the SDK's behaviour (exception classes, retries, stream accumulation).
@@ -350,7 +350,8 @@ def test_cli(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [
             sys.executable,
-            str(Path(__file__).with_name("fake_api.py")),
+            "-m",
+            "tests.fake_api",
             "--port",
             "0",
             "--script",
@@ -360,6 +361,7 @@ def test_cli(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=Path(__file__).resolve().parents[1],
     )
     try:
         assert proc.stdout is not None

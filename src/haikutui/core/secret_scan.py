@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from haikutui.core.errors import PathRefused
@@ -44,7 +45,7 @@ def scrub_text(text: str, found: Scrubbed) -> str:
     if PRIVATE_KEY.search(text):
         raise PathRefused("the request holds a private key block; nothing was sent")
     for kind, pattern in TOKENS:
-        text, count = pattern.subn(lambda m, k=kind: _redact(m, k), text)
+        text, count = pattern.subn(partial(_redact, kind=kind), text)
         if count:
             found.note(kind)
     return text

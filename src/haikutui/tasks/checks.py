@@ -48,7 +48,7 @@ def parse_errors(proposal: Proposal, after: Findings | None = None) -> list[str]
             for d in after.get(c.path, [])
             if c.path.endswith(".py") and d.code == "syntax-error"
         ]
-    found = []
+    found: list[str] = []
     for change in proposal.changes:
         if change.path.endswith(".py"):
             try:
@@ -88,7 +88,7 @@ def new_diagnostics(
             before = mirror.check([c.path for c in py])
             mirror.write({c.path: c.new_text for c in py})
             after = mirror.check([c.path for c in py])
-    found = []
+    found: list[Diagnostic] = []
     for change in py:
         had = {(d.code, d.message) for d in before.get(change.path, [])}
         unseen = [d for d in after.get(change.path, []) if (d.code, d.message) not in had]

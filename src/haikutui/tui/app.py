@@ -7,6 +7,7 @@ import contextlib
 import threading
 from typing import ClassVar
 
+from textual._path import CSSPathType
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -45,7 +46,7 @@ class HaikutuiApp(App[int]):
 
     # The main screen is the default screen, whose own CSS_PATH Textual does not load:
     # its sheet (beside it in screens/) comes in with the app's.
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/main.tcss"]
+    CSS_PATH: ClassVar[CSSPathType | None] = ["app.tcss", "screens/main.tcss"]
     TITLE = "haikutui"
     COMMANDS = App.COMMANDS | {lambda: _commands()}
     BINDINGS: ClassVar[list[BindingType]] = [

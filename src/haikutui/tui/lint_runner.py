@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 
 from haikutui.core.config import Settings
@@ -16,7 +18,7 @@ from haikutui.tui.widgets.status_bar import StatusBar
 
 
 def lint_session(
-    app: App[int], repo: Repo, settings: Settings, paths: list[str] | None, rung: Rung
+    app: App[Any], repo: Repo, settings: Settings, paths: list[str] | None, rung: Rung
 ) -> LintSession:
     """Ruff only without a key (it needs none); with one, the ladder from `rung`.
 
@@ -37,7 +39,8 @@ def lint_session(
             yes="escalate",
             no="review this proposal",
         )
-        return bool(await app.push_screen_wait(question))
+        answer: bool = await app.push_screen_wait(question)
+        return answer
 
     start = rung if has_key() else None
     return LintSession(repo, settings, paths, start, escalate=settings.lint_escalate, on_ask=ask)

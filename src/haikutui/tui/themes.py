@@ -42,12 +42,8 @@ def theme_from_toml(data: dict[str, Any]) -> Theme:
     """One theme table to a Textual Theme; unknown keys are ignored, missing ones fall back."""
     colours = {key: str(data[key]) for key in COLOUR_KEYS if key in data}
     variables = {str(k): str(v) for k, v in dict(data.get("variables", {})).items()}
-    return Theme(
-        name=str(data["name"]),
-        dark=bool(data.get("dark", True)),
-        variables=variables,
-        **colours,
-    )
+    options: dict[str, Any] = {**colours, "variables": variables}
+    return Theme(name=str(data["name"]), dark=bool(data.get("dark", True)), **options)
 
 
 def load_themes(directory: Path | None = None) -> list[Theme]:

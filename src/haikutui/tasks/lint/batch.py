@@ -218,15 +218,17 @@ async def _collect(repo: Repo, record: BatchRecord, client: AsyncAnthropic) -> C
     overlay = Overlay(repo)
     collected = Collected(Proposal([]))
     by_id: dict[str, BatchFile] = {}
-    for entry in record.files:
-        full = repo.root / entry.path
+    for recorded in record.files:
+        full = repo.root / recorded.path
         data = full.read_bytes() if full.is_file() else b""
-        if not full.is_file() or digest(data) != entry.sha:
-            collected.stale.append(entry.path)
+        if not full.is_file() or digest(data) != recorded.sha:
+            collected.stale.append(recorded.path)
             continue
-        overlay.files[entry.path] = OverlayFile(TextFile.decode(data, entry.path), entry.ruff_text)
-        if entry.custom_id:
-            by_id[entry.custom_id] = entry
+        overlay.files[recorded.path] = OverlayFile(
+            TextFile.decode(data, recorded.path), recorded.ruff_text
+        )
+        if recorded.custom_id:
+            by_id[recorded.custom_id] = recorded
     editor = EditorTool(overlay)
     results = await _api(client.messages.batches.results(batch_id))
     async for item in results:

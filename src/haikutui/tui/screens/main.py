@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -20,6 +20,7 @@ from haikutui.core.repo import FileEntry, Repo
 from haikutui.model.client import has_key
 from haikutui.model.ladder import RUNGS, Rung, resolve
 from haikutui.tui.fix_runner import key_missing, run_session, warm_up
+from haikutui.tui.keymap import MAIN_KEYS
 from haikutui.tui.widgets.code_pane import CodePane
 from haikutui.tui.widgets.code_view import CodeView
 from haikutui.tui.widgets.file_list import FileList
@@ -40,93 +41,7 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = "#file-options"
     """The file list: focusing it at once spares a restyle of the filter and then the list."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "slash",
-            "filter",
-            "Files",
-            priority=True,
-            id="main.filter",
-            tooltip="Focus the file filter and type to narrow the list",
-        ),
-        Binding(
-            "i",
-            "ask",
-            "Ask",
-            priority=True,
-            id="main.ask",
-            tooltip="Type an instruction for the selection (or the whole file)",
-        ),
-        Binding(
-            "e",
-            "escalate",
-            "Escalate",
-            id="main.escalate",
-            tooltip="Send the same request to the next, stronger model",
-        ),
-        Binding(
-            "m",
-            "cycle_rung",
-            "Rung",
-            id="main.cycle_rung",
-            tooltip="Pick the model for the next request: fast, strong, strongest",
-        ),
-        Binding(
-            "t",
-            "toggle_thinking",
-            "Think",
-            id="main.toggle_thinking",
-            tooltip="Thinking on or off for the next requests (budget or adaptive, per model)",
-        ),
-        Binding(
-            "H",
-            "history",
-            "History",
-            show=False,
-            id="main.history",
-            tooltip="The applies made in this repo, with undo of one apply or one hunk",
-        ),
-        Binding(
-            "S",
-            "stats",
-            "Stats",
-            show=False,
-            id="main.stats",
-            tooltip="Requests, cost, cache hits and latency from the request log",
-        ),
-        Binding(
-            "R",
-            "rename",
-            "Rename",
-            show=False,
-            id="main.rename",
-            tooltip="Rename the symbol on the cursor line across the repo: rope, then the model",
-        ),
-        Binding(
-            "escape",
-            "cancel",
-            "Cancel",
-            show=False,
-            id="main.cancel",
-            tooltip="Stop the running request; nothing is written",
-        ),
-        Binding(
-            "l",
-            "lint",
-            "Lint",
-            id="main.lint",
-            tooltip="Repair the open file's lint findings: ruff's fixes, then the model",
-        ),
-        Binding(
-            "b",
-            "batches",
-            "Batches",
-            show=False,
-            id="main.batches",
-            tooltip="Lint batches: progress, and a queue of results to review",
-        ),
-        Binding("q", "app.quit", "Quit", id="main.quit", tooltip="Leave haikutui"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = MAIN_KEYS
 
     class FilesListed(Message):
         """git answered with the files, or with one line of what failed (posted from a thread)."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
+from textual._path import CSSPathType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -125,7 +126,7 @@ class UnsureScreen(ModalScreen[set[tuple[str, int]]]):
 class RenameReviewScreen(ReviewScreen):
     """The review screen, with every hunk marked by its engine and the leftovers explained."""
 
-    CSS_PATH = ["review.tcss", "rename.tcss"]
+    CSS_PATH: ClassVar[CSSPathType | None] = ["review.tcss", "rename.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "L",

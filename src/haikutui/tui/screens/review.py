@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import on, work
+from textual._path import CSSPathType
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -32,14 +33,18 @@ def _bind(key: str, action: str, description: str, tooltip: str, *, show: bool =
 class ReviewScreen(Screen[list[str] | None]):
     """Dismisses with the paths written, or None when the user leaves without applying."""
 
-    CSS_PATH = "review.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         _bind("j,down", "next_hunk", "Next", "Move to the next hunk"),
         _bind("k,up", "previous_hunk", "Prev", "Move to the previous hunk", show=False),
         _bind("y", "accept", "Accept", "Accept this hunk and move on"),
         _bind("n", "reject", "Reject", "Reject this hunk and move on"),
         _bind(
-            "space", "toggle", "Toggle", "Flip this hunk between accepted and rejected", show=False
+            "space",
+            "toggle_hunk",
+            "Toggle",
+            "Flip this hunk between accepted and rejected",
+            show=False,
         ),
         _bind("A", "accept_all", "All", "Accept every hunk"),
         _bind("a", "apply", "Apply", "Write the accepted hunks to disk"),
@@ -185,7 +190,7 @@ class ReviewScreen(Screen[list[str] | None]):
     def action_reject(self) -> None:
         self._verdict(False, advance=True)
 
-    def action_toggle(self) -> None:
+    def action_toggle_hunk(self) -> None:
         self._verdict(None, advance=False)
 
     def action_accept_all(self) -> None:

@@ -70,7 +70,7 @@ class CodeView(ScrollView, can_focus=True):
             "haikutui: pick a file on the left (Enter), select lines (v or shift+↓), ask (i)"
         )
         self.cursor = 0
-        self.anchor: int | None = None
+        self.selection_anchor: int | None = None
         self._visual = False
         self.marks: dict[int, str] = {}
         """1-based line -> rule codes, drawn as a mark in the gutter (lint findings)."""
@@ -78,15 +78,15 @@ class CodeView(ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int] | None:
         """1-based, inclusive line range, or None when nothing is selected."""
-        if self.anchor is None:
+        if self.selection_anchor is None:
             return None
-        low, high = sorted((self.anchor, self.cursor))
+        low, high = sorted((self.selection_anchor, self.cursor))
         return low + 1, high + 1
 
     def show_file(self, path: str, lines: list[Content]) -> None:
         self.path, self._lines = path, lines
         self.marks = {}
-        self.cursor, self.anchor = 0, None
+        self.cursor, self.selection_anchor = 0, None
         gutter = len(str(len(lines))) + 3
         width = max((line.cell_length for line in lines), default=0) + gutter
         self.virtual_size = Size(width, len(lines))
@@ -102,14 +102,14 @@ class CodeView(ScrollView, can_focus=True):
         self.virtual_size = Size(width, len(lines))
         last = max(0, len(lines) - 1)
         self.cursor = min(self.cursor, last)
-        if self.anchor is not None:
-            self.anchor = min(self.anchor, last)
+        if self.selection_anchor is not None:
+            self.selection_anchor = min(self.selection_anchor, last)
         self.refresh()
 
     def show_error(self, message: str) -> None:
         """A file we cannot show: say why in one line, instead of its text."""
         self.path, self._lines = None, []
-        self.cursor, self.anchor = 0, None
+        self.cursor, self.selection_anchor = 0, None
         self._notice = Content.styled(message, "$text-error")
         self.virtual_size = Size(0, 0)
         self.post_message(self.SelectionChanged(None))
@@ -135,7 +135,7 @@ class CodeView(ScrollView, can_focus=True):
 
     def select_lines(self, start: int, end: int) -> None:
         """Select 1-based lines start..end, as a user would with shift+down."""
-        self.anchor = max(0, start - 1)
+        self.selection_anchor = max(0, start - 1)
         self._set_cursor(end - 1)
         self._selection_changed()
 
@@ -188,8 +188,8 @@ class CodeView(ScrollView, can_focus=True):
         """Plain moves drop a shift-selection but carry a `v` selection along."""
         before = self.selection
         self._set_cursor(line)
-        if self.anchor is not None and not self._visual:
-            self.anchor = None
+        if self.selection_anchor is not None and not self._visual:
+            self.selection_anchor = None
         if self.selection != before:
             self._selection_changed()
 
@@ -203,28 +203,28 @@ class CodeView(ScrollView, can_focus=True):
         self._moved(line if line >= 0 else len(self._lines) - 1)
 
     def action_extend(self, delta: int) -> None:
-        if self.anchor is None:
-            self.anchor = self.cursor
+        if self.selection_anchor is None:
+            self.selection_anchor = self.cursor
             self._visual = False
         self._set_cursor(self.cursor + delta)
         self._selection_changed()
 
     def action_toggle_select(self) -> None:
-        self.anchor = None if self.anchor is not None else self.cursor
-        self._visual = self.anchor is not None
+        self.selection_anchor = None if self.selection_anchor is not None else self.cursor
+        self._visual = self.selection_anchor is not None
         self._selection_changed()
 
     def action_clear_selection(self) -> None:
-        if self.anchor is None:
+        if self.selection_anchor is None:
             raise SkipAction()
-        self.anchor = None
+        self.selection_anchor = None
         self._selection_changed()
 
     def on_click(self, event: events.Click) -> None:
-        line = self.scroll_y + event.y
+        line = int(self.scroll_y) + event.y
         if event.shift:
-            if self.anchor is None:
-                self.anchor = self.cursor
+            if self.selection_anchor is None:
+                self.selection_anchor = self.cursor
             self._set_cursor(line)
             self._selection_changed()
         else:

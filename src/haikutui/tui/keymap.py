@@ -1,0 +1,97 @@
+"""The main screen's keys: one table, with a stable id, description and tooltip for each.
+
+The ids (`main.ask`, ...) are what a user keymap in config rebinds; help and the footer read
+the descriptions and tooltips from here.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+MAIN_KEYS: list[BindingType] = [
+    Binding(
+        "slash",
+        "filter",
+        "Files",
+        priority=True,
+        id="main.filter",
+        tooltip="Focus the file filter and type to narrow the list",
+    ),
+    Binding(
+        "i",
+        "ask",
+        "Ask",
+        priority=True,
+        id="main.ask",
+        tooltip="Type an instruction for the selection (or the whole file)",
+    ),
+    Binding(
+        "e",
+        "escalate",
+        "Escalate",
+        id="main.escalate",
+        tooltip="Send the same request to the next, stronger model",
+    ),
+    Binding(
+        "m",
+        "cycle_rung",
+        "Rung",
+        id="main.cycle_rung",
+        tooltip="Pick the model for the next request: fast, strong, strongest",
+    ),
+    Binding(
+        "t",
+        "toggle_thinking",
+        "Think",
+        id="main.toggle_thinking",
+        tooltip="Thinking on or off for the next requests (budget or adaptive, per model)",
+    ),
+    Binding(
+        "H",
+        "history",
+        "History",
+        show=False,
+        id="main.history",
+        tooltip="The applies made in this repo, with undo of one apply or one hunk",
+    ),
+    Binding(
+        "S",
+        "stats",
+        "Stats",
+        show=False,
+        id="main.stats",
+        tooltip="Requests, cost, cache hits and latency from the request log",
+    ),
+    Binding(
+        "R",
+        "rename",
+        "Rename",
+        show=False,
+        id="main.rename",
+        tooltip="Rename the symbol on the cursor line across the repo: rope, then the model",
+    ),
+    Binding(
+        "escape",
+        "cancel",
+        "Cancel",
+        show=False,
+        id="main.cancel",
+        tooltip="Stop the running request; nothing is written",
+    ),
+    Binding(
+        "l",
+        "lint",
+        "Lint",
+        id="main.lint",
+        tooltip="Repair the open file's lint findings: ruff's fixes, then the model",
+    ),
+    Binding(
+        "b",
+        "batches",
+        "Batches",
+        show=False,
+        id="main.batches",
+        tooltip="Lint batches: progress, and a queue of results to review",
+    ),
+    Binding("q", "app.quit", "Quit", id="main.quit", tooltip="Leave haikutui"),
+]
