@@ -1,13 +1,4 @@
-"""The `haikutui` command: `main` is the entry point; one module per subcommand."""
+"""The `haikutui` command: `main` is the entry point; one module per subcommand, each
+imported only when its subcommand runs."""
 
-__all__ = [
-    "batch_command",
-    "fix_command",
-    "history_command",
-    "lint_command",
-    "log_command",
-    "main",
-    "output",
-    "parser",
-    "rename_command",
-]
+__all__ = ["main"]
