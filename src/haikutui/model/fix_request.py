@@ -20,7 +20,9 @@ see: make the edit straight away with `str_replace`.
 - `old_str` must match the file text exactly once, without the line-number prefixes. Include \
 enough surrounding lines to make it unique.
 - Change only what the instruction asks for; keep the file's style and indentation.
-- When several separate places need edits, send all the tool calls in one reply.
+- You get exactly one reply: no tool results come back when your edits succeed. So put \
+every edit the change needs into that one reply, as parallel tool calls (several \
+`str_replace` calls, one per place), never one edit per turn.
 - If no change is needed, say why in one sentence and do not call the tool."""
 
 
@@ -43,11 +45,12 @@ class FixRequest:
     follow_ups: tuple[str, ...] = ()
     prior: PriorAttempt | None = field(default=None, compare=False)
 
-    def refined(self, follow_up: str, prior: PriorAttempt) -> FixRequest:
+    def refined(self, follow_up: str, prior: PriorAttempt | None) -> FixRequest:
         """The same request plus one more instruction, with what was proposed so far."""
         return replace(self, follow_ups=(*self.follow_ups, follow_up), prior=prior)
 
-    def escalated(self, prior: PriorAttempt) -> FixRequest:
+    def escalated(self, prior: PriorAttempt | None) -> FixRequest:
+        """The same request for the next rung; with no prior, it goes as the user first asked."""
         return replace(self, prior=prior)
 
     @property
