@@ -91,7 +91,7 @@ def _secret_create_told(fake: FakeAnthropic) -> None:
 
 def _one_reply_contract(fake: FakeAnthropic) -> None:
     system = str(fake.message_requests[0].json["system"])
-    assert "You get exactly one reply" in system and "parallel tool calls" in system
+    assert "You get one reply" in system and "parallel tool calls" in system
 
 
 CASES: list[Case] = [

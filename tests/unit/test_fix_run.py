@@ -438,7 +438,7 @@ def test_the_view_cap_and_the_one_reply_contract_travel(
     body = fake_api.requests[0].json
     assert body is not None
     assert body["tools"][0]["max_characters"] == 40_000
-    assert "You get exactly one reply" in body["system"]
+    assert "You get one reply and no tool results" in body["system"]
     assert "parallel tool calls" in body["system"]
 
 
