@@ -63,3 +63,22 @@ def test_case(
         assert len(fake_api.message_requests) == case.requests
     if case.check is not None:
         case.check(fake_api)
+
+
+def test_json_output_says_when_the_reply_announced_more(
+    tmp_path: Path,
+    fake_api: FakeAnthropic,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from tests.corpus.cases import FIX
+    from tests.fake_api import str_replace, tool_reply
+
+    root = make_repo(tmp_path / "proj", BASE)
+    monkeypatch.chdir(root)
+    fake_api.script(tool_reply(str_replace(*FIX), text="Fixed the loop; next, I'll guard mean."))
+    assert main(["fix", "core.py", "-m", "fix", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["unfinished"] is True and data["applied"] == []

@@ -450,7 +450,7 @@ def test_a_reply_that_announces_more_than_it_did_is_flagged(
     )
     result = fix(repo_dir)
     assert result.unfinished and result.can_continue
-    assert result.proposal.note.startswith("⚠ the model's reply announced more work than it made")
+    assert result.proposal.note.startswith("⚠ announced more work than it made (c continues)")
     assert len(fake_api.requests) == 1  # still one request: only `c` sends the results
 
 

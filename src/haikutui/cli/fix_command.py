@@ -102,6 +102,7 @@ def run_fix(args: argparse.Namespace) -> int:
                     "usage": vars(progress.usage),
                     "cost": progress.cost,
                     "note": proposal.note,
+                    "unfinished": result.unfinished,
                 },
                 indent=2,
             )

@@ -100,7 +100,7 @@ def result_of(
             detail = errors[-1] if errors else run.note
         raise NoChange(f"{rung.model} proposed no change: {detail or 'no reason given'}")
     if run.unfinished:
-        proposal.note = f"⚠ {UNFINISHED} (c continues it) · {run.note}"
+        proposal.note = f"⚠ announced more work than it made (c continues) · {run.note}"
     return FixResult(
         proposal,
         run.progress,
