@@ -311,6 +311,15 @@ CASES: list[Case] = [
         requests=2,
     ),
     Case(
+        "empty_insert",
+        ["core.py:5", "-m", "fix", "--yes"],
+        [fix(insert("core.py", 3, "")), text_reply("Nothing to add.")],
+        1,
+        {},
+        ["insert_text is empty"],
+        requests=2,
+    ),
+    Case(
         "empty_reply",
         ["core.py:5", "-m", "fix", "--yes"],
         [text_reply("")],

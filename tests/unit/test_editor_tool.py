@@ -390,3 +390,9 @@ def test_paths_apply_could_not_write_are_refused_at_the_tool(
     out = tool.run({"command": "create", "path": second, "file_text": "B = 2\n"})
     assert out.is_error and words in out.content
     assert set(tool.overlay.changed()) == ({first} if first else set())
+
+
+def test_an_empty_insert_is_an_error_not_a_blank_line(tool: EditorTool) -> None:
+    out = tool.run({"command": "insert", "path": "core.py", "insert_line": 2, "insert_text": ""})
+    assert out.is_error and "insert_text is empty" in out.content
+    assert text_of(tool, "core.py") == CORE_PY

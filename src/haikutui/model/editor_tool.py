@@ -186,6 +186,8 @@ class EditorTool:
         new = tool_input.get("insert_text", tool_input.get("new_str"))
         if not isinstance(new, str):
             raise TypeError("insert_text must be a string")
+        if not new:
+            return ToolOutcome("Error: insert_text is empty; nothing to insert.", is_error=True)
         refuse_secret_write(rel, new)
         line = int(tool_input["insert_line"])
         text = self.overlay.read(rel)

@@ -100,7 +100,8 @@ def result_of(
             detail = errors[-1] if errors else run.note
         raise NoChange(f"{rung.model} proposed no change: {detail or 'no reason given'}")
     if run.unfinished:
-        proposal.note = f"⚠ announced more work than it made (c continues) · {run.note}"
+        flag = "⚠ announced more work than it made (c continues)"
+        proposal.note = f"{flag} · {run.note}" if run.note else flag
     return FixResult(
         proposal,
         run.progress,
