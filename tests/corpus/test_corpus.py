@@ -82,3 +82,18 @@ def test_json_output_says_when_the_reply_announced_more(
     assert main(["fix", "core.py", "-m", "fix", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["unfinished"] is True and data["applied"] == []
+
+
+def test_the_sdk_itself_raises_on_the_bad_json_reply(fake_api: FakeAnthropic) -> None:
+    """What the bad_json cases rely on: the real SDK raises ValueError mid-stream on it."""
+    import anthropic
+
+    from tests.fake_api import reply_from_spec
+
+    fake_api.script(reply_from_spec({"kind": "bad_json", "partial_json": '{"path": "a\\q"}'}))
+    client = anthropic.Anthropic(api_key="k", base_url=fake_api.base_url, max_retries=0)
+    with pytest.raises(ValueError, match="Unable to parse tool parameter JSON"):
+        with client.messages.stream(
+            model="claude-haiku-4-5", max_tokens=100, messages=[{"role": "user", "content": "x"}]
+        ) as stream:
+            stream.get_final_message()
