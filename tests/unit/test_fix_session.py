@@ -248,3 +248,18 @@ def test_nothing_to_go_on_with_after_a_finished_reply(
     assert session.go_on()  # the fast path held back the last results: it may go on
     asyncio.run(session.run())
     assert not session.go_on()  # the model ended with words, no tool call
+
+
+def test_going_on_is_a_follow_up_checked_against_the_budget(
+    repo_dir: Path, fake_api: FakeAnthropic
+) -> None:
+    from haikutui.core.errors import UsageError
+
+    fake_api.script(tool_reply(RIGHT, text="Next, I will fix double."), tool_reply(RIGHT))
+    session = session_for(repo_dir)
+    session.settings.budget_per_request = 0.000001
+    asyncio.run(session.run())  # the first request's budget is the caller's to check
+    assert session.go_on()
+    with pytest.raises(UsageError, match="follow-up request: .* per-request budget"):
+        asyncio.run(session.run())
+    assert len(fake_api.requests) == 1

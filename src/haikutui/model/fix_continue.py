@@ -13,7 +13,8 @@ from haikutui.core.config import Settings
 from haikutui.core.errors import NoChange
 from haikutui.core.overlay import Overlay, OverlayFile
 from haikutui.model.fix_run import FixResult, ProgressCallback, result_of, run_edits
-from haikutui.model.follow_up import CONTINUE
+from haikutui.model.fix_request import SYSTEM_PROMPT
+from haikutui.model.follow_up import CONTINUE, check_follow_up
 from haikutui.model.ladder import Rung
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ async def continue_fix(
         **messages[-1],
         "content": [*messages[-1]["content"], {"type": "text", "text": CONTINUE}],
     }
+    check_follow_up(SYSTEM_PROMPT, messages, rung.model, settings, spent=0.0, max_cost=max_cost)
     run = await run_edits(
         overlay,
         messages,
