@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from haikutui.core.config import Settings
 from haikutui.core.errors import NoChange
 from haikutui.core.overlay import Overlay, OverlayFile
-from haikutui.model.fix_run import FixResult, ProgressCallback, result_of, run_edits
 from haikutui.model.fix_request import SYSTEM_PROMPT
+from haikutui.model.fix_run import FixResult, ProgressCallback, result_of, run_edits
 from haikutui.model.follow_up import CONTINUE, check_follow_up
 from haikutui.model.ladder import Rung
 
