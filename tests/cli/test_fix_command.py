@@ -52,7 +52,11 @@ def test_fix_yes_applies_one_str_replace_in_one_request(
     assert len(fake_api.requests) == 1
     body = fake_api.requests[0].json
     assert body["model"] == "claude-haiku-4-5"
-    assert {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool"} in body["tools"]
+    assert {
+        "type": "text_editor_20250728",
+        "name": "str_replace_based_edit_tool",
+        "max_characters": 40_000,
+    } in body["tools"]
     assert "temperature" not in body
     # The fast path: the file and the selected line travel in the first request.
     sent = json.dumps(body["messages"])

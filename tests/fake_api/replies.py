@@ -264,6 +264,29 @@ def truncated_tool_reply(
     )
 
 
+def bad_json_tool_reply(
+    partial_json: str = '{"command": "str_replace", "path": "app.py", "old_str": "a\\q"}',
+    *,
+    name: str = EDITOR_TOOL,
+    id: str | None = None,
+    text: str | None = None,
+    usage: Mapping[str, int] | None = None,
+    delay: float = 0.0,
+    repeat: bool = False,
+) -> MessageReply:
+    """A tool call whose streamed input is not valid JSON (a bad escape), ending as ``tool_use``.
+
+    The SDK raises ``ValueError`` while it accumulates such ``input_json_delta`` events.
+    Non-stream: the body reports ``input`` as ``{}``.
+    """
+    use = ToolUse(input={}, id=id or "", name=name, partial_json=partial_json)
+    blocks: list[Block] = [TextBlock(text)] if text is not None else []
+    blocks.append(use)
+    return MessageReply(
+        blocks, stop_reason="tool_use", usage=_usage(usage), delay=delay, repeat=repeat
+    )
+
+
 def error_reply(
     status: int,
     error_type: str,
@@ -318,7 +341,7 @@ def reply_from_spec(spec: Mapping[str, Any]) -> Reply:
     """Build a reply from a JSON-able dict (used by the CLI's ``--script`` file).
 
     Kinds: ``text``, ``tool``, ``error``, ``refusal``, ``truncated``,
-    ``midstream_error``, ``cut_stream``. Every kind accepts ``delay`` and ``repeat``.
+    ``midstream_error``, ``cut_stream``, ``bad_json``. Every kind accepts ``delay`` and ``repeat``.
     A tool use is either ``{"name": ..., "input": {...}, "id": ...}`` or an
     editor-tool input such as ``{"command": "str_replace", "path": ..., ...}``.
     """
@@ -361,6 +384,8 @@ def reply_from_spec(spec: Mapping[str, Any]) -> Reply:
         if prefix is None:
             return truncated_tool_reply(text=spec.get("text"), **common)
         return truncated_tool_reply(prefix, text=spec.get("text"), **common)
+    if kind == "bad_json":
+        return bad_json_tool_reply(spec["partial_json"], text=spec.get("text"), **common)
     if kind == "midstream_error":
         return midstream_error_reply(
             *spec.get("blocks", ["Partial answer"]),

@@ -40,7 +40,11 @@ def test_haiku_gets_only_what_ruff_left_and_fixes_it(
     body = fake_api.message_requests[0].json
     assert body is not None and body["model"] == "claude-haiku-4-5"
     assert body["tools"] == [
-        {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool"}
+        {
+            "type": "text_editor_20250728",
+            "name": "str_replace_based_edit_tool",
+            "max_characters": 40_000,
+        }
     ]
     text = request_text(fake_api, 0)
     assert "E711 (none-comparison)" in text and "F841 (unused-variable)" in text

@@ -45,9 +45,11 @@ def test_non_python_occurrences_go_in_one_request_with_context_only(
     assert len(fake_api.message_requests) == 1
     request = fake_api.message_requests[0].json
     assert request is not None and request["model"] == "claude-haiku-4-5"
-    assert {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool"} in request[
-        "tools"
-    ]
+    assert {
+        "type": "text_editor_20250728",
+        "name": "str_replace_based_edit_tool",
+        "max_characters": 40_000,
+    } in request["tools"]
     sent = _sent(fake_api)
     # The matching lines, with a couple of lines of context around each ...
     assert "Call `area_of(w, h)` to get the area of a rectangle." in sent

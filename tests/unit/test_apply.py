@@ -11,7 +11,7 @@ import pytest
 
 from haikutui.core.apply import apply_proposal
 from haikutui.core.errors import StaleError, UsageError
-from haikutui.core.overlay import Overlay
+from haikutui.core.overlay import Overlay, OverlayFile
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.model.editor_tool import EditorTool
@@ -189,3 +189,74 @@ def test_edit_through_an_in_repo_symlink_keeps_the_link(tmp_path: Path) -> None:
     apply_proposal(root, propose(root, ("alias.py", "x = 1", "x = 2")))
     assert (root / "alias.py").is_symlink()
     assert (root / "real.py").read_text() == "x = 2\n"
+
+
+# -- all or nothing: every target checked before the first write (issue 11, item 2) ---------
+
+
+def _journal_entries(root: Path) -> list[str]:
+    folder = root / ".git" / "haikutui" / "journal"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def _overlay_with(root: Path, **created: str) -> Overlay:
+    """An overlay holding the off-by-one fix plus files created as-is (bypassing the tool)."""
+    overlay = Overlay(Repo(root))
+    overlay.write("core.py", CORE_PY.replace("len(values) + 1", "len(values)"))
+    for rel, text in created.items():
+        overlay.files[rel.replace("__", "/")] = OverlayFile(None, text)
+    return overlay
+
+
+@pytest.mark.parametrize(
+    ("created", "words"),
+    [
+        ({"core.py__helpers.py": "X = 1\n"}, "core.py is a file"),  # under an edited file
+        ({"README.md__notes.md": "n\n"}, "README.md is a file"),  # parent is a file
+        ({"pkg": "P = 1\n"}, "pkg is a folder"),  # a file where a folder is
+        ({"new.py": "A\n", "new.py__x.py": "B\n"}, "new.py is a file"),  # file and child
+        ({".env.production": "K=1\n"}, "secret"),
+    ],
+)
+def test_a_bad_target_writes_nothing_and_journals_nothing(
+    repo_dir: Path, created: dict[str, str], words: str
+) -> None:
+    proposal = Proposal.from_overlay(_overlay_with(repo_dir, **created))
+    with pytest.raises(UsageError, match=words):
+        apply_proposal(repo_dir, proposal)
+    assert (repo_dir / "core.py").read_text() == CORE_PY
+    assert _journal_entries(repo_dir) == []  # history lists nothing as applied
+    assert git(repo_dir, "status", "--porcelain") == ""
+
+
+def test_a_path_twice_writes_nothing(repo_dir: Path) -> None:
+    proposal = Proposal.from_overlay(_overlay_with(repo_dir))
+    proposal.changes.append(proposal.changes[0])
+    with pytest.raises(UsageError, match="appears twice"):
+        apply_proposal(repo_dir, proposal)
+    assert (repo_dir / "core.py").read_text() == CORE_PY
+
+
+def test_a_write_that_fails_part_way_puts_every_file_back(
+    repo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checks pass, then the disk fills up on the second write: the first is rolled back."""
+    import errno
+
+    import haikutui.core.apply as apply_module
+
+    real_write = apply_module.write_atomic
+
+    def disk_full_on_new_files(path: Path, data: bytes) -> None:
+        if path.name == "new.py":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(path, data)
+
+    monkeypatch.setattr(apply_module, "write_atomic", disk_full_on_new_files)
+    proposal = Proposal.from_overlay(_overlay_with(repo_dir, **{"zz__new.py": "N = 1\n"}))
+    assert [c.path for c in proposal.changes] == ["core.py", "zz/new.py"]
+    with pytest.raises(UsageError, match="No space left on device.*nothing changed"):
+        apply_proposal(repo_dir, proposal)
+    assert (repo_dir / "core.py").read_text() == CORE_PY
+    assert not (repo_dir / "zz").exists()  # the folder made for it is gone too
+    assert _journal_entries(repo_dir) == []

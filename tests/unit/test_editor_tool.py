@@ -103,9 +103,10 @@ def test_str_replace_several_matches(tool: EditorTool) -> None:
     assert text_of(tool, "core.py") == CORE_PY
 
 
-def test_str_replace_with_empty_old_str_is_no_match(tool: EditorTool) -> None:
+def test_str_replace_with_empty_old_str_says_so(tool: EditorTool) -> None:
     out = tool.run({"command": "str_replace", "path": "core.py", "old_str": "", "new_str": "x"})
-    assert out.is_error and out.content == NO_MATCH
+    assert out.is_error and "old_str is empty" in out.content
+    assert text_of(tool, "core.py") == CORE_PY
 
 
 def test_str_replace_without_new_str_deletes(tool: EditorTool) -> None:
@@ -306,3 +307,92 @@ def test_view_of_a_directory_lists_its_tracked_files(tool: EditorTool) -> None:
     out = tool.run({"command": "view", "path": "pkg"})
     assert not out.is_error
     assert "pkg/util.py" in out.content
+
+
+# ---------------------------------------------------------------- issue 11
+
+
+def test_view_of_the_repo_root_lists_every_tracked_file(tool: EditorTool) -> None:
+    for path in (".", "./", ""):
+        out = tool.run({"command": "view", "path": path})
+        assert not out.is_error, (path, out.content)
+        assert "core.py" in out.content and "pkg/util.py" in out.content
+
+
+def test_view_range_past_the_end_is_an_error_giving_the_length(tool: EditorTool) -> None:
+    out = tool.run({"command": "view", "path": "core.py", "view_range": [50, 60]})
+    assert out.is_error and "core.py has 10 lines" in out.content
+
+
+def test_view_range_running_past_the_end_shows_up_to_it(tool: EditorTool) -> None:
+    out = tool.run({"command": "view", "path": "core.py", "view_range": [9, 60]})
+    assert not out.is_error
+    assert out.content.splitlines()[-1].split("\t")[0].strip() == "10"
+
+
+def test_a_huge_view_is_capped_and_says_how_to_see_more(tmp_path: Path) -> None:
+    from haikutui.model.editor_tool import TOOL_DECLARATION, VIEW_MAX_CHARACTERS
+
+    big = "".join(f"ROW_{n:06d} = {n}\n" for n in range(50_000))  # just under 1 MB
+    tool = EditorTool(Overlay(Repo(make_repo(tmp_path / "r", {"big.py": big}))))
+    out = tool.run({"command": "view", "path": "big.py"})
+    assert not out.is_error
+    assert len(out.content) < VIEW_MAX_CHARACTERS + 200
+    assert "truncated" in out.content and "view_range" in out.content
+    assert TOOL_DECLARATION["max_characters"] == VIEW_MAX_CHARACTERS
+    # The rest is reachable with view_range, capped the same way.
+    tail = tool.run({"command": "view", "path": "big.py", "view_range": [49_999, -1]})
+    assert "ROW_049999" in tail.content and "truncated" not in tail.content
+
+
+@pytest.mark.parametrize(
+    "path", [".env.production", ".env", "deploy/id_rsa", "certs/server.pem", "credentials.json"]
+)
+def test_secret_named_files_are_never_created(tool: EditorTool, repo_dir: Path, path: str) -> None:
+    out = tool.run({"command": "create", "path": path, "file_text": "API_KEY=abc\n"})
+    assert out.is_error and "secret" in out.content
+    assert tool.overlay.changed() == {}
+
+
+@pytest.mark.parametrize("command", ["create", "str_replace", "insert"])
+def test_a_private_key_is_never_written(tool: EditorTool, command: str) -> None:
+    key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n"
+    tool_input = {
+        "command": command,
+        "path": "notes.txt" if command == "create" else "core.py",
+        "file_text": key,
+        "old_str": "result = 0",
+        "new_str": key,
+        "insert_line": 0,
+        "insert_text": key,
+    }
+    out = tool.run(tool_input)
+    assert out.is_error and "private key" in out.content
+    assert tool.overlay.changed() == {}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "words"),
+    [
+        (None, "core.py/helpers.py", "core.py is a file"),
+        (None, "README.md/notes.md", "README.md is a file"),
+        (None, "pkg", "pkg is a folder"),
+        ("tools.py", "tools.py/more.py", "tools.py is a file"),
+        ("extra.py", "extra.py", "already created"),
+        ("lib/a.py", "lib", "must stay a folder"),
+    ],
+)
+def test_paths_apply_could_not_write_are_refused_at_the_tool(
+    tool: EditorTool, first: str | None, second: str, words: str
+) -> None:
+    if first is not None:
+        assert not tool.run({"command": "create", "path": first, "file_text": "A = 1\n"}).is_error
+    out = tool.run({"command": "create", "path": second, "file_text": "B = 2\n"})
+    assert out.is_error and words in out.content
+    assert set(tool.overlay.changed()) == ({first} if first else set())
+
+
+def test_an_empty_insert_is_an_error_not_a_blank_line(tool: EditorTool) -> None:
+    out = tool.run({"command": "insert", "path": "core.py", "insert_line": 2, "insert_text": ""})
+    assert out.is_error and "insert_text is empty" in out.content
+    assert text_of(tool, "core.py") == CORE_PY

@@ -91,7 +91,11 @@ def test_request_body(repo_dir: Path, fake_api: FakeAnthropic) -> None:
     assert body is not None
     assert body["model"] == "claude-haiku-4-5"
     assert body["tools"] == [
-        {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool"}
+        {
+            "type": "text_editor_20250728",
+            "name": "str_replace_based_edit_tool",
+            "max_characters": 40_000,
+        }
     ]
     assert "temperature" not in body and "top_p" not in body and "top_k" not in body
     assert body["stream"] is True
@@ -371,3 +375,86 @@ def test_untracked_file_fails_before_any_request(repo_dir: Path, fake_api: FakeA
             )
         )
     assert fake_api.requests == []
+
+
+# ---------------------------------------------------------------- issue 11
+
+
+def test_tool_input_that_is_not_json_is_an_error_result_and_a_retry(
+    repo_dir: Path, fake_api: FakeAnthropic
+) -> None:
+    from tests.fake_api import bad_json_tool_reply
+
+    bad = '{"command": "str_replace", "path": "core.py", "old_str": "range\\q"}'
+    fake_api.script(bad_json_tool_reply(bad, text="Fixing it."), tool_reply(str_replace(*FIX)))
+    result = fix(repo_dir)
+    assert result.proposal.changes[0].new_text == FIXED
+    second = fake_api.requests[1].json
+    assert second is not None
+    turn = second["messages"][-2]
+    assert turn["role"] == "assistant" and turn["content"][-1]["input"] == {}
+    (answer,) = tool_results(second)
+    assert answer["is_error"] is True and "not valid JSON" in answer["content"]
+    assert answer["tool_use_id"] == turn["content"][-1]["id"]
+
+
+def test_tool_input_that_is_never_json_fails_in_one_line(
+    repo_dir: Path, fake_api: FakeAnthropic
+) -> None:
+    from tests.fake_api import bad_json_tool_reply
+
+    fake_api.script(bad_json_tool_reply('{"command": "view\\x"}', repeat=True))
+    with pytest.raises(ModelError) as caught:
+        fix(repo_dir)
+    assert caught.value.exit_code == 3
+    assert "not valid JSON twice" in caught.value.message and "\n" not in caught.value.message
+    assert len(fake_api.requests) == 2
+
+
+def test_an_edit_that_changes_nothing_says_so(repo_dir: Path, fake_api: FakeAnthropic) -> None:
+    fake_api.script(tool_reply(str_replace("core.py", "result = 0", "result = 0")))
+    with pytest.raises(NoChange, match="the model's edit changed nothing"):
+        fix(repo_dir)
+
+
+def test_the_budget_is_checked_again_before_a_follow_up(
+    tmp_path: Path, fake_api: FakeAnthropic
+) -> None:
+    from tests.conftest import make_repo
+
+    big = "".join(f"ROW_{n:06d} = {n}  # generated\n" for n in range(30_000))
+    root = make_repo(tmp_path / "r", {"core.py": CORE_PY, "big.py": big})
+    fake_api.script(tool_reply(view("big.py")), tool_reply(str_replace(*FIX)))
+    with pytest.raises(UsageError, match="follow-up request: .* per-request budget"):
+        fix(root, Settings(max_retries=0, budget_per_request=0.01))
+    assert len(fake_api.requests) == 1
+
+
+def test_the_view_cap_and_the_one_reply_contract_travel(
+    repo_dir: Path, fake_api: FakeAnthropic
+) -> None:
+    fake_api.script(tool_reply(str_replace(*FIX)))
+    fix(repo_dir)
+    body = fake_api.requests[0].json
+    assert body is not None
+    assert body["tools"][0]["max_characters"] == 40_000
+    assert "You get one reply and no tool results" in body["system"]
+    assert "parallel tool calls" in body["system"]
+
+
+def test_a_reply_that_announces_more_than_it_did_is_flagged(
+    repo_dir: Path, fake_api: FakeAnthropic
+) -> None:
+    fake_api.script(
+        tool_reply(str_replace(*FIX), text="First I'll fix the loop, then I'll add a guard.")
+    )
+    result = fix(repo_dir)
+    assert result.unfinished and result.can_continue
+    assert result.proposal.note.startswith("⚠ announced more work than it made (c continues)")
+    assert len(fake_api.requests) == 1  # still one request: only `c` sends the results
+
+
+def test_a_plain_one_reply_fix_is_not_flagged(repo_dir: Path, fake_api: FakeAnthropic) -> None:
+    fake_api.script(tool_reply(str_replace(*FIX), text="Fixed the off-by-one."))
+    result = fix(repo_dir)
+    assert not result.unfinished and result.proposal.note == "Fixed the off-by-one."

@@ -15,6 +15,7 @@ from haikutui.core.errors import UsageError
 
 if TYPE_CHECKING:
     from haikutui.core.config import Settings
+    from haikutui.core.proposal import Proposal
     from haikutui.model.fix_request import FixRequest
     from haikutui.model.ladder import Rung
 
@@ -79,10 +80,12 @@ def run_fix(args: argparse.Namespace) -> int:
     rung = resolve(args.model, settings)
     _check_budget(request, file.text, rung, settings, args.max_cost)
     session = FixSession(repo, settings, request, rung)
+    session.max_cost = args.max_cost
     result = asyncio.run(session.run())
     proposal, progress = result.proposal, result.progress
     applied = session.apply().paths if args.yes else []
     from haikutui.cli.output import plural, print_diff, say
+    from haikutui.model.fix_run import UNFINISHED
     from haikutui.model.pricing import format_cost
 
     added, removed = proposal.stats()
@@ -99,6 +102,7 @@ def run_fix(args: argparse.Namespace) -> int:
                     "usage": vars(progress.usage),
                     "cost": progress.cost,
                     "note": proposal.note,
+                    "unfinished": result.unfinished,
                 },
                 indent=2,
             )
@@ -113,8 +117,39 @@ def run_fix(args: argparse.Namespace) -> int:
     outcome = f"applied to {', '.join(applied)}" if applied else "not applied (use --yes)"
     if progress.redacted:
         say(f"redacted before sending: {', '.join(progress.redacted)}")
+    if result.unfinished:
+        say(f"warning: {UNFINISHED}; only the edits it made are in the proposal")
+    outside = outside_selection(proposal, rel, lines)
+    if outside:
+        say(f"warning: edits outside the selection ({outside})")
     say(f"{summary} · {outcome}")
     return 0
+
+
+def outside_selection(proposal: Proposal, rel: str, lines: tuple[int, int] | None) -> str:
+    """The changed lines of the selected file that lie outside the selection ("line 10")."""
+    import difflib
+
+    change = next((c for c in proposal.changes if c.path == rel), None)
+    if lines is None or change is None:
+        return ""
+    old, new = change.old_lines, change.new_text.splitlines(keepends=True)
+    found: list[int] = []
+    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        touched = (
+            range(i1 + 1, i2 + 1) if i2 > i1 else range(i1, i1 + 1)
+        )  # an insert: the line above
+        found += [n for n in touched if tag != "equal" and not lines[0] <= n <= lines[1]]
+    if not found:
+        return ""
+    runs: list[list[int]] = []
+    for n in sorted(set(found)):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    spans = [f"{r[0]}" if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
+    return ("line " if len(found) == 1 else "lines ") + ", ".join(spans)
 
 
 def _check_budget(

@@ -1,16 +1,22 @@
-"""Write accepted hunks to disk atomically, and refuse when the file moved on since the proposal."""
+"""Write accepted hunks to disk atomically, and refuse when the file moved on since the proposal.
+
+All or nothing: every target is checked (path, parents, type, duplicates, freshness) before
+the first byte is written, and a write that still fails rolls back the ones before it.
+"""
 
 from __future__ import annotations
 
+import shutil
 import stat
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from haikutui.core.atomic import write_atomic
 from haikutui.core.errors import StaleError, UsageError
 from haikutui.core.journal import Journal
 from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
+from haikutui.core.repo import is_secret
 from haikutui.core.textfile import TextFile, digest
 
 
@@ -60,6 +66,10 @@ def apply_proposal(root: Path, proposal: Proposal, *, label: str = "") -> Applie
     todo = [c for c in proposal.changes if any(h.accepted for h in c.hunks)]
     if not todo:
         raise UsageError("no hunk is accepted; nothing to apply")
+    try:
+        check_targets(root, todo)
+    except OSError as exc:  # a name too long for the disk, say
+        raise UsageError(f"{exc.filename or 'a path'}: {exc.strerror}; nothing written") from None
     moves: list[tuple[str, str]] = []
     writes: list[tuple[str, bytes | None, bytes | None]] = []
     for change in todo:
@@ -80,18 +90,104 @@ def apply_proposal(root: Path, proposal: Proposal, *, label: str = "") -> Applie
             writes.append((change.old_path, _current(root, change.old_path), result))
     journal = Journal(_git_dir(root))
     entry = journal.begin(label or f"{proposal.model or 'haikutui'} ({proposal.rung})", writes)
-    for old, new in moves:
-        (root / new).parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["git", "mv", "--", old, new], cwd=root, check=True, capture_output=True)
-    for rel, _before, after in writes:
-        if after is not None:
-            # Through an in-repo symlink, write its target: git tracks the link, not a copy.
-            # Repo.resolve already refused links that lead outside.
-            write_atomic((root / rel).resolve(), after)
+    done = _Done(root)
+    try:
+        for old, new in moves:
+            done.dirs_for(new)
+            (root / new).parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(["git", "mv", "--", old, new], cwd=root, check=True, capture_output=True)
+            done.moves.append((old, new))
+        for rel, before, after in writes:
+            if after is not None:
+                # Through an in-repo symlink, write its target: git tracks the link, not a copy.
+                # Repo.resolve already refused links that lead outside.
+                done.dirs_for(rel)
+                write_atomic((root / rel).resolve(), after)
+                done.writes.append((rel, before))
+    except (OSError, subprocess.CalledProcessError) as exc:
+        done.roll_back()
+        shutil.rmtree(journal.dir / entry.id, ignore_errors=True)  # nothing changed to undo
+        why = exc.strerror if isinstance(exc, OSError) else "git mv failed"
+        raise UsageError(
+            f"apply failed ({why}); every file was put back, nothing changed"
+        ) from None
     journal.commit(entry)
     return Applied(
         [c.target_path if isinstance(c, MovedFileChange) else c.path for c in todo], entry.id
     )
+
+
+def check_targets(root: Path, todo: list[FileChange]) -> None:
+    """Refuse, before anything is written, a target that apply could not write whole.
+
+    A path outside the repo or in .git/, a path twice, a file under a file (on disk or in
+    the proposal), a file where a folder is, a new secret-named file.
+    """
+    targets: list[str] = []
+    for change in todo:
+        if isinstance(change, MovedFileChange):
+            targets.append(change.old_path)
+        if not isinstance(change, MovedFileChange) or change.move_accepted:
+            targets.append(change.path)
+    seen: set[str] = set()
+    for rel in targets:
+        if rel in seen:
+            raise UsageError(f"{rel}: appears twice in the proposal; nothing written")
+        seen.add(rel)
+    real_root = root.resolve()
+    for change in todo:
+        rel = change.target_path if isinstance(change, MovedFileChange) else change.path
+        parts = PurePosixPath(rel).parts
+        if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
+            raise UsageError(f"{rel}: not a path inside the repository; nothing written")
+        if any(part.lower() == ".git" for part in parts):
+            raise UsageError(f"{rel}: files under .git/ are refused; nothing written")
+        full = root / rel
+        if full.is_dir():
+            raise UsageError(f"{rel} is a folder, not a file; nothing written")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth])
+            if parent in seen or (root / parent).exists() and not (root / parent).is_dir():
+                raise UsageError(f"{rel}: {parent} is a file, not a folder; nothing written")
+        real = full.resolve()
+        if real != real_root and real_root not in real.parents:
+            raise UsageError(f"{rel}: leads outside the repository; nothing written")
+        if change.base is None and is_secret(rel):
+            raise UsageError(f"{rel}: looks like a secret; haikutui never creates one")
+
+
+class _Done:
+    """What an apply changed so far, so a failure part-way can put every file back."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.moves: list[tuple[str, str]] = []
+        self.writes: list[tuple[str, bytes | None]] = []
+        self.dirs: list[Path] = []
+
+    def dirs_for(self, rel: str) -> None:
+        """Note the folders a write will create (outermost first), to remove them on failure."""
+        missing: list[Path] = []
+        folder = (self.root / rel).parent
+        while folder != self.root and not folder.exists():
+            missing.append(folder)
+            folder = folder.parent
+        self.dirs.extend(reversed(missing))
+
+    def roll_back(self) -> None:
+        for rel, before in reversed(self.writes):
+            full = (self.root / rel).resolve()
+            if before is None:
+                full.unlink(missing_ok=True)
+            else:
+                write_atomic(full, before)
+        for old, new in reversed(self.moves):
+            subprocess.run(["git", "mv", "--", new, old], cwd=self.root, capture_output=True)
+        for folder in reversed(self.dirs):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # not empty after all: leave it
 
 
 def _current(root: Path, rel: str) -> bytes | None:

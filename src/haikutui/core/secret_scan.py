@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from haikutui.core.errors import PathRefused
+from haikutui.core.repo import is_secret
 
 PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----")
 TOKENS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -49,6 +50,14 @@ def scrub_text(text: str, found: Scrubbed) -> str:
         if count:
             found.note(kind)
     return text
+
+
+def refuse_secret_write(rel: str, text: str) -> None:
+    """The read rules hold for writes too: no secret-named file, no private key in any file."""
+    if is_secret(rel):
+        raise PathRefused(f"{rel}: looks like a secret; haikutui never creates or edits one")
+    if PRIVATE_KEY.search(text):
+        raise PathRefused(f"{rel}: the text holds a private key block; not written")
 
 
 def _redact(match: re.Match[str], kind: str) -> str:

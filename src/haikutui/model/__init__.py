@@ -10,10 +10,13 @@ __all__ = [
     "client",
     "editor_tool",
     "estimate",
+    "fix_continue",
     "fix_request",
     "fix_run",
+    "follow_up",
     "ladder",
     "pricing",
+    "progress",
     "request_log",
     "request_stats",
 ]

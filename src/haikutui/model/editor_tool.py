@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from haikutui.core.errors import HaikutuiError
+from haikutui.core.errors import HaikutuiError, PathRefused
 from haikutui.core.overlay import Overlay
+from haikutui.core.secret_scan import refuse_secret_write
 
 TOOL_NAME = "str_replace_based_edit_tool"
 TOOL_TYPE = "text_editor_20250728"
-TOOL_DECLARATION: dict[str, Any] = {"type": TOOL_TYPE, "name": TOOL_NAME}
+VIEW_MAX_CHARACTERS = 40_000
+"""About 10k tokens: one `view` can never flood Haiku's context (a 1 MB file was ~300k)."""
+TOOL_DECLARATION: dict[str, Any] = {
+    "type": TOOL_TYPE,
+    "name": TOOL_NAME,
+    "max_characters": VIEW_MAX_CHARACTERS,
+}
 
 
 @dataclass(frozen=True)
@@ -68,31 +75,53 @@ class EditorTool:
         return self.overlay.repo.resolve(path)
 
     def _view(self, tool_input: dict[str, Any]) -> ToolOutcome:
+        if str(tool_input["path"]).strip().rstrip("/") in ("", ".", "./"):
+            return ToolOutcome(self._listing(""))  # the repo root, listed like any folder
         rel = self._path(tool_input)
         if (self.overlay.repo.root / rel).is_dir():
             return ToolOutcome(self._listing(rel))
         text = self.overlay.read(rel)
         view_range = tool_input.get("view_range")
-        if view_range:
-            start, end = int(view_range[0]), int(view_range[1])
-            lines = text.split("\n")
-            stop = len(lines) if end == -1 else end
-            if start < 1 or stop < start:
-                return ToolOutcome(f"Error: invalid view_range {view_range}.", is_error=True)
-            return ToolOutcome(numbered("\n".join(lines[start - 1 : stop]), start))
-        return ToolOutcome(numbered(text))
+        if not view_range:
+            return self._capped(numbered(text), rel)
+        start, end = int(view_range[0]), int(view_range[1])
+        lines = text.split("\n")
+        total = len(lines) - 1 if lines[-1] == "" else len(lines)
+        stop = total if end == -1 else end
+        if start < 1 or stop < start:
+            return ToolOutcome(f"Error: invalid view_range {view_range}.", is_error=True)
+        if start > total:
+            return ToolOutcome(
+                f"Error: view_range {view_range} starts past the end: {rel} has {total} lines.",
+                is_error=True,
+            )
+        return self._capped(numbered("\n".join(lines[start - 1 : min(stop, total)]), start), rel)
+
+    @staticmethod
+    def _capped(shown: str, rel: str) -> ToolOutcome:
+        """At most VIEW_MAX_CHARACTERS, cut at a line end, saying so and how to see the rest."""
+        if len(shown) <= VIEW_MAX_CHARACTERS:
+            return ToolOutcome(shown)
+        cut = shown.rfind("\n", 0, VIEW_MAX_CHARACTERS)
+        kept = shown[: cut if cut > 0 else VIEW_MAX_CHARACTERS]
+        last = kept.rsplit("\n", 1)[-1].split("\t", 1)[0].strip()
+        return ToolOutcome(
+            f"{kept}\n[{rel}: output truncated after line {last} at {VIEW_MAX_CHARACTERS:,}"
+            " characters; call view with view_range [start, end] to see other lines]"
+        )
 
     def _listing(self, rel: str) -> str:
         """A directory view lists the tracked files below it, as the trained tool expects."""
-        prefix = rel.rstrip("/") + "/"
+        prefix = rel.rstrip("/") + "/" if rel else ""
         paths = [
             e.path for e in self.overlay.repo.files() if e.tracked and e.path.startswith(prefix)
         ]
+        where = f"{rel}/" if rel else "the repository root"
         if not paths:
-            return f"{rel}/ holds no tracked file."
+            return f"{where} holds no tracked file."
         shown = paths[:500]
         more = f"\n... and {len(paths) - len(shown)} more" if len(paths) > len(shown) else ""
-        return f"Tracked files under {rel}/:\n" + "\n".join(shown) + more
+        return f"Tracked files under {where}:\n" + "\n".join(shown) + more
 
     def _str_replace(self, tool_input: dict[str, Any]) -> ToolOutcome:
         rel = self._path(tool_input)
@@ -100,7 +129,12 @@ class EditorTool:
         if not isinstance(old, str) or not isinstance(new, str):
             raise TypeError("old_str and new_str must be strings")
         text = self.overlay.read(rel)
-        count = text.count(old) if old else 0
+        if not old:
+            return ToolOutcome(
+                "Error: old_str is empty; give the exact text to replace.", is_error=True
+            )
+        refuse_secret_write(rel, new)
+        count = text.count(old)
         if count == 0:
             return ToolOutcome(
                 "No match found for replacement. Please check your text and try again.",
@@ -120,14 +154,41 @@ class EditorTool:
         text = tool_input["file_text"]
         if not isinstance(text, str):
             raise TypeError("file_text must be a string")
+        refuse_secret_write(rel, text)
+        self._check_new_path(rel)
         self.overlay.create(rel, text)
         return ToolOutcome(f"File created: {rel}", edited=True)
+
+    def _check_new_path(self, rel: str) -> None:
+        """A new file needs folders (or nothing) above it, and no file or folder in its place.
+
+        Checked against the disk and against what this run already created, so a proposal
+        never holds a path twice, or a file under another file: apply could not write it.
+        """
+        root = self.overlay.repo.root
+        if (root / rel).is_dir():
+            raise PathRefused(f"{rel} is a folder; create a file inside it")
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth])
+            if parent in self.overlay.files or (root / parent).is_file():
+                raise PathRefused(f"{rel}: {parent} is a file, not a folder")
+        existing = self.overlay.files.get(rel)
+        if existing is not None and existing.base is None:
+            raise PathRefused(
+                f"{rel}: already created in this reply; edit it with str_replace instead"
+            )
+        if any(other.startswith(rel + "/") for other in self.overlay.files):
+            raise PathRefused(f"{rel}: files were created under it, so it must stay a folder")
 
     def _insert(self, tool_input: dict[str, Any]) -> ToolOutcome:
         rel = self._path(tool_input)
         new = tool_input.get("insert_text", tool_input.get("new_str"))
         if not isinstance(new, str):
             raise TypeError("insert_text must be a string")
+        if not new:
+            return ToolOutcome("Error: insert_text is empty; nothing to insert.", is_error=True)
+        refuse_secret_write(rel, new)
         line = int(tool_input["insert_line"])
         text = self.overlay.read(rel)
         lines = text.split("\n")

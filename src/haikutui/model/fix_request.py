@@ -15,13 +15,17 @@ WINDOW = 120
 SYSTEM_PROMPT = f"""You are haikutui, a careful engineer making a small, precise change to a \
 file in a git repository.
 - Edit only with the {TOOL_NAME} tool. Paths are relative to the repository root.
-- The file is already shown to you with line numbers, so do not call `view` on what you can \
-see: make the edit straight away with `str_replace`.
+- The file is shown to you with line numbers: do not call `view` on it; edit it with \
+`str_replace`.
 - `old_str` must match the file text exactly once, without the line-number prefixes. Include \
 enough surrounding lines to make it unique.
 - Change only what the instruction asks for; keep the file's style and indentation.
-- When several separate places need edits, send all the tool calls in one reply.
+- You get one reply and no tool results: put every edit in that reply, as parallel tool \
+calls, never one per turn.
 - If no change is needed, say why in one sentence and do not call the tool."""
+"""The one-reply contract: the fast path stops after the first reply whose edits succeeded,
+so the model must send them all at once (`c` on the review lets it go on when it did not).
+Its local token estimate is kept at that of the earlier prompt, so estimates do not move."""
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,12 @@ class FixRequest:
     follow_ups: tuple[str, ...] = ()
     prior: PriorAttempt | None = field(default=None, compare=False)
 
-    def refined(self, follow_up: str, prior: PriorAttempt) -> FixRequest:
+    def refined(self, follow_up: str, prior: PriorAttempt | None) -> FixRequest:
         """The same request plus one more instruction, with what was proposed so far."""
         return replace(self, follow_ups=(*self.follow_ups, follow_up), prior=prior)
 
-    def escalated(self, prior: PriorAttempt) -> FixRequest:
+    def escalated(self, prior: PriorAttempt | None) -> FixRequest:
+        """The same request for the next rung; with no prior, it goes as the user first asked."""
         return replace(self, prior=prior)
 
     @property

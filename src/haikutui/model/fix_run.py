@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from haikutui.core.config import Settings
-from haikutui.core.errors import NoChange
+from haikutui.core.errors import ModelError, NoChange
 from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
@@ -18,8 +17,17 @@ from haikutui.model.capabilities import ThinkingChoice, fetch_caps, known_caps, 
 from haikutui.model.client import describe_error, make_client
 from haikutui.model.editor_tool import TOOL_DECLARATION, TOOL_NAME, EditorTool
 from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest, build_messages
+from haikutui.model.follow_up import (
+    BadToolInput,
+    announced_more,
+    bad_tool_input,
+    check_follow_up,
+    is_bad_json,
+)
 from haikutui.model.ladder import Rung
-from haikutui.model.pricing import Usage, cost
+from haikutui.model.pricing import Usage
+from haikutui.model.progress import Progress as Progress
+from haikutui.model.progress import ProgressCallback as ProgressCallback
 from haikutui.model.request_log import RunLog
 
 if TYPE_CHECKING:
@@ -27,57 +35,7 @@ if TYPE_CHECKING:
     from anthropic.types import Message
 
 
-@dataclass
-class Progress:
-    """A snapshot for the live status line: which model, how long, how many tokens, what cost."""
-
-    rung: Rung
-    started: float
-    phase: str = "waiting"
-    requests: int = 0
-    usage: Usage = field(default_factory=Usage)
-    streamed_chars: int = 0
-    tool_errors: list[str] = field(default_factory=list)
-    thinking: str = ""
-    """What was sent for thinking ("thinking: adaptive, medium"), or why nothing was."""
-    request_usage: Usage = field(default_factory=Usage)
-    """The latest API request's own usage (a fix may take more than one request)."""
-    prefix_tokens: int = 0
-    """Estimated tokens up to the cache breakpoint; 0 when the prompt has none."""
-    min_cache_tokens: int = 0
-    redacted: list[str] = field(default_factory=list)
-    """Kinds of secret scrubbed from what was sent (`aws access key`, ...), for a visible notice."""
-
-    @property
-    def cache_note(self) -> str:
-        """The cache read ratio of the latest request, or plainly why nothing was cached."""
-        if not self.prefix_tokens:
-            return ""
-        usage = self.request_usage
-        if usage.cache_read_tokens:
-            return f"cache {usage.cache_read_ratio:.0%} read"
-        if usage.cache_write_tokens or usage.cache_write_1h_tokens:
-            return "cache written"
-        if self.phase in ("waiting", "streaming") and not usage.total_input:
-            return ""
-        if self.prefix_tokens < self.min_cache_tokens:
-            return f"not cached (prefix below {self.min_cache_tokens:,} tokens)"
-        return "not cached"
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    @property
-    def output_estimate(self) -> int:
-        """Output tokens are only counted at the end of a reply; estimate them while streaming."""
-        return max(self.usage.output_tokens, self.streamed_chars // 4)
-
-    @property
-    def cost(self) -> float | None:
-        live = Usage(**vars(self.usage))
-        live.output_tokens = self.output_estimate
-        return cost(self.rung.model, live)
+UNFINISHED = "the model's reply announced more work than it made"
 
 
 @dataclass
@@ -86,9 +44,15 @@ class FixResult:
     progress: Progress
     text: str
     stop_reason: str
+    unfinished: bool = False
+    """The reply said it would do more than its edits did (`c` on the review lets it go on)."""
+    overlay: Overlay | None = field(default=None, repr=False)
+    messages: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    """The conversation up to the tool results not yet sent, when the run can go on."""
 
-
-ProgressCallback = Callable[[Progress], None]
+    @property
+    def can_continue(self) -> bool:
+        return self.overlay is not None and bool(self.messages)
 
 
 async def run_fix(
@@ -99,15 +63,17 @@ async def run_fix(
     *,
     client: AsyncAnthropic | None = None,
     on_progress: ProgressCallback | None = None,
+    max_cost: float | None = None,
 ) -> FixResult:
     """A quick inline fix: the file travels in the first request, edits land on an overlay."""
     overlay = Overlay(repo)
     file = overlay.load(request.path).base
     assert file is not None
     prior = request.prior
+    messages = build_messages(request, file)
     run = await run_edits(
         overlay,
-        build_messages(request, file),
+        messages,
         rung,
         settings,
         client=client,
@@ -116,13 +82,35 @@ async def run_fix(
         escalated_from=prior.model if prior is not None and prior.model != rung.model else None,
         target=request.target,
         instruction=request.instruction,
+        max_cost=max_cost,
     )
+    return result_of(overlay, messages, run, rung)
+
+
+def result_of(
+    overlay: Overlay, messages: list[dict[str, Any]], run: EditRun, rung: Rung
+) -> FixResult:
     proposal = Proposal.from_overlay(overlay, model=rung.model, rung=rung.name)
     proposal.note = run.note
     if proposal.empty:
-        detail = run.progress.tool_errors[-1] if run.progress.tool_errors else run.note
+        errors = run.progress.tool_errors
+        if run.progress.edits and not errors:
+            detail = "the model's edit changed nothing"
+        else:
+            detail = errors[-1] if errors else run.note
         raise NoChange(f"{rung.model} proposed no change: {detail or 'no reason given'}")
-    return FixResult(proposal, run.progress, run.text, run.stop_reason)
+    if run.unfinished:
+        flag = "⚠ announced more work than it made (c continues)"
+        proposal.note = f"{flag} · {run.note}" if run.note else flag
+    return FixResult(
+        proposal,
+        run.progress,
+        run.text,
+        run.stop_reason,
+        unfinished=run.unfinished,
+        overlay=overlay if run.pending else None,
+        messages=[*messages, *run.pending] if run.pending else [],
+    )
 
 
 @dataclass
@@ -132,6 +120,9 @@ class EditRun:
     progress: Progress
     texts: list[str]
     stop_reason: str
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    """The last reply and its tool results, not sent: the fast path stopped there."""
+    unfinished: bool = False
 
     @property
     def text(self) -> str:
@@ -155,12 +146,15 @@ async def run_edits(
     escalated_from: str | None = None,
     target: str = "",
     instruction: str = "",
+    max_cost: float | None = None,
 ) -> EditRun:
     """Send `messages`, apply tool calls to `overlay`, and stop as soon as the edits succeed.
 
     Follow-up requests happen only when a tool call failed or the model asked to view more,
     so a clean single-location fix costs exactly one request. Every task kind runs here.
     Each request is written to the repo's request log (`task` names its kind there).
+    A follow-up is checked against the context and the budget before it goes; a reply whose
+    tool input is not valid JSON is answered with an error once, and fails the run twice.
     """
     progress = Progress(rung, time.monotonic())
     notify = on_progress or (lambda _: None)
@@ -183,10 +177,32 @@ async def run_edits(
         editor = EditorTool(overlay)
         texts: list[str] = []
         stop_reason = ""
-        for _ in range(settings.max_tool_rounds):
-            message = await _stream_once(
-                client, rung, settings, system, messages, progress, notify, thinking, log
-            )
+        bad_json = 0
+        for round_ in range(settings.max_tool_rounds):
+            if round_:
+                check_follow_up(
+                    system,
+                    messages,
+                    rung.model,
+                    settings,
+                    spent=progress.cost or 0.0,
+                    max_cost=max_cost,
+                )
+            try:
+                message = await _stream_once(
+                    client, rung, settings, system, messages, progress, notify, thinking, log
+                )
+            except BadToolInput as bad:
+                bad_json += 1
+                progress.tool_errors.append(f"tool input was not valid JSON ({bad.detail})")
+                if bad_json > 1:
+                    raise ModelError(
+                        f"{rung.model} sent tool input that was not valid JSON twice"
+                        f" ({bad.detail}); nothing applied"
+                    ) from None
+                messages.append({"role": "assistant", "content": bad.assistant})
+                messages.append({"role": "user", "content": [bad.result(TOOL_NAME)]})
+                continue
             stop_reason = message.stop_reason or ""
             texts.extend(b.text for b in message.content if b.type == "text")
             if stop_reason == "refusal":
@@ -214,6 +230,7 @@ async def run_edits(
                     )
                 if is_error:
                     progress.tool_errors.append(outcome_text)
+                progress.edits += edited
                 follow_up = follow_up or is_error or not edited
                 results.append(
                     {
@@ -224,12 +241,16 @@ async def run_edits(
                     }
                 )
             notify(progress)
+            turn = [
+                {"role": "assistant", "content": [b.to_dict() for b in message.content]},
+                {"role": "user", "content": results},
+            ]
             if not follow_up:
-                break
-            messages.append(
-                {"role": "assistant", "content": [b.to_dict() for b in message.content]}
-            )
-            messages.append({"role": "user", "content": results})
+                said = "\n".join(b.text for b in message.content if b.type == "text")
+                progress.phase = "done"
+                notify(progress)
+                return EditRun(progress, texts, stop_reason, turn, announced_more(said))
+            messages.extend(turn)
         else:
             raise NoChange(
                 f"{rung.model} was still calling tools after {settings.max_tool_rounds} rounds; "
@@ -304,6 +325,7 @@ async def _stream_once(
     base_usage = Usage(**vars(progress.usage))
     started = time.monotonic()
     ttft: float | None = None
+    snapshot: Message | None = None
     try:
         async with client.messages.stream(
             model=rung.model,
@@ -327,7 +349,8 @@ async def _stream_once(
                     progress.phase = "streaming"
                 elif event.type not in ("message_start", "message_delta"):
                     continue
-                progress.request_usage = Usage.from_api(stream.current_message_snapshot.usage)
+                snapshot = stream.current_message_snapshot
+                progress.request_usage = Usage.from_api(snapshot.usage)
                 progress.usage = Usage(**vars(base_usage))
                 progress.usage.add(progress.request_usage)
                 notify(progress)
@@ -336,6 +359,11 @@ async def _stream_once(
         log.write(rung, progress.request_usage, started, ttft, error="cancelled")
         raise
     except Exception as exc:
+        if is_bad_json(exc):
+            log.write(
+                rung, progress.request_usage, started, ttft, error="tool input not valid JSON"
+            )
+            raise bad_tool_input(snapshot, exc, rung.model) from None
         error = describe_error(exc, rung.model)
         log.write(rung, progress.request_usage, started, ttft, error=str(error or exc)[:300])
         if error is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from haikutui.core.apply import Applied, apply_proposal
@@ -9,6 +10,7 @@ from haikutui.core.config import Settings
 from haikutui.core.errors import HaikutuiError
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
+from haikutui.model.fix_continue import continue_fix
 from haikutui.model.fix_request import FixRequest, PriorAttempt
 from haikutui.model.fix_run import FixResult, ProgressCallback, run_fix
 from haikutui.model.ladder import Rung, next_rung
@@ -35,31 +37,65 @@ class FixSession:
         self.client = client
         self.result: FixResult | None = None
         self.last_error: HaikutuiError | None = None
+        self.max_cost: float | None = None
+        """The CLI's --max-cost: the most one request may cost, follow-ups included."""
+        self._go_on_from: FixResult | None = None
 
     @property
     def proposal(self) -> Proposal | None:
         return self.result.proposal if self.result else None
 
     async def run(self, on_progress: ProgressCallback | None = None) -> FixResult:
-        """Run the current request on the current rung; a failure is kept for the next rung to see."""
+        """Run the current step on the current rung; a failure is kept for the next rung to see.
+
+        A cancelled run is not an attempt: it leaves no error and no proposal for an
+        escalation to pass on.
+        """
+        previous, self._go_on_from = self._go_on_from, None
         self.result = None
+        self.last_error = None
         try:
-            self.result = await run_fix(
-                self.request,
-                self.rung,
-                self.repo,
-                self.settings,
-                client=self.client,
-                on_progress=on_progress,
-            )
+            if previous is not None:
+                self.result = await continue_fix(
+                    previous,
+                    self.rung,
+                    self.settings,
+                    client=self.client,
+                    on_progress=on_progress,
+                    max_cost=self.max_cost,
+                )
+            else:
+                self.result = await run_fix(
+                    self.request,
+                    self.rung,
+                    self.repo,
+                    self.settings,
+                    client=self.client,
+                    on_progress=on_progress,
+                    max_cost=self.max_cost,
+                )
         except HaikutuiError as exc:
             self.last_error = exc
             raise
-        self.last_error = None
+        except asyncio.CancelledError:
+            self.last_error = None
+            raise
         return self.result
 
-    def _prior(self, reason: str) -> PriorAttempt:
+    def go_on(self) -> bool:
+        """Make the next run continue this one (`c`): the held-back tool results go to the model
+        and its further edits merge into the proposal. False when there is nothing to continue.
+        """
+        if self.result is None or not self.result.can_continue:
+            return False
+        self._go_on_from = self.result
+        return True
+
+    def _prior(self, reason: str) -> PriorAttempt | None:
+        """What the next model is told was tried; None when nothing was (a cancelled run)."""
         diff = self.proposal.diff() if self.proposal else ""
+        if self.last_error is None and not diff:
+            return None
         if self.last_error is not None and not diff:
             reason = f"{reason} (its run failed: {self.last_error.message})"
         return PriorAttempt(self.rung.model, diff, reason)

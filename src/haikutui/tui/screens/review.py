@@ -52,6 +52,13 @@ class ReviewScreen(Screen[list[str] | None]):
         _bind("r", "refine", "Refine", "Add a follow-up instruction and ask again"),
         _bind("b", "rebase", "Re-base", "Merge a stale proposal onto the file as it now is"),
         _bind("R", "rerun_fresh", "Re-run", "Ask again against the files as they now are"),
+        _bind(
+            "c",
+            "continue_run",
+            "Continue",
+            "Send the tool results and let the model go on; its edits join this proposal",
+            show=False,
+        ),
         _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),
     ]
 
@@ -239,6 +246,20 @@ class ReviewScreen(Screen[list[str] | None]):
         if follow_up:
             self.session.refine(follow_up)
             self.rerun()
+
+    def action_continue_run(self) -> None:
+        """`c`: the model gets its tool results and goes on; further edits merge in here."""
+        status = self.query_one(StatusBar)
+        if self.running:
+            status.show("wait for the run to finish, or press Esc to cancel it", error=True)
+            return
+        if self._no_model() or key_missing(status):
+            return
+        if not self.session.go_on():
+            status.show("the model's reply finished its work; nothing to continue", error=True)
+            return
+        self.notify("continuing: the model gets its tool results")
+        self.rerun()
 
     def action_leave(self) -> None:
         if self.running:
