@@ -38,7 +38,7 @@ def run_rename(args: argparse.Namespace) -> int:
     try:
         result = asyncio.run(session.run())
     except ModelError as exc:
-        if has_key():
+        if has_key(settings):
             raise
         raise ModelError(f"{exc.message}; or pass --no-model for rope's part only") from None
     proposal = result.proposal

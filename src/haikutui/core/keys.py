@@ -29,7 +29,7 @@ class FoundKey:
 
     value: str
     source: str
-    """`environment`, `key command`, `keyring` or `file`."""
+    """`environment`, `key command`, `keyring`, `file` or `this session`."""
 
     def __repr__(self) -> str:
         return f"FoundKey(source={self.source!r})"
@@ -37,12 +37,19 @@ class FoundKey:
 
 _command_cache: dict[str, tuple[str, float]] = {}
 """Per command: its key and when it goes stale (monotonic)."""
+_session_key: str | None = None
+"""A key entered in the app that the user chose not to store."""
 
 
 def key_file() -> Path:
     from haikutui.core.ui_state import state_dir
 
     return state_dir() / KEY_FILE
+
+
+def stored_key() -> bool:
+    """A key kept by haikutui (keyring, file, or this session), without running anything."""
+    return bool(_session_key) or file_get() is not None or keyring_get() is not None
 
 
 def env_key() -> str | None:
@@ -65,6 +72,8 @@ def find_key(key_command: str = "", ttl: float = 300.0) -> FoundKey | None:
     from_file = file_get()
     if from_file:
         return FoundKey(from_file, "file")
+    if _session_key:
+        return FoundKey(_session_key, "this session")
     return None
 
 
@@ -132,25 +141,39 @@ def file_get() -> str | None:
     return value or None
 
 
-def store_key(value: str, *, allow_file: bool = False) -> str:
-    """Keep the key in the keyring, or (agreed to) a 0600 file; returns where it went."""
+def check_key(value: str) -> str:
+    """The key as typed, trimmed; a one-line refusal for what cannot be a key."""
     value = value.strip()
     if not value or any(c.isspace() for c in value):
         raise UsageError("That does not look like an API key (empty, or with spaces)")
+    return value
+
+
+def store_in_keyring(value: str) -> bool:
+    """True when the OS keyring took the key; False without one, or when it refused."""
     backend = _keyring()
-    if backend is not None:
-        try:
-            backend.set_password(SERVICE, ACCOUNT, value)  # type: ignore[attr-defined]
-            return "the keyring"
-        except Exception:
-            if not allow_file:
-                raise UsageError(
-                    "The keyring refused the key; store it in a file instead"
-                ) from None
-    if not allow_file:
-        raise UsageError("No keyring here; the key can only be stored in a 0600 file")
-    _write_private(key_file(), value)
-    return str(key_file())
+    if backend is None:
+        return False
+    try:
+        backend.set_password(SERVICE, ACCOUNT, check_key(value))  # type: ignore[attr-defined]
+    except UsageError:
+        raise
+    except Exception:
+        return False
+    return True
+
+
+def store_in_file(value: str) -> Path:
+    """The fallback the user agreed to: a file only they can read, in the state dir."""
+    path = key_file()
+    _write_private(path, check_key(value))
+    return path
+
+
+def use_for_session(value: str) -> None:
+    """Kept in memory only, until the app quits: the user declined to store it."""
+    global _session_key
+    _session_key = check_key(value)
 
 
 def _write_private(path: Path, value: str) -> None:
@@ -168,8 +191,10 @@ def _write_private(path: Path, value: str) -> None:
 
 
 def forget_key() -> list[str]:
-    """Remove the stored key from the keyring and the file; says where one was removed."""
-    removed = []
+    """Remove the stored key from the keyring, the file and memory; says where it was."""
+    global _session_key
+    removed = ["this session"] if _session_key else []
+    _session_key = None
     backend = _keyring()
     if backend is not None:
         try:

@@ -72,6 +72,7 @@ _MIN_CACHE: tuple[tuple[str, int], ...] = (
     (r"claude-sonnet-", 2048),
 )
 
+
 @dataclass(frozen=True)
 class PlatformCaps:
     """What a provider offers beyond Messages; the one place that decides what may be asked."""

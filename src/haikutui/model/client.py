@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from haikutui.core.config import Settings
 from haikutui.core.errors import HaikutuiError, ModelError
-from haikutui.core.keys import env_key, file_get, find_key, keyring_get
+from haikutui.core.keys import env_key, find_key, stored_key
 from haikutui.model.providers import make_platform_client, provider_name
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def has_key(settings: Settings | None = None) -> bool:
         return True  # the request itself reports the bad provider name
     if env_key() or settings.key_command:
         return True
-    return keyring_get() is not None or file_get() is not None
+    return stored_key()
 
 
 def make_client(settings: Settings) -> AsyncAnthropic:

@@ -78,7 +78,10 @@ def _bedrock(exc: BaseException, model: str) -> ModelError:
         return ModelError(f"Bedrock: {name}: {exc}; {AWS_LOGIN}")
     status = _status(exc)
     body = _body(exc)
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]  # an exception frame mid-stream, as the SDK passes it on
     detail = str(body.get("message") or body.get("Message") or "") if isinstance(body, dict) else ""
+    detail = detail.rstrip(".")
     code = ""
     response = getattr(exc, "response", None)
     if response is not None:
@@ -89,7 +92,7 @@ def _bedrock(exc: BaseException, model: str) -> ModelError:
             return ModelError("Bedrock: the request timed out; check your connection and retry")
         if status is None:
             return ModelError(f"Bedrock: cannot reach {_base(exc)}: offline, or a wrong region")
-        return ModelError(f"Bedrock: {kind} mid-reply: {detail or exc}; nothing applied. Retry")
+        return ModelError(f"Bedrock: {kind} mid-reply: {detail}; nothing applied. Retry")
     code = code or {401: "UnrecognizedClientException", 403: "AccessDeniedException"}.get(
         status, f"HTTP {status}"
     )
@@ -113,6 +116,8 @@ def _bedrock(exc: BaseException, model: str) -> ModelError:
         return ModelError(f"{said}; is '{model}' offered in {where}? set [models.bedrock]")
     if "inference profile" in detail.lower():
         return ModelError(f'{said}; set [provider] inference_profile = "us" (or eu, global)')
+    if status >= 500:
+        return ModelError(f"{said} ({status}); a server error: retry in a moment")
     return ModelError(f"{said} ({status})")
 
 
@@ -133,7 +138,7 @@ def _vertex(exc: BaseException, model: str) -> ModelError:
         body = body[0]
     error = body.get("error") if isinstance(body, dict) else None
     error = error if isinstance(error, dict) else {}
-    detail = str(error.get("message") or "")
+    detail = str(error.get("message") or "").rstrip(".")
     code = str(error.get("status") or error.get("type") or "")
     if status is None:
         if "timeout" in name.lower():
@@ -141,7 +146,7 @@ def _vertex(exc: BaseException, model: str) -> ModelError:
         return ModelError(f"Vertex AI: cannot reach {_base(exc)}: offline, or a wrong region")
     if status == 200:
         kind = getattr(exc, "type", None) or "error"
-        return ModelError(f"Vertex AI: {kind} mid-reply: {detail or exc}; nothing applied. Retry")
+        return ModelError(f"Vertex AI: {kind} mid-reply: {detail}; nothing applied. Retry")
     code = code or f"HTTP {status}"
     said = f"Vertex AI: {code}: {detail}" if detail else f"Vertex AI: {code}"
     if status == 401:
@@ -156,6 +161,8 @@ def _vertex(exc: BaseException, model: str) -> ModelError:
         return ModelError(f"{said}; overloaded after retries: retry, or escalate")
     if status == 404:
         return ModelError(f"{said}; is '{model}' offered in {where}? set [models.vertex]")
+    if status >= 500:
+        return ModelError(f"{said} ({status}); a server error: retry in a moment")
     return ModelError(f"{said} ({status})")
 
 

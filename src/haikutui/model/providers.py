@@ -60,6 +60,15 @@ def provider_name(settings: Settings) -> str:
     return "anthropic"
 
 
+def shown_provider(settings: Settings) -> str:
+    """For the status bar: the platform's name, or nothing for the Anthropic API."""
+    try:
+        provider = provider_name(settings)
+    except UsageError:
+        return "provider?"
+    return "" if provider == "anthropic" else LABELS[provider]
+
+
 def _installed(module: str) -> bool:
     """The extra is there; found without importing it (boto3 alone costs ~0.3 s)."""
     from importlib.util import find_spec
@@ -128,12 +137,11 @@ def make_platform_client(settings: Settings, provider: str) -> AsyncAnthropic:
     where = region(settings, provider)
     kwargs: dict[str, Any] = {"timeout": settings.timeout, "max_retries": settings.max_retries}
     if provider == "bedrock":
-        if not where:
-            raise ModelError("Bedrock: no AWS region; set AWS_REGION or [provider] region")
         from anthropic import AsyncAnthropicBedrock
 
         base: Any = AsyncAnthropicBedrock
-        kwargs["aws_region"] = where
+        if where:  # else the SDK asks the AWS profile
+            kwargs["aws_region"] = where
     else:
         if not where:
             raise ModelError("Vertex AI: no region; set CLOUD_ML_REGION or [provider] region")
@@ -163,4 +171,7 @@ def make_platform_client(settings: Settings, provider: str) -> AsyncAnthropic:
     try:
         return PlatformClient(**kwargs)
     except ValueError as exc:  # the SDK's own "no region" / "both credentials" checks
-        raise ModelError(f"{label}: {exc}") from None
+        if "region" in str(exc).lower():
+            hint = "AWS_REGION" if provider == "bedrock" else "CLOUD_ML_REGION"
+            raise ModelError(f"{label}: no region; set {hint} or [provider] region") from None
+        raise ModelError(f"{label}: {str(exc).splitlines()[0]}") from None

@@ -40,6 +40,8 @@ class StatusBar(Widget):
     error: reactive[bool] = reactive(False)
     spend: reactive[SessionSpend | None] = reactive(None, always_update=True)
     thinking: reactive[bool] = reactive(False)
+    provider: reactive[str] = reactive("")
+    """Bedrock or Vertex AI beside the model; empty for the Anthropic API."""
     strongest: reactive[str] = reactive("opus")
     """The label of the strongest rung, for "opus would be $x"."""
 
@@ -87,6 +89,8 @@ class StatusBar(Widget):
             colour = f"$rung-{self.rung.name}" if self.rung.name in RUNGS else "$accent"
             parts.append(Content.styled(f"◆ {self.rung.name}", f"bold {colour}"))
             parts.append(Content(f" · {self.rung.model}"))
+            if self.provider:
+                parts.append(Content.styled(f" on {self.provider}", "$text-muted"))
             if self.thinking:
                 parts.append(Content.styled(" · thinking", "$text-accent"))
         progress = self.progress
