@@ -72,3 +72,33 @@ def cloud(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Cl
     fake: Any = request.getfixturevalue(request.param)
     monkeypatch.setenv("HAIKUTUI_PROVIDER", request.param)
     return Cloud(request.param, fake)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[Any]:
+    """The OS keyring stand-in; the failing backend (no keyring) is restored after."""
+    import keyring
+    from keyring.backends import fail
+
+    from tests.providers.keyring_backend import MemoryKeyring
+
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(fail.Keyring())
+
+
+@pytest.fixture(autouse=True)
+def no_keyring_and_no_session_key() -> Iterator[None]:
+    """Each test starts with no keyring backend, no key in memory, no cached key command."""
+    import keyring
+    from keyring.backends import fail
+
+    from haikutui.core import keys
+
+    keyring.set_keyring(fail.Keyring())
+    keys.forget_key()
+    keys.clear_command_cache()
+    yield
+    keys.forget_key()
+    keys.clear_command_cache()
