@@ -47,9 +47,11 @@ def key_file() -> Path:
     return state_dir() / KEY_FILE
 
 
-def stored_key() -> bool:
+def stored_key(*, keyring: bool = True) -> bool:
     """A key kept by haikutui (keyring, file, or this session), without running anything."""
-    return bool(_session_key) or file_get() is not None or keyring_get() is not None
+    if _session_key or file_get() is not None:
+        return True
+    return keyring and keyring_get() is not None
 
 
 def env_key() -> str | None:

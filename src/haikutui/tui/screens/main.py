@@ -70,7 +70,7 @@ class MainScreen(Screen[None]):
         self.query_one(FileList).label = self.repo.root.name
         self.query_one(StatusBar).spend = getattr(self.app, "spend", None)
         self._show_rung()
-        if has_key(self.settings):
+        if has_key(self.settings, quick=True):
             self.call_after_refresh(self.check_models)
         self.query_one(StatusBar).show("loading files…")
         self.call_after_refresh(self.list_files)  # paint first; git's thread would slow it
@@ -157,7 +157,11 @@ class MainScreen(Screen[None]):
         estimate = self._estimate()
         self.query_one(PromptBar).estimate = estimate
         fast = estimate.on("fast") if estimate is not None else None
-        if fast is not None and fast.input_tokens > COUNT_TOKENS_ABOVE and has_key(self.settings):
+        if (
+            fast is not None
+            and fast.input_tokens > COUNT_TOKENS_ABOVE
+            and has_key(self.settings, quick=True)
+        ):
             self.count_exactly()
 
     @work(exclusive=True, group="count", exit_on_error=False)
@@ -247,7 +251,7 @@ class MainScreen(Screen[None]):
         if self._typing():
             raise SkipAction()
         self.query_one(PromptBar).focus_input()
-        if has_key(self.settings) and "anthropic" not in sys.modules:
+        if has_key(self.settings, quick=True) and "anthropic" not in sys.modules:
             self.warm_client()
 
     @work(thread=True, exit_on_error=False, group="warm", exclusive=True)
