@@ -14,6 +14,8 @@ __all__ = [
     "fix_run",
     "ladder",
     "pricing",
+    "provider_errors",
+    "providers",
     "request_log",
     "request_stats",
 ]
