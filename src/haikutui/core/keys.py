@@ -8,8 +8,6 @@ it is never logged, printed, put in an error, or written anywhere but the keyrin
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +82,9 @@ def run_key_command(command: str, ttl: float) -> str:
     cached = _command_cache.get(command)
     if cached is not None and time.monotonic() < cached[1]:
         return cached[0]
+    import shlex
+    import subprocess
+
     try:
         done = subprocess.run(
             shlex.split(command),
