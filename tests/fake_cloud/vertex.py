@@ -71,11 +71,15 @@ class FakeVertex(FakeAnthropic):
             }
             h.send_json(200, token)
             return
+        if rec.path.endswith("/models/count-tokens:rawPredict") and self._signed(rec):
+            assert rec.json is not None and "model" in rec.json  # count-tokens keeps it
+            h.send_json(200, {"input_tokens": max(1, len(rec.body) // 4)})
+            return
         route = ROUTE.match(rec.path)
         if rec.method != "POST" or route is None:
             self._google_error(h, 404, "NOT_FOUND", f"no route {rec.path}")
             return
-        if rec.headers.get("authorization") != f"Bearer {TOKEN}":
+        if not self._signed(rec):
             self._google_error(h, 401, "UNAUTHENTICATED", "Request had invalid credentials.")
             return
         with self._lock:
@@ -87,6 +91,10 @@ class FakeVertex(FakeAnthropic):
         stream = route["op"] == "streamRawPredict"
         body = {**(rec.json or {}), "model": unquote(route["model"]), "stream": stream}
         self._handle_messages(h, replace(rec, json=body))
+
+    @staticmethod
+    def _signed(rec: RecordedRequest) -> bool:
+        return rec.headers.get("authorization") == f"Bearer {TOKEN}"
 
     @staticmethod
     def _google_error(

@@ -86,6 +86,8 @@ def _bedrock(exc: BaseException, model: str) -> ModelError:
     response = getattr(exc, "response", None)
     if response is not None:
         code = response.headers.get("x-amzn-errortype", "").split(":")[0]
+    if type(exc).__module__.startswith("httpx"):
+        return ModelError("Bedrock: the connection dropped mid-reply; nothing applied. Retry")
     if status is None or status == 200:
         kind = getattr(exc, "type", None) or code or "error"
         if "timeout" in name.lower():
@@ -140,6 +142,8 @@ def _vertex(exc: BaseException, model: str) -> ModelError:
     error = error if isinstance(error, dict) else {}
     detail = str(error.get("message") or "").rstrip(".")
     code = str(error.get("status") or error.get("type") or "")
+    if type(exc).__module__.startswith("httpx"):
+        return ModelError("Vertex AI: the connection dropped mid-reply; nothing applied. Retry")
     if status is None:
         if "timeout" in name.lower():
             return ModelError("Vertex AI: the request timed out; check your connection and retry")
