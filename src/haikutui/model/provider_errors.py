@@ -22,9 +22,10 @@ GCP_LOGIN = "run `gcloud auth application-default login`"
 def platform_of(exc: BaseException) -> str | None:
     """`bedrock` or `vertex` from the failed request's URL or the raising library; else None."""
     module = type(exc).__module__
-    if module.startswith("botocore") or "AWS credentials" in str(exc):
+    plain = type(exc) in (RuntimeError, ValueError)  # what the SDK's platform clients raise
+    if module.startswith("botocore") or (plain and "AWS credentials" in str(exc)):
         return "bedrock"
-    if module.startswith("google.auth") or "project_id" in str(exc):
+    if module.startswith("google.auth") or (plain and "project_id" in str(exc)):
         return "vertex"
     request = _request(exc)
     path = str(request.url.path) if request is not None else ""
@@ -70,7 +71,9 @@ def _body(exc: BaseException) -> Any:
 def _bedrock(exc: BaseException, model: str) -> ModelError:
     where = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "your region"
     name = type(exc).__name__
-    if name in ("NoCredentialsError", "PartialCredentialsError") or "AWS credentials" in str(exc):
+    if name in ("NoCredentialsError", "PartialCredentialsError") or (
+        type(exc) is RuntimeError and "AWS credentials" in str(exc)
+    ):
         return ModelError(f"Bedrock: no AWS credentials found; {AWS_LOGIN}")
     if name == "ProfileNotFound":
         return ModelError(f"Bedrock: {exc}; check AWS_PROFILE")
@@ -130,7 +133,7 @@ def _vertex(exc: BaseException, model: str) -> ModelError:
         return ModelError(f"Vertex AI: no Google credentials found; {GCP_LOGIN}")
     if name == "RefreshError":
         return ModelError(f"Vertex AI: the Google credentials could not be refreshed; {GCP_LOGIN}")
-    if "project_id" in str(exc):
+    if type(exc) in (RuntimeError, ValueError) and "project_id" in str(exc):
         return ModelError("Vertex AI: no project; set ANTHROPIC_VERTEX_PROJECT_ID")
     if type(exc).__module__.startswith("google"):
         return ModelError(f"Vertex AI: {name}; {GCP_LOGIN}")
