@@ -141,4 +141,5 @@ async def test_the_status_bar_names_the_provider(
         await ask(pilot, "fix it")  # no Anthropic key needed: AWS credentials sign it
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
+        assert "◆ fast · claude-haiku-4-5 on Bedrock" in status_text(app)  # review's bar too
         assert len(bedrock.invocations) == 1

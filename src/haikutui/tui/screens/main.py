@@ -19,7 +19,6 @@ from haikutui.core.config import Settings
 from haikutui.core.repo import FileEntry, Repo
 from haikutui.model.client import has_key
 from haikutui.model.ladder import RUNGS, Rung, resolve
-from haikutui.model.providers import shown_provider
 from haikutui.tui.fix_runner import key_missing, run_session, warm_up
 from haikutui.tui.keymap import MAIN_KEYS
 from haikutui.tui.widgets.code_pane import CodePane
@@ -193,7 +192,6 @@ class MainScreen(Screen[None]):
         self.query_one(PromptBar).rung = self.rung
         status = self.query_one(StatusBar)
         status.thinking = self.settings.thinking_wanted(self.rung.name)
-        status.provider = shown_provider(self.settings)
         if not self.running:
             status.rung = self.rung
 

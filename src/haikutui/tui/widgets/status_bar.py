@@ -18,6 +18,7 @@ from textual.widget import Widget
 from haikutui.model.budget import SessionSpend
 from haikutui.model.ladder import RUNGS, Rung
 from haikutui.model.pricing import format_cost
+from haikutui.model.providers import shown_provider
 
 if TYPE_CHECKING:
     from haikutui.model.fix_run import Progress
@@ -53,6 +54,9 @@ class StatusBar(Widget):
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(0.25, self.refresh, pause=True)
+        settings = getattr(self.app, "settings", None)  # every screen's bar names the provider
+        if settings is not None:
+            self.provider = shown_provider(settings)
 
     @property
     def running(self) -> bool:
