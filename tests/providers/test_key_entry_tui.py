@@ -143,3 +143,19 @@ async def test_the_status_bar_names_the_provider(
         assert isinstance(app.screen, ReviewScreen)
         assert "◆ fast · claude-haiku-4-5 on Bedrock" in status_text(app)  # review's bar too
         assert len(bedrock.invocations) == 1
+
+
+async def test_a_missing_extra_is_one_line_in_the_status_bar(
+    repo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setenv("HAIKUTUI_PROVIDER", "vertex")
+    monkeypatch.setitem(sys.modules, "google.auth", None)  # as if not installed
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        await ask(pilot, "fix it")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "✗ Vertex AI needs its extra: pip install 'haikutui[vertex]'" in status_text(app)

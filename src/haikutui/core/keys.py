@@ -11,8 +11,12 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from haikutui.core.errors import ModelError, UsageError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 ENV_KEYS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
 SERVICE = "haikutui"
@@ -108,7 +112,7 @@ def clear_command_cache() -> None:
     _command_cache.clear()
 
 
-def _keyring() -> object | None:
+def _keyring() -> KeyringBackend | None:
     """The keyring backend when a real one exists; None without one (or without keyring)."""
     try:
         import keyring
@@ -130,7 +134,7 @@ def keyring_get() -> str | None:
     if backend is None:
         return None
     try:
-        value = backend.get_password(SERVICE, ACCOUNT)  # type: ignore[attr-defined]
+        value = backend.get_password(SERVICE, ACCOUNT)
     except Exception:  # a locked or broken keyring is the same as an empty one
         return None
     return str(value) if value else None
@@ -158,7 +162,7 @@ def store_in_keyring(value: str) -> bool:
     if backend is None:
         return False
     try:
-        backend.set_password(SERVICE, ACCOUNT, check_key(value))  # type: ignore[attr-defined]
+        backend.set_password(SERVICE, ACCOUNT, check_key(value))
     except UsageError:
         raise
     except Exception:
@@ -201,8 +205,8 @@ def forget_key() -> list[str]:
     backend = _keyring()
     if backend is not None:
         try:
-            if backend.get_password(SERVICE, ACCOUNT):  # type: ignore[attr-defined]
-                backend.delete_password(SERVICE, ACCOUNT)  # type: ignore[attr-defined]
+            if backend.get_password(SERVICE, ACCOUNT):
+                backend.delete_password(SERVICE, ACCOUNT)
                 removed.append("the keyring")
         except Exception:
             pass
