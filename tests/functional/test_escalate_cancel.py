@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from haikutui.model.client import KEY_HINT
+from haikutui.tui.screens.key_entry import KeyEntryScreen
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.widgets.prompt_bar import PromptBar
@@ -126,6 +127,10 @@ async def test_no_key_says_how_and_sends_nothing(repo_dir: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_file(pilot, "core.py")
         await ask(pilot, "fix it")
+        await settle(pilot)
+        # The masked key input opens over the main screen; backing out sends nothing.
+        assert isinstance(app.screen, KeyEntryScreen)
+        await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert KEY_HINT in status_text(app)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from haikutui.cli.output import plural, print_diff, say
-from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.cli.parser import EXIT_CODES, Parser, add_provider_option
 from haikutui.core.apply import apply_proposal
 from haikutui.core.config import Settings, load_settings
 from haikutui.core.errors import NoChange, UsageError
@@ -26,6 +26,9 @@ def submit_lint_batch(
         raise UsageError(
             "--batch sends the model's part as a batch; it makes no sense with --no-model"
         )
+    from haikutui.model.capabilities import require_platform
+
+    require_platform(settings, "batches")  # before ruff runs: a provider without batches
     record = asyncio.run(submit(repo, settings, paths, resolve(args.model, settings)))
     if args.json:
         print(json.dumps({"batch": record.id, "requests": record.requests, "model": record.model}))
@@ -44,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_provider_option(parser)
     sub = parser.add_subparsers(dest="action", required=True, parser_class=Parser)
     list_parser = sub.add_parser("list", help="batches submitted from this repo")
     list_parser.add_argument("--json", action="store_true")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.cli.parser import EXIT_CODES, Parser, add_provider_option
 from haikutui.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ def fix_parser() -> argparse.ArgumentParser:
         metavar="DOLLARS",
         help="allow this request up to this estimated cost, over the [budget] in config",
     )
+    add_provider_option(parser)
     return parser
 
 

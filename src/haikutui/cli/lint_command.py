@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from haikutui.cli.output import plural, print_diff, say
-from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.cli.parser import EXIT_CODES, Parser, add_provider_option
 from haikutui.core.apply import apply_proposal
 from haikutui.core.config import load_settings
 from haikutui.core.errors import NoChange
@@ -37,6 +37,7 @@ def lint_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--batch", action="store_true", help="submit the model part as a Message Batch (50%% off)"
     )
+    add_provider_option(parser)
     return parser
 
 

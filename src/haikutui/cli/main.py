@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from haikutui import __version__
-from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.cli.parser import EXIT_CODES, Parser, add_provider_option
 from haikutui.core.errors import HaikutuiError
 
 
@@ -30,6 +30,7 @@ def _tui_parser() -> argparse.ArgumentParser:
     parser.add_argument("path", nargs="?", default=".", help="a folder inside a git repository")
     parser.add_argument("--model", help="rung to start on: fast|strong|strongest, an alias or ID")
     parser.add_argument("--version", action="version", version=f"haikutui {__version__}")
+    add_provider_option(parser)
     return parser
 
 

@@ -16,3 +16,29 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"haikutui: {message} (see `haikutui --help`)\n")
+
+
+class _ProviderAction(argparse.Action):
+    """`--provider NAME` is `HAIKUTUI_PROVIDER=NAME` for this run: every layer sees one choice."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        import os
+
+        os.environ["HAIKUTUI_PROVIDER"] = str(values)
+        setattr(namespace, self.dest, values)
+
+
+def add_provider_option(parser: argparse.ArgumentParser) -> None:
+    """The `--provider` every model command takes (over [provider] name in config)."""
+    parser.add_argument(
+        "--provider",
+        choices=("anthropic", "bedrock", "vertex"),
+        action=_ProviderAction,
+        help="where requests go: anthropic, bedrock or vertex (default: [provider] in config)",
+    )

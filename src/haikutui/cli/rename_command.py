@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from haikutui.cli.output import plural, print_diff, say
-from haikutui.cli.parser import Parser
+from haikutui.cli.parser import Parser, add_provider_option
 from haikutui.core.config import load_settings
 from haikutui.core.errors import ModelError, UsageError
 from haikutui.core.repo import Repo
@@ -38,7 +38,7 @@ def run_rename(args: argparse.Namespace) -> int:
     try:
         result = asyncio.run(session.run())
     except ModelError as exc:
-        if has_key():
+        if has_key(settings):
             raise
         raise ModelError(f"{exc.message}; or pass --no-model for rope's part only") from None
     proposal = result.proposal
@@ -144,4 +144,5 @@ def rename_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also rename the occurrences rope is unsure about (listed either way)",
     )
+    add_provider_option(parser)
     return parser

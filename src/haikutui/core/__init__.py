@@ -9,6 +9,7 @@ __all__ = [
     "config",
     "errors",
     "journal",
+    "keys",
     "merge3",
     "overlay",
     "proposal",

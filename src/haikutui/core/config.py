@@ -16,6 +16,8 @@ DEFAULT_MODELS: dict[str, str] = {
     "strongest": "claude-opus-4-6",
 }
 REPO_CONFIG = ".haikutui.toml"
+PROVIDERS = ("anthropic", "bedrock", "vertex")
+PROFILES = ("us", "eu", "apac", "global", "none")
 
 
 @dataclass
@@ -47,6 +49,20 @@ class Settings:
     """Per rung: effort for models that take adaptive thinking (default medium)."""
     log_include_content: bool = False
     """Put the instruction and the model's words in the request log (never file contents)."""
+    provider: str = ""
+    """`[provider] name`: anthropic, bedrock or vertex; empty lets the environment decide."""
+    provider_region: str = ""
+    """`[provider] region`: the AWS region or Vertex region, over the environment's."""
+    provider_project: str = ""
+    """`[provider] project_id`: the Google Cloud project for Vertex."""
+    inference_profile: str = ""
+    """`[provider] inference_profile`: us, eu, apac, global or none (Bedrock's ID prefix)."""
+    provider_models: dict[str, dict[str, str]] = field(default_factory=dict)
+    """`[models.bedrock] fast = "..."`: per provider, per rung, the platform's model ID."""
+    key_command: str = ""
+    """`[auth] key_command`: a command whose stdout is the API key (like apiKeyHelper)."""
+    key_ttl: float = 300.0
+    """`[auth] key_ttl`: seconds the key command's answer is kept in memory."""
 
     def thinking_wanted(self, rung_name: str) -> bool:
         """The session toggle wins over the per-rung default from config."""
@@ -72,7 +88,11 @@ def load_settings(repo_root: Path | None = None) -> Settings:
         paths.append(repo_root / REPO_CONFIG)
     for path in paths:
         if path.is_file():
-            _merge(settings, _read(path), path)
+            data = _read(path)
+            if path != paths[0] and "auth" in data:
+                # A cloned repo must not choose a command that runs on every request.
+                raise UsageError(f"{path}: [auth] belongs in your user config, not the repo's")
+            _merge(settings, data, path)
             settings.sources.append(str(path))
     return settings
 
@@ -97,6 +117,8 @@ def _merge(settings: Settings, data: dict[str, Any], path: Path) -> None:
         return value
 
     for rung, model in table("models").items():
+        if rung in PROVIDERS and isinstance(model, dict):
+            continue  # [models.bedrock] and [models.vertex]: _merge_provider reads them
         if rung not in DEFAULT_MODELS or not isinstance(model, str) or not model:
             raise UsageError(f"{path}: [models] takes fast, strong and strongest as model IDs")
         settings.models[rung] = model
@@ -128,6 +150,7 @@ def _merge(settings: Settings, data: dict[str, Any], path: Path) -> None:
         settings.theme = str(ui["theme"])
     settings.keymap.update({str(k): str(v) for k, v in table("keymap").items()})
     _merge_cost(settings, table("budget"), table("thinking"), table("log"), path)
+    _merge_provider(settings, table("provider"), table("models"), table("auth"), path)
 
 
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
@@ -173,3 +196,45 @@ def _merge_cost(
             settings.thinking_effort[rung] = value
     if "include_content" in log:
         settings.log_include_content = bool(log["include_content"])
+
+
+def _merge_provider(
+    settings: Settings,
+    provider: dict[str, Any],
+    models: dict[str, Any],
+    auth: dict[str, Any],
+    path: Path,
+) -> None:
+    """[provider], [models.<provider>] and [auth]: where requests go and where the key comes from."""
+    if "name" in provider:
+        if provider["name"] not in PROVIDERS:
+            raise UsageError(f"{path}: [provider] name must be one of {', '.join(PROVIDERS)}")
+        settings.provider = provider["name"]
+    for key, attr in (("region", "provider_region"), ("project_id", "provider_project")):
+        if key in provider:
+            if not isinstance(provider[key], str):
+                raise UsageError(f"{path}: [provider] {key} must be a string")
+            setattr(settings, attr, provider[key])
+    if "inference_profile" in provider:
+        if provider["inference_profile"] not in PROFILES:
+            raise UsageError(
+                f"{path}: [provider] inference_profile must be one of {', '.join(PROFILES)}"
+            )
+        settings.inference_profile = provider["inference_profile"]
+    for name in PROVIDERS:
+        rungs = models.get(name)
+        if not isinstance(rungs, dict):
+            continue
+        for rung, model in rungs.items():
+            if rung not in DEFAULT_MODELS or not isinstance(model, str) or not model:
+                raise UsageError(f"{path}: [models.{name}] takes fast, strong and strongest as IDs")
+            settings.provider_models.setdefault(name, {})[rung] = model
+    if "key_command" in auth:
+        if not isinstance(auth["key_command"], str):
+            raise UsageError(f"{path}: [auth] key_command must be a string")
+        settings.key_command = auth["key_command"]
+    if "key_ttl" in auth:
+        ttl = auth["key_ttl"]
+        if not isinstance(ttl, (int, float)) or isinstance(ttl, bool) or ttl < 0:
+            raise UsageError(f"{path}: [auth] key_ttl must be a number of seconds, 0 or more")
+        settings.key_ttl = float(ttl)

@@ -17,6 +17,8 @@ __all__ = [
     "ladder",
     "pricing",
     "progress",
+    "provider_errors",
+    "providers",
     "request_log",
     "request_stats",
 ]

@@ -72,6 +72,54 @@ _MIN_CACHE: tuple[tuple[str, int], ...] = (
     (r"claude-sonnet-", 2048),
 )
 
+
+@dataclass(frozen=True)
+class PlatformCaps:
+    """What a provider offers beyond Messages; the one place that decides what may be asked."""
+
+    models_api: bool = True
+    count_tokens: bool = True
+    batches: bool = True
+    betas: bool = True
+    """`anthropic-beta` headers; Bedrock and Vertex take only some, so none are sent."""
+
+
+PLATFORMS: dict[str, PlatformCaps] = {
+    "anthropic": PlatformCaps(),
+    # Bedrock: InvokeModel only. Vertex: rawPredict and count-tokens:rawPredict.
+    "bedrock": PlatformCaps(models_api=False, count_tokens=False, batches=False, betas=False),
+    "vertex": PlatformCaps(models_api=False, count_tokens=True, batches=False, betas=False),
+}
+_PLATFORM_NEEDS = {
+    "batches": "Message Batches need the Anthropic API",
+    "count_tokens": "token counting needs the Anthropic API",
+    "models_api": "the Models API needs the Anthropic API",
+    "betas": "beta features need the Anthropic API",
+}
+
+
+def platform_caps(provider: str) -> PlatformCaps:
+    return PLATFORMS.get(provider, PlatformCaps())
+
+
+def client_provider(client: Any) -> str:
+    """The provider a client from `make_client` talks to."""
+    return str(getattr(client, "haikutui_provider", "anthropic"))
+
+
+def require_platform(settings: Settings, feature: str) -> None:
+    """Refuse, before anything is sent, what the chosen provider does not offer."""
+    from haikutui.core.errors import UsageError
+    from haikutui.model.providers import LABELS, provider_name
+
+    provider = provider_name(settings)
+    if not getattr(platform_caps(provider), feature):
+        raise UsageError(
+            f"{LABELS[provider]}: {_PLATFORM_NEEDS[feature]} "
+            '([provider] name = "anthropic", or --provider anthropic); nothing sent'
+        )
+
+
 _memo: dict[tuple[str, str], ModelCaps] = {}
 """Per state dir and model, so each test's isolated state dir starts afresh."""
 
@@ -114,6 +162,8 @@ async def fetch_caps(client: AsyncAnthropic, model: str) -> ModelCaps:
     known = known_caps(model)
     if known.source == "api":
         return known
+    if not platform_caps(client_provider(client)).models_api:
+        return known  # Bedrock and Vertex have no Models API: the table decides
     try:
         info = await client.models.retrieve(model)
     except Exception:  # 404 on a gateway, offline, an old server: the table decides

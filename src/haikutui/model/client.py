@@ -1,4 +1,8 @@
-"""The Anthropic client, imported lazily (it costs ~1.7 s), and SDK errors turned into one line."""
+"""The API client, imported lazily (it costs ~1.7 s), and SDK errors turned into one line.
+
+`make_client` gives the SDK client for the chosen provider: Anthropic (the key from
+`core.keys`, in its documented order), or Bedrock / Vertex AI (`model.providers`).
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,52 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from haikutui.core.config import Settings
-from haikutui.core.errors import ModelError
+from haikutui.core.errors import HaikutuiError, ModelError
+from haikutui.core.keys import env_key, find_key, stored_key
+from haikutui.model.providers import make_platform_client, provider_name
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
 
-KEY_HINT = "set it with: export ANTHROPIC_API_KEY=sk-ant-... (then run haikutui again)"
+KEY_HINT = (
+    "export ANTHROPIC_API_KEY=sk-ant-..., set [auth] key_command, "
+    "or add one in the app (ctrl+p: Add API key)"
+)
 
 
-def has_key() -> bool:
-    return bool(os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN"))
+def has_key(settings: Settings | None = None, *, quick: bool = False) -> bool:
+    """Whether a request could be signed, without running the key command.
+
+    Bedrock and Vertex sign with the cloud's own credentials, found by the SDK at request
+    time; a missing one is reported then, as one line. `quick` skips the OS keyring, whose
+    first lookup costs ~0.3 s: for start-up and typing, never before a request.
+    """
+    settings = settings or Settings()
+    try:
+        if provider_name(settings) != "anthropic":
+            return True
+    except HaikutuiError:
+        return True  # the request itself reports the bad provider name
+    if env_key() or settings.key_command:
+        return True
+    return stored_key(keyring=not quick)
 
 
 def make_client(settings: Settings) -> AsyncAnthropic:
-    """An AsyncAnthropic that honours ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL, with a short timeout."""
-    if not has_key():
+    """The provider's client with a short timeout; Anthropic's with the first key found."""
+    provider = provider_name(settings)
+    if provider != "anthropic":
+        return make_platform_client(settings, provider)
+    found = find_key(settings.key_command, settings.key_ttl)
+    if found is None:
         raise ModelError(f"No Anthropic API key: {KEY_HINT}")
     from anthropic import AsyncAnthropic
 
-    return AsyncAnthropic(timeout=settings.timeout, max_retries=settings.max_retries)
+    if found.source == "environment":  # the SDK reads it, with ANTHROPIC_AUTH_TOKEN's rules
+        return AsyncAnthropic(timeout=settings.timeout, max_retries=settings.max_retries)
+    return AsyncAnthropic(
+        api_key=found.value, timeout=settings.timeout, max_retries=settings.max_retries
+    )
 
 
 def _api_message(exc: Any) -> str:
@@ -40,6 +71,11 @@ def describe_error(exc: BaseException, model: str = "") -> ModelError | None:
     """One clear line for each SDK error type; None when `exc` is not an SDK error."""
     import anthropic
 
+    from haikutui.model.provider_errors import describe_platform_error
+
+    platform = describe_platform_error(exc, model)
+    if platform is not None:
+        return platform
     if type(exc).__module__.split(".")[0].startswith("httpx"):
         # The SDK lets a connection dropped mid-stream through as the raw transport error.
         return ModelError("The connection dropped mid-reply; nothing applied. Retry")
@@ -58,7 +94,7 @@ def describe_error(exc: BaseException, model: str = "") -> ModelError | None:
         kind = getattr(exc, "type", None) or "error"
         return ModelError(f"The API failed mid-reply ({kind}): {detail}; nothing applied. Retry")
     if isinstance(exc, anthropic.AuthenticationError):
-        return ModelError(f"API key rejected (401); {KEY_HINT}")
+        return ModelError(f"API key rejected (401); check it, or {KEY_HINT}")
     if isinstance(exc, anthropic.PermissionDeniedError):
         return ModelError(f"Permission denied (403): {detail}")
     if isinstance(exc, anthropic.NotFoundError):

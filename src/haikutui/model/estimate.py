@@ -137,11 +137,15 @@ async def counted_tokens(request: FixRequest, text: str, settings: Settings) -> 
     Worth a round trip only for large requests (`COUNT_TOKENS_ABOVE`): the local count is
     close for code, and this one never blocks a request.
     """
+    from haikutui.model.capabilities import platform_caps
     from haikutui.model.client import make_client
     from haikutui.model.editor_tool import TOOL_DECLARATION
     from haikutui.model.fix_request import messages_for_text
+    from haikutui.model.providers import provider_name
 
     try:
+        if not platform_caps(provider_name(settings)).count_tokens:
+            return None  # Bedrock cannot count: the local estimate stands
         async with make_client(settings) as client:
             counted = await client.messages.count_tokens(
                 model=settings.models["fast"],

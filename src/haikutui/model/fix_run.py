@@ -13,7 +13,13 @@ from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.core.secret_scan import scrub_messages
-from haikutui.model.capabilities import ThinkingChoice, fetch_caps, known_caps, thinking_params
+from haikutui.model.capabilities import (
+    ThinkingChoice,
+    client_provider,
+    fetch_caps,
+    known_caps,
+    thinking_params,
+)
 from haikutui.model.client import describe_error, make_client
 from haikutui.model.editor_tool import TOOL_DECLARATION, TOOL_NAME, EditorTool
 from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest, build_messages
@@ -173,6 +179,7 @@ async def run_edits(
             strongest=settings.models.get("strongest", rung.model),
             thinking=thinking.note if thinking.on else None,
             content={"instruction": instruction} if settings.log_include_content else None,
+            provider=client_provider(client),
         )
         editor = EditorTool(overlay)
         texts: list[str] = []

@@ -49,6 +49,8 @@ class RequestRecord:
     target: str = ""
     batch: bool = False
     content: dict[str, Any] = field(default_factory=dict)
+    provider: str = "anthropic"
+    """anthropic, bedrock or vertex: where the request went (prices are the same list prices)."""
 
     @property
     def usage(self) -> Usage:
@@ -89,6 +91,7 @@ class RunLog:
     strongest: str
     thinking: str | None
     content: dict[str, Any] | None
+    provider: str = "anthropic"
 
     def write(
         self,
@@ -118,6 +121,7 @@ class RunLog:
             escalated_from=self.escalated_from,
             target=self.target,
             content=content,
+            provider=self.provider,
         )
         record.strongest_cost = cost(self.strongest, usage)
         append(self.root, record)

@@ -136,6 +136,16 @@ class HaikutuiApp(App[int]):
             return
         self.push_screen(HelpScreen(list(self.BINDINGS), list(MainScreen.BINDINGS)))
 
+    def action_add_key(self) -> None:
+        from haikutui.tui.key_flow import ask_for_key
+
+        ask_for_key(self)
+
+    def action_forget_key(self) -> None:
+        from haikutui.tui.key_flow import forget_key
+
+        forget_key(self)
+
 
 def _commands() -> type[Provider]:
     """Imported when the palette first opens, not at startup."""

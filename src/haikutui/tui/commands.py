@@ -29,6 +29,16 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Toggle thinking", "Thinking on or off for the next requests", "screen.toggle_thinking"),
     ("Stats", "Requests, cost, cache hits and latency from the request log", "screen.stats"),
     ("History / undo", "The applies made in this repo; undo one, or one hunk", "screen.history"),
+    (
+        "Add API key…",
+        "Enter the Anthropic API key; kept in the keyring, used at once",
+        "app.add_key",
+    ),
+    (
+        "Forget API key",
+        "Remove the key kept by haikutui (keyring, file, session)",
+        "app.forget_key",
+    ),
     ("Help", "Show every key", "app.help"),
     ("Switch theme", "Pick a colour theme; the choice is remembered", "app.change_theme"),
     ("Quit", "Leave haikutui", "app.quit"),

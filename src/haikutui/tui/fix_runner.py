@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import importlib
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from haikutui.core.errors import HaikutuiError
 from haikutui.model.client import KEY_HINT, has_key
+from haikutui.model.providers import shown_provider
 from haikutui.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # loaded with the first request, not at start-up
@@ -18,12 +20,14 @@ if TYPE_CHECKING:  # loaded with the first request, not at start-up
 NO_KEY = f"No Anthropic API key: {KEY_HINT}"
 
 
-def key_missing(status: StatusBar) -> bool:
-    """Say how to set the key, and make no request, when there is none."""
-    if has_key():
+def key_missing(status: StatusBar, then: Callable[[], None] | None = None) -> bool:
+    """With no key, make no request: ask for one (masked); `then` runs once it is kept."""
+    if has_key(getattr(status.app, "settings", None)):
         return False
+    from haikutui.tui.key_flow import ask_for_key
+
     status.show(NO_KEY, error=True)
-    status.app.notify(KEY_HINT, title="No Anthropic API key", severity="error", timeout=8)
+    ask_for_key(status.app, then)
     return True
 
 
@@ -71,6 +75,7 @@ async def run_session(session: FixSession, status: StatusBar) -> FixResult | Non
     """
     previous = session.result
     status.rung = session.rung
+    status.provider = shown_provider(session.settings)
     if not await within_budget(session, status):
         return None
     if "anthropic" not in sys.modules:

@@ -42,7 +42,7 @@ def lint_session(
         answer: bool = await app.push_screen_wait(question)
         return answer
 
-    start = rung if has_key() else None
+    start = rung if has_key(settings) else None
     return LintSession(repo, settings, paths, start, escalate=settings.lint_escalate, on_ask=ask)
 
 

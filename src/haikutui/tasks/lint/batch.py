@@ -22,6 +22,7 @@ from haikutui.core.overlay import Overlay, OverlayFile
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.core.textfile import TextFile, digest
+from haikutui.model.capabilities import require_platform
 from haikutui.model.client import describe_error, make_client
 from haikutui.model.editor_tool import TOOL_DECLARATION, TOOL_NAME, EditorTool
 from haikutui.model.fix_run import FixResult, Progress
@@ -116,6 +117,7 @@ async def using(settings: Settings, client: AsyncAnthropic | None) -> AsyncItera
     if client is not None:
         yield client
         return
+    require_platform(settings, "batches")  # before any client: nothing is sent
     own = make_client(settings)
     try:
         yield own

@@ -137,7 +137,7 @@ class BatchScreen(Screen[list[str] | None]):
         status = self.query_one(StatusBar)
         if not event.found:
             status.show("no batches yet: s submits the whole repo's lint repair as one")
-        elif has_key():
+        elif has_key(self.settings):
             self.refresh_progress()
         else:
             status.show("no API key: progress is unknown until one is set", error=True)

@@ -69,7 +69,7 @@ class MainScreen(Screen[None]):
         self.query_one(FileList).label = self.repo.root.name
         self.query_one(StatusBar).spend = getattr(self.app, "spend", None)
         self._show_rung()
-        if has_key():
+        if has_key(self.settings, quick=True):
             self.call_after_refresh(self.check_models)
         self.query_one(StatusBar).show("loading files…")
         self.call_after_refresh(self.list_files)  # paint first; git's thread would slow it
@@ -156,7 +156,11 @@ class MainScreen(Screen[None]):
         estimate = self._estimate()
         self.query_one(PromptBar).estimate = estimate
         fast = estimate.on("fast") if estimate is not None else None
-        if fast is not None and fast.input_tokens > COUNT_TOKENS_ABOVE and has_key():
+        if (
+            fast is not None
+            and fast.input_tokens > COUNT_TOKENS_ABOVE
+            and has_key(self.settings, quick=True)
+        ):
             self.count_exactly()
 
     @work(exclusive=True, group="count", exit_on_error=False)
@@ -200,7 +204,7 @@ class MainScreen(Screen[None]):
         if path is None:
             status.show("pick a file first (Enter in the list on the left)", error=True)
             return
-        if key_missing(status):
+        if key_missing(status, then=lambda: self._submitted(event)):
             return
         from haikutui.tasks.fix_session import FixSession
 
@@ -245,7 +249,7 @@ class MainScreen(Screen[None]):
         if self._typing():
             raise SkipAction()
         self.query_one(PromptBar).focus_input()
-        if has_key() and "anthropic" not in sys.modules:
+        if has_key(self.settings, quick=True) and "anthropic" not in sys.modules:
             self.warm_client()
 
     @work(thread=True, exit_on_error=False, group="warm", exclusive=True)
@@ -263,7 +267,7 @@ class MainScreen(Screen[None]):
         if self.session is None:
             status.show("nothing to escalate yet: ask first (i), or pick a rung with m", error=True)
             return
-        if key_missing(status):
+        if key_missing(status, then=self.action_escalate):
             return
         was = self.session.rung
         reason = (

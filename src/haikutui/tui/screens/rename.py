@@ -203,7 +203,7 @@ async def _rename(
     old: str, new: str, at: str, closed: Callable[[list[str] | None], None],
 ) -> None:  # fmt: skip
     status = screen.query_one(StatusBar)
-    model_rung = rung if has_key() else None
+    model_rung = rung if has_key(settings) else None
     session = RenameSession(repo, settings, old, new, at=at, rung=model_rung)
     status.show(f"rope: renaming {old} → {new}…")
     try:

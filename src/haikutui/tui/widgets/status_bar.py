@@ -18,6 +18,7 @@ from textual.widget import Widget
 from haikutui.model.budget import SessionSpend
 from haikutui.model.ladder import RUNGS, Rung
 from haikutui.model.pricing import format_cost
+from haikutui.model.providers import shown_provider
 
 if TYPE_CHECKING:
     from haikutui.model.fix_run import Progress
@@ -40,6 +41,8 @@ class StatusBar(Widget):
     error: reactive[bool] = reactive(False)
     spend: reactive[SessionSpend | None] = reactive(None, always_update=True)
     thinking: reactive[bool] = reactive(False)
+    provider: reactive[str] = reactive("")
+    """Bedrock or Vertex AI beside the model; empty for the Anthropic API."""
     strongest: reactive[str] = reactive("opus")
     """The label of the strongest rung, for "opus would be $x"."""
 
@@ -51,6 +54,9 @@ class StatusBar(Widget):
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(0.25, self.refresh, pause=True)
+        settings = getattr(self.app, "settings", None)  # every screen's bar names the provider
+        if settings is not None:
+            self.provider = shown_provider(settings)
 
     @property
     def running(self) -> bool:
@@ -87,6 +93,8 @@ class StatusBar(Widget):
             colour = f"$rung-{self.rung.name}" if self.rung.name in RUNGS else "$accent"
             parts.append(Content.styled(f"◆ {self.rung.name}", f"bold {colour}"))
             parts.append(Content(f" · {self.rung.model}"))
+            if self.provider:
+                parts.append(Content.styled(f" on {self.provider}", "$text-muted"))
             if self.thinking:
                 parts.append(Content.styled(" · thinking", "$text-accent"))
         progress = self.progress
