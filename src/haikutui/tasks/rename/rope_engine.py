@@ -15,7 +15,17 @@ from typing import Any
 
 from haikutui.core.errors import UsageError
 from haikutui.core.repo import Repo
-from haikutui.tasks.rename.target import Target, check_clash, python_files
+from haikutui.tasks.rename.clashes import check_wider_clash
+from haikutui.tasks.rename.hierarchy import (
+    ClassInfo,
+    builtin_attribute,
+    enclosing_class,
+    members_of,
+    others_defining,
+    project_classes,
+)
+from haikutui.tasks.rename.sources import Sources, load_sources, source_roots
+from haikutui.tasks.rename.target import Target, check_clash, python_files, word
 
 
 @dataclass(frozen=True)
@@ -31,15 +41,28 @@ class Unsure:
     def where(self) -> str:
         return f"{self.path}:{self.line}"
 
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.path, self.offset)
+
 
 @dataclass
 class RopeResult:
-    """New texts by (pre-move) path, file moves old -> new, and the unsure occurrences seen."""
+    """New texts by (pre-move) path, file moves old -> new, and the unsure occurrences seen.
+
+    Every unsure occurrence is renamed in `contents`; the session decides, hunk by hunk, which
+    of those edits are proposed. `resolved` are the ones found sure after all, `skipped` the
+    files left out of rope's project.
+    """
 
     contents: dict[str, str] = field(default_factory=dict)
     moves: dict[str, str] = field(default_factory=dict)
     unsure: list[Unsure] = field(default_factory=list)
+    resolved: list[Unsure] = field(default_factory=list)
+    resolved_why: str = ""
     definition: tuple[str, int] | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+    skip_note: str = ""
 
     @property
     def paths(self) -> list[str]:
@@ -47,23 +70,125 @@ class RopeResult:
 
 
 IncludeUnsure = Callable[[Unsure], bool]
+MAX_SKIP_RETRIES = 20
+"""rope names one unparseable file per failure; after this many, the rename gives up."""
 
 
 def rope_rename(
     repo: Repo, target: Target, new: str, *, include: IncludeUnsure | None = None
 ) -> RopeResult:
-    """Rename `target` to `new` in every tracked Python file, in memory.
+    """Rename `target` to `new` in every tracked Python file rope can read, in memory.
 
-    `include` decides each unsure occurrence; without it they are all left alone (and listed).
+    Methods and attributes are renamed through their class hierarchy. An unsure occurrence is
+    resolved as sure when no class outside that hierarchy defines the name; the others are
+    renamed in `contents` and listed in `unsure`. `include` is kept for callers that want
+    rope to leave some out: it decides the unsure ones it is given.
     """
-    from rope.base.exceptions import RopeError
+    from rope.base.exceptions import ModuleSyntaxError, RopeError
+
+    sources = load_sources(repo)
+    classes = project_classes(sources.trees)
+    in_class, members = members_of(classes, target)
+    others = others_defining(classes, target.old, members)
+    sure_why = ""
+    if not others and not builtin_attribute(target.old):
+        sure_why = f"no other class in the project defines `{target.old}`"
+    skipped = dict(sources.skipped)
+    for _ in range(MAX_SKIP_RETRIES):
+        try:
+            result = _rope_once(
+                repo, target, new, skipped, in_class, include, sure_why, sources, members, classes
+            )
+        except ModuleSyntaxError as exc:
+            rel = str(exc.filename)
+            if rel in skipped or rel == target.path:
+                raise UsageError(
+                    f"rope cannot rename `{target.old}` at {target.where}: {exc}"
+                ) from None
+            skipped[rel] = f"line {exc.lineno}: {exc.message_}"
+            continue
+        except _Untokenizable as exc:
+            fresh = [rel for rel in exc.paths if rel not in skipped and rel != target.path]
+            if not fresh:
+                raise UsageError(
+                    f"rope cannot rename `{target.old}` at {target.where}: {exc.error}"
+                ) from None
+            skipped.update((rel, f"rope's tokenizer: {str(exc.error)[:60]}") for rel in fresh)
+            continue
+        except RopeError as exc:
+            raise UsageError(
+                f"rope cannot rename `{target.old}` at {target.where}: {exc}"
+            ) from None
+        sources.skipped = skipped
+        result.skipped, result.skip_note = skipped, sources.skip_note()
+        result.resolved_why = sure_why or "super() calls within the class hierarchy"
+        return result
+    raise UsageError(f"rope cannot rename `{target.old}`: {Sources(skipped=skipped).skip_note()}")
+
+
+class _Untokenizable(Exception):
+    """Files that parse but that rope's tokenizer rejects (it names no file itself)."""
+
+    def __init__(self, paths: list[str], error: Exception) -> None:
+        super().__init__(str(error))
+        self.paths, self.error = paths, error
+
+
+def _failing(rename: Any, new: str, resources: list[Any], old: str, hierarchy: bool) -> list[str]:
+    """The resources rope's tokenizer fails on, tried one at a time (those naming `old` only)."""
+    from rope.refactor.patchedast import MismatchedTokenError
+
+    pattern = word(old)
+    failing = []
+    for resource in resources:
+        if not pattern.search(resource.read()):
+            continue
+        try:
+            rename.get_changes(new, resources=[resource], in_hierarchy=hierarchy, unsure=_no)
+        except MismatchedTokenError:
+            failing.append(resource.path)
+    return failing
+
+
+def _no(_: Any) -> bool:
+    return False
+
+
+def _super_call(occurrence: Any, members: list[ClassInfo], classes: list[ClassInfo]) -> bool:
+    """`super().name` inside a class of the renamed hierarchy can only mean the symbol."""
+    before = occurrence.resource.read()[: occurrence.offset]
+    if not re.search(r"super\(\s*\)\s*\.\s*$", before):
+        return False
+    here = enclosing_class(classes, occurrence.resource.path, occurrence.lineno)
+    return here is not None and here.key in {m.key for m in members}
+
+
+def _rope_once(
+    repo: Repo,
+    target: Target,
+    new: str,
+    skipped: dict[str, str],
+    in_class: bool,
+    include: IncludeUnsure | None,
+    sure_why: str,
+    sources: Sources,
+    members: list[ClassInfo],
+    classes: list[ClassInfo],
+) -> RopeResult:
     from rope.base.project import Project
+    from rope.refactor.patchedast import MismatchedTokenError
     from rope.refactor.rename import Rename
 
-    files = python_files(repo)
+    files = [rel for rel in python_files(repo) if rel not in skipped]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # rope's own, about rope
-        project = Project(str(repo.root), ropefolder=None)
+        project = Project(
+            str(repo.root),
+            ropefolder=None,
+            ignored_resources=sorted(skipped),
+            save_history=False,
+            source_folders=source_roots(files),
+        )
     result = RopeResult()
     try:
         resource = project.get_resource(target.path)
@@ -74,25 +199,36 @@ def rope_rename(
             rename = Rename(project, resource, offset)
             result.definition = _definition(rename, target, files)
         check_clash(repo, target, new, definition=result.definition)
+        check_wider_clash(
+            sources.trees, target, new, result.definition or (target.path, 1), members
+        )
 
         def decide(occurrence: Any) -> bool:
             path = occurrence.resource.path
             line = occurrence.lineno
             text = occurrence.resource.read().splitlines()[line - 1].strip()
             unsure = Unsure(path, line, text, occurrence.offset)
-            result.unsure.append(unsure)
-            return bool(include(unsure)) if include is not None else False
+            if include is not None:
+                result.unsure.append(unsure)
+                return bool(include(unsure))
+            sure = sure_why or _super_call(occurrence, members, classes)
+            (result.resolved if sure else result.unsure).append(unsure)
+            return True
 
         resources = [project.get_resource(rel) for rel in files]
-        changes = rename.get_changes(new, unsure=decide, resources=resources)
+        try:
+            changes = rename.get_changes(
+                new, unsure=decide, resources=resources, in_hierarchy=in_class
+            )
+        except MismatchedTokenError as exc:
+            failing = _failing(rename, new, resources, target.old, in_class)
+            raise _Untokenizable(failing, exc) from None
         for change in _flatten(changes):
             kind = type(change).__name__
             if kind == "ChangeContents":
                 result.contents[change.resource.path] = change.new_contents.replace("\r\n", "\n")
             elif kind == "MoveResource":
                 _add_move(result, change.resource, change.new_resource.path, files)
-    except RopeError as exc:
-        raise UsageError(f"rope cannot rename `{target.old}` at {target.where}: {exc}") from None
     finally:
         project.close()
     for rel, text in result.contents.items():
