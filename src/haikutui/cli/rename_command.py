@@ -47,7 +47,7 @@ def run_rename(args: argparse.Namespace) -> int:
     )
     held_problems = session.held_problems  # unsure hunks rejected, skipped files using it
     verdict.problems.extend(held_problems)
-    held = args.yes and bool(held_problems)
+    held = args.yes and bool(held_problems) and not getattr(args, "force", False)
     applied = session.apply().paths if args.yes and not held else []
     target = plan.target
     if args.json:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import FileChange, Hunk, MovedFileChange, Proposal
 from haikutui.core.textfile import TextFile
+from haikutui.model.fix_run import Progress
+from haikutui.model.ladder import Rung
 from haikutui.model.pricing import Usage
 from haikutui.tasks.rename.leftovers import Leftover, Occurrence
 from haikutui.tasks.rename.rope_engine import RopeResult, Unsure
@@ -51,6 +53,19 @@ class RenamePlan:
 def _base(overlay: Overlay, rel: str) -> str:
     base = overlay.files[rel].base
     return base.text if base is not None else ""
+
+
+@dataclass
+class Best:
+    """The rung whose edits left the fewest occurrences unexplained, so far."""
+
+    score: int
+    rung: Rung
+    texts: dict[str, str]
+    kept: dict[tuple[str, int], str]
+    progress: Progress
+    texts_out: list[str]
+    stop_reason: str
 
 
 UnsureHunks = list[tuple[Hunk, list[Unsure]]]

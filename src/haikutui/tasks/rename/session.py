@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from haikutui.core.apply import Applied, apply_proposal
@@ -33,20 +34,25 @@ from haikutui.tasks.rename.leftovers import (
 )
 from haikutui.tasks.rename.plan import (
     Attempt,
+    Best,
     RenamePlan,
     UnsureHunks,
     build_proposal,
     model_diff,
 )
+from haikutui.tasks.rename.problems import held_problems, unsure_left
 from haikutui.tasks.rename.rope_engine import Unsure, rope_rename
 from haikutui.tasks.rename.target import find_target, validate_name
-from haikutui.tasks.rename.unsure import CLASSIFY_SYSTEM, classify_messages, parse_answers
+from haikutui.tasks.rename.unsure import classify
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
 
 ROPE = Rung("rope", "rope")
 """The rung shown while no model takes part: rope alone, no key, no request."""
+
+
+AskCallback = Callable[[Rung, list[str]], Awaitable[bool]]
 
 
 class RenameSession(FixSession):
@@ -63,6 +69,7 @@ class RenameSession(FixSession):
         rung: Rung | None = None,
         client: AsyncAnthropic | None = None,
         escalate: bool = True,
+        on_ask: AskCallback | None = None,
     ) -> None:
         super().__init__(
             repo, settings, FixRequest(at or "", f"rename {old} to {new}"), rung or ROPE, client
@@ -82,6 +89,9 @@ class RenameSession(FixSession):
         """The model's yes/no for each unsure occurrence, once asked (never twice)."""
         self.unsure_hunks: UnsureHunks = []
         self.classify_usage = Usage()
+        self.on_ask = on_ask
+        """Asked before each climb up the ladder (the TUI's modal); None climbs unasked."""
+        self.kept_note = ""
 
     # -- rope's part: blocking, run it in a thread from the TUI ------------------------------
 
@@ -140,6 +150,8 @@ class RenameSession(FixSession):
         kept: dict[tuple[str, int], str] = {}
         if rung is not None and plan.rope.unsure and self.answers is None:
             await self._classify(rung, on_progress)
+        best: Best | None = None
+        self.kept_note = ""
         if rung is not None and plan.candidates:
             prior = self.prior
             while True:
@@ -172,13 +184,16 @@ class RenameSession(FixSession):
                 kept = parse_kept(texts)
                 leftovers, problems = self._check(kept, rung.model)
                 unexplained = [lo for lo in leftovers if not lo.explained]
-                self.attempts.append(
-                    Attempt(rung.name, rung.model, len(unexplained) + len(problems), progress.usage)
-                )
+                score = len(unexplained) + len(problems)
+                self.attempts.append(Attempt(rung.name, rung.model, score, progress.usage))
+                if best is None or score <= best.score:
+                    best = Best(score, rung, self._snapshot(), kept, progress, texts, stop_reason)
                 upper = next_rung(rung, self.settings)
                 if not (unexplained or problems) or not self.auto_escalate or upper is None:
                     break
                 reasons = [lo.occurrence.where for lo in unexplained[:8]] + problems[:3]
+                if self.on_ask is not None and not await self.on_ask(upper, reasons):
+                    break
                 prior = (
                     f"An earlier attempt by {rung.model} proposed this change, which is NOT "
                     f"applied:\n```diff\n{model_diff(plan).strip() or '(no change)'}\n```\n"
@@ -186,6 +201,16 @@ class RenameSession(FixSession):
                     + "; ".join(reasons)
                 )
                 rung = upper
+            if best is not None and best.rung is not rung:
+                # A stronger rung did worse: its edits never silently replace the better ones.
+                self._restore(best.texts)
+                self.kept_note = (
+                    f"kept {best.rung.model}'s edits ({best.score} unexplained); "
+                    f"{rung.model} left {self.attempts[-1].unexplained}"
+                )
+                rung, kept, progress, texts = best.rung, best.kept, best.progress, best.texts_out
+                stop_reason = best.stop_reason
+                self.rung = rung
             self.model_rung = rung
         self.last_error = None
         self.leftovers, self.problems = self._check(
@@ -206,6 +231,20 @@ class RenameSession(FixSession):
             overlay.files[rel].text = text
         for rel in [r for r in overlay.files if r not in self.plan.rope_texts]:
             del overlay.files[rel]  # files only the model touched
+
+    def _snapshot(self) -> dict[str, str]:
+        assert self.plan is not None
+        return {rel: f.text for rel, f in self.plan.overlay.files.items()}
+
+    def _restore(self, texts: dict[str, str]) -> None:
+        assert self.plan is not None
+        self._reset()
+        overlay = self.plan.overlay
+        for rel, text in texts.items():
+            if rel in overlay.files:
+                overlay.files[rel].text = text
+            else:
+                overlay.write(rel, text)
 
     def _check(
         self, kept: dict[tuple[str, int], str], model: str
@@ -250,55 +289,22 @@ class RenameSession(FixSession):
 
     @property
     def unsure_left(self) -> list[Unsure]:
-        """Unsure occurrences whose hunk is rejected and that the model did not call "no"."""
-        answers = self.answers or {}
-        return [
-            u
-            for hunk, held in self.unsure_hunks
-            if not hunk.accepted
-            for u in held
-            if answers.get(u.key) is not False
-        ]
-
-    @property
-    def unsure_problem(self) -> str:
-        left = len(self.unsure_left)
-        return f"{left} unsure reference{'s' * (left != 1)} left" if left else ""
+        return unsure_left(self.unsure_hunks, self.answers or {})
 
     @property
     def held_problems(self) -> list[str]:
-        """Why this rename must not be applied as it is: unsure ones left, skipped files using it."""
-        out = [self.unsure_problem] if self.unsure_problem else []
-        if self.plan is not None and self.plan.skipped_uses:
-            uses = self.plan.skipped_uses
-            out.append(
-                f"{len(uses)} skipped file{'s' * (len(uses) != 1)} still use{'s' * (len(uses) == 1)}"
-                f" `{self.old}`: {', '.join(uses[:3])}"
-            )
-        return out
+        """Why this rename must not be applied as it is (problems.py)."""
+        return held_problems(
+            self.plan, self.unsure_hunks, self.answers or {}, self.leftovers, self.old
+        )
 
     async def _classify(self, rung: Rung, on_progress: ProgressCallback | None) -> None:
         """One request: the model says yes or no for each unsure occurrence, as a list."""
         assert self.plan is not None
-        unsure = self.plan.rope.unsure
-        texts = {rel: f.base.text for rel, f in self.plan.overlay.files.items() if f.base}
-        for rel in {u.path for u in unsure} - set(texts):
-            texts[rel] = self.plan.overlay.load(rel).text
-        target = self.plan.target
-        symbol = f"the {target.kind} `{target.old}` defined at {target.where}"
-        run = await run_edits(
-            Overlay(self.repo),
-            classify_messages(texts, unsure, symbol, self.new),
-            rung,
-            self.settings,
-            system=CLASSIFY_SYSTEM,
-            client=self.client,
-            on_progress=on_progress,
-            task="rename",
-        )
-        answers = parse_answers(run.texts, len(unsure))
-        self.answers = {unsure[i].key: yes for i, yes in answers.items()}
-        self.classify_usage = run.progress.usage
+        self.answers, self.classify_usage = await classify(
+            self.repo, self.settings, rung, self.plan.target, self.new, self.plan.rope.unsure,
+            client=self.client, on_progress=on_progress,
+        )  # fmt: skip
 
     def _note(self) -> str:
         plan = self.plan
@@ -328,7 +334,8 @@ class RenameSession(FixSession):
             parts.append(f"{self.rung.model} said {yes} of {len(self.answers)} unsure are it")
         if plan.rope.skip_note:
             parts.append(plan.rope.skip_note)
-        parts.extend(f"✗ {problem}" for problem in self.held_problems)
+        if self.kept_note:
+            parts.append(self.kept_note)
         if self.problems:
             parts.append(f"✗ {self.problems[0]}")
         return " · ".join(parts)

@@ -7,10 +7,20 @@ the user (or the model's yes/no answer) accepts it. Nothing unsure is dropped si
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from haikutui.core.config import Settings
+from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import CONTEXT_LINES, FileChange, Hunk, _hunk
+from haikutui.core.repo import Repo
+from haikutui.model.fix_run import ProgressCallback, run_edits
+from haikutui.model.ladder import Rung
+from haikutui.model.pricing import Usage
 from haikutui.tasks.rename.rope_engine import Unsure
+from haikutui.tasks.rename.target import Target
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
 
 UNSURE_SOURCE = "rope unsure"
 
@@ -41,6 +51,34 @@ def classify_messages(
         + "\n\n".join(blocks)
     )
     return [{"role": "user", "content": [{"type": "text", "text": text}]}]
+
+
+async def classify(
+    repo: Repo,
+    settings: Settings,
+    rung: Rung,
+    target: Target,
+    new: str,
+    unsure: list[Unsure],
+    *,
+    client: AsyncAnthropic | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[dict[tuple[str, int], bool], Usage]:
+    """One request: a yes or a no for each unsure occurrence, by its key; and what it cost."""
+    texts = {rel: repo.read_for_model(rel).text for rel in {u.path for u in unsure}}
+    symbol = f"the {target.kind} `{target.old}` defined at {target.where}"
+    run = await run_edits(
+        Overlay(repo),
+        classify_messages(texts, unsure, symbol, new),
+        rung,
+        settings,
+        system=CLASSIFY_SYSTEM,
+        client=client,
+        on_progress=on_progress,
+        task="rename",
+    )
+    answers = parse_answers(run.texts, len(unsure))
+    return {unsure[i].key: yes for i, yes in answers.items()}, run.progress.usage
 
 
 def parse_answers(texts: list[str], count: int) -> dict[int, bool]:
