@@ -11,6 +11,7 @@ import pytest
 
 from haikutui.cli.main import main
 from tests.conftest import make_repo
+from tests.fake_api import FakeAnthropic, text_reply
 
 SHAPES = '''\
 """Shapes."""
@@ -257,3 +258,54 @@ def test_clash_in_a_subclass_body_is_refused(zoo: Path, capsys: pytest.CaptureFi
     assert code == 2
     assert "`size` already exists in class Big (tests/test_shapes.py:" in err
     assert _git(zoo, "status", "--porcelain") == ""
+
+
+def test_with_a_model_unsure_call_sites_are_classified_in_one_request(
+    zoo: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (zoo / "zoo/room.py").write_text(ROOM)
+    _git(zoo, "add", "-A")
+    _git(zoo, "commit", "-q", "-m", "a room, which has an area too")
+    fake_api.script(
+        text_reply("1: yes"),
+        text_reply(
+            "KEEP zoo/room.py:5: Room.area is another method\nKEEP zoo/shapes.py:12: prose\n"
+            "KEEP tests/test_shapes.py:11: prose"
+        ),
+    )
+    code, out, err = _run(
+        ["rename", "area", "surface", "--at", "zoo/shapes.py:8", "--yes", "--json"], capsys
+    )
+    assert code == 0, err
+    assert len(fake_api.message_requests) == 2, "one yes/no question, then the leftovers"
+    first = fake_api.message_requests[0].json
+    assert first is not None and "`N: yes` or `N: no`" in json.dumps(first["system"])
+    asked = json.dumps(first["messages"])
+    assert "1. zoo/shapes.py:16" in asked and "thing.area() for thing in things" in asked
+    data = json.loads(out)
+    assert data["unsure"][0]["model_says"] is True and data["unsure"][0]["included"] is True
+    assert data["unsure_left"] == 0 and data["check"]["ok"], data["check"]
+    assert "sum(thing.surface() for thing in things)" in (zoo / "zoo/shapes.py").read_text()
+    assert "def area(self):" in (zoo / "zoo/room.py").read_text()
+
+
+def test_a_model_that_says_no_leaves_the_call_site_and_it_is_not_a_problem(
+    zoo: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (zoo / "zoo/room.py").write_text(ROOM)
+    _git(zoo, "add", "-A")
+    _git(zoo, "commit", "-q", "-m", "a room")
+    fake_api.script(
+        text_reply("1: no"),
+        text_reply(
+            "KEEP zoo/room.py:5: another\nKEEP zoo/shapes.py:12: prose\n"
+            "KEEP tests/test_shapes.py:11: prose"
+        ),
+    )
+    code, out, err = _run(
+        ["rename", "area", "surface", "--at", "zoo/shapes.py:8", "--json"], capsys
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["unsure"][0]["model_says"] is False and data["unsure"][0]["included"] is False
+    assert data["unsure_left"] == 0

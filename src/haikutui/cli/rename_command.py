@@ -47,6 +47,7 @@ def run_rename(args: argparse.Namespace) -> int:
     )
     held_problems = session.held_problems  # unsure hunks rejected, skipped files using it
     verdict.problems.extend(held_problems)
+    renamed = {u.key for hunk, held in session.unsure_hunks if hunk.accepted for u in held}
     held = args.yes and bool(held_problems) and not getattr(args, "force", False)
     applied = session.apply().paths if args.yes and not held else []
     target = plan.target
@@ -70,7 +71,7 @@ def run_rename(args: argparse.Namespace) -> int:
                         {
                             "at": u.where,
                             "text": u.text,
-                            "included": u not in session.unsure_left,
+                            "included": u.key in renamed,
                             "model_says": (session.answers or {}).get(u.key),
                         }
                         for u in plan.rope.unsure
@@ -101,7 +102,7 @@ def run_rename(args: argparse.Namespace) -> int:
     if plan.rope.resolved:
         say(f"  {len(plan.rope.resolved)} unsure resolved as sure: {plan.rope.resolved_why}")
     for unsure in plan.rope.unsure:
-        mark = "excluded (hunk rejected)" if unsure in session.unsure_left else "included"
+        mark = "included" if unsure.key in renamed else "excluded (hunk rejected)"
         say(f"  rope unsure, {mark}: {unsure.where}: {unsure.text}")
     for leftover in session.leftovers:
         say(f"  left: {leftover.label}")
@@ -110,6 +111,8 @@ def run_rename(args: argparse.Namespace) -> int:
         ["rope", *(f"{a.model} ({a.unexplained} unexplained)" for a in session.attempts)]
     )
     say(f"engines: {', '.join(engines)} · rungs: {rungs} · {format_cost(session.cost)}")
+    if session.kept_note:
+        say(f"  {session.kept_note}")
     say(f"check: {verdict.summary}")
     added, removed = proposal.stats()
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
