@@ -14,7 +14,7 @@ from haikutui.tui.widgets.code_view import CodeView
 from tests.fake_api import FakeAnthropic, tool_reply
 from tests.functional.conftest import SIZE, build_app
 from tests.functional.pilot import status_text
-from tests.rename.steps import cursor_to, open_file, settle
+from tests.rename.steps import cursor_to, open_file, settle, wait_for_screen
 from tests.rename.test_model import COMMENT_EDIT, DOC_EDIT, YAML_EDIT
 
 
@@ -166,3 +166,28 @@ async def test_rename_key_on_a_non_python_file_says_why(shapes_repo: Path) -> No
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert "open a Python file" in status_text(app)
+
+
+async def test_escalation_asks_first_and_no_keeps_the_first_rungs_edits(
+    shapes_repo: Path, fake_api: FakeAnthropic
+) -> None:
+    from haikutui.tui.screens.confirm import ConfirmScreen
+
+    fake_api.script(tool_reply(DOC_EDIT, text="Renamed the doc."))  # 2 left unexplained
+    app = build_app(shapes_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "shapes/geometry.py")
+        await cursor_to(pilot, 6)  # def area_of(width, height):
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press(*["backspace"] * 7, *"rect_area", "enter")
+        await wait_for_screen(pilot, ConfirmScreen)
+        question = app.screen.query_one("#confirm-detail").render()
+        assert "config/checks.yaml:3" in str(question)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RenameReviewScreen)
+        assert len(fake_api.message_requests) == 1, "no stronger rung without a yes"
+        sources = {(c.path, h.source) for c, h in screen.proposal.hunks}
+        assert ("docs/guide.md", "claude-haiku-4-5") in sources

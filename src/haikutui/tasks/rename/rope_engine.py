@@ -134,19 +134,37 @@ class _Untokenizable(Exception):
         self.paths, self.error = paths, error
 
 
-def _failing(rename: Any, new: str, resources: list[Any], old: str, hierarchy: bool) -> list[str]:
-    """The resources rope's tokenizer fails on, tried one at a time (those naming `old` only)."""
-    from rope.refactor.patchedast import MismatchedTokenError
+def _failing(
+    open_project: Callable[[], Any], target: Target, new: str, hierarchy: bool, files: list[str]
+) -> list[str]:
+    """The files rope's tokenizer fails on, tried one at a time (those naming the symbol).
 
-    pattern = word(old)
+    A fresh project: the failed run leaves rope's patched trees half done.
+    """
+    from rope.refactor.patchedast import MismatchedTokenError
+    from rope.refactor.rename import Rename
+
+    pattern = word(target.old)
+    project = open_project()
     failing = []
-    for resource in resources:
-        if not pattern.search(resource.read()):
-            continue
-        try:
-            rename.get_changes(new, resources=[resource], in_hierarchy=hierarchy, unsure=_no)
-        except MismatchedTokenError:
-            failing.append(resource.path)
+    try:
+        resource = project.get_resource(target.path)
+        offset = None if target.module else _offset(resource.read(), target.line, target.column)
+        rename = Rename(project, resource, offset)
+        for rel in files:
+            candidate = project.get_resource(rel)
+            if not pattern.search(candidate.read()):
+                continue
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # rope's "already patched" notes
+                    rename.get_changes(
+                        new, resources=[candidate], in_hierarchy=hierarchy, unsure=_no
+                    )
+            except MismatchedTokenError:
+                failing.append(rel)
+    finally:
+        project.close()
     return failing
 
 
@@ -180,15 +198,19 @@ def _rope_once(
     from rope.refactor.rename import Rename
 
     files = [rel for rel in python_files(repo) if rel not in skipped]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # rope's own, about rope
-        project = Project(
-            str(repo.root),
-            ropefolder=None,
-            ignored_resources=sorted(skipped),
-            save_history=False,
-            source_folders=source_roots(files),
-        )
+
+    def open_project() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # rope's own, about rope
+            return Project(
+                str(repo.root),
+                ropefolder=None,
+                ignored_resources=sorted(skipped),
+                save_history=False,
+                source_folders=source_roots(files),
+            )
+
+    project = open_project()
     result = RopeResult()
     try:
         resource = project.get_resource(target.path)
@@ -217,11 +239,13 @@ def _rope_once(
 
         resources = [project.get_resource(rel) for rel in files]
         try:
-            changes = rename.get_changes(
-                new, unsure=decide, resources=resources, in_hierarchy=in_class
-            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # rope's "already patched"
+                changes = rename.get_changes(
+                    new, unsure=decide, resources=resources, in_hierarchy=in_class
+                )
         except MismatchedTokenError as exc:
-            failing = _failing(rename, new, resources, target.old, in_class)
+            failing = _failing(open_project, target, new, in_class, files)
             raise _Untokenizable(failing, exc) from None
         for change in _flatten(changes):
             kind = type(change).__name__
