@@ -309,3 +309,23 @@ def test_a_model_that_says_no_leaves_the_call_site_and_it_is_not_a_problem(
     data = json.loads(out)
     assert data["unsure"][0]["model_says"] is False and data["unsure"][0]["included"] is False
     assert data["unsure_left"] == 0
+
+
+def test_an_import_rope_could_not_resolve_marks_the_rename_and_blocks_yes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A namespace package under src/: rope does not resolve `ns.util`, so it leaves the import.
+    root = make_repo(
+        tmp_path / "ns",
+        {
+            "src/ns/util.py": "def helper_fn():\n    return 1\n",
+            "tests/__init__.py": "",
+            "tests/test_h.py": "from ns.util import helper_fn\n\n\ndef test_h():\n"
+            "    assert helper_fn() == 1\n",
+        },
+    )
+    monkeypatch.chdir(root)
+    code, _, err = _run(["rename", "helper_fn", "assist", "--no-model", "--yes"], capsys)
+    assert code == 4, err
+    assert "✗ 1 import of `helper_fn` not renamed: tests/test_h.py:1" in err
+    assert _git(root, "status", "--porcelain") == ""

@@ -28,7 +28,7 @@ def _dotted(rel: str) -> list[str]:
     return parts[:-1] if parts and parts[-1] == "__init__" else parts
 
 
-def _absolute(importer: str, node: ast.ImportFrom) -> list[str]:
+def absolute(importer: str, node: ast.ImportFrom) -> list[str]:
     """The module an import names, as parts; relative imports resolved from the importer."""
     tail = node.module.split(".") if node.module else []
     if not node.level:
@@ -38,7 +38,7 @@ def _absolute(importer: str, node: ast.ImportFrom) -> list[str]:
     return base + tail
 
 
-def _files_for(module: list[str], files: list[str]) -> list[str]:
+def files_for(module: list[str], files: list[str]) -> list[str]:
     """Tracked files that may be `module` (suffix match, so `src/` layouts resolve)."""
     if not module:
         return []
@@ -70,7 +70,7 @@ def importer_clashes(
             aliases = [a for a in node.names if a.name == old and a.asname is None]
             if not aliases:
                 continue
-            sources = _files_for(_absolute(rel, node), files)
+            sources = files_for(absolute(rel, node), files)
             if not any(
                 src == definition
                 or (src.endswith("__init__.py") and _imports_name(trees[src], old))

@@ -13,10 +13,11 @@ import ast
 import io
 import tokenize
 
+from haikutui.tasks.rename.clashes import absolute, files_for
 from haikutui.tasks.rename.leftovers import Leftover
 from haikutui.tasks.rename.plan import RenamePlan, UnsureHunks
 from haikutui.tasks.rename.rope_engine import Unsure
-from haikutui.tasks.rename.target import word
+from haikutui.tasks.rename.target import python_files, word
 
 
 def unsure_left(hunks: UnsureHunks, answers: dict[tuple[str, int], bool]) -> list[Unsure]:
@@ -75,6 +76,40 @@ def code_strings(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list[
     return found
 
 
+def stale_imports(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list[str]:
+    """`path:line` of `from m import old` left as it was, where `m` is the renamed symbol's module.
+
+    rope misses an import now and then (a module it cannot resolve); the module then fails to
+    import at run time, which no linter reports.
+    """
+    definition = plan.rope.definition
+    if definition is None or plan.target.module or plan.target.kind in ("method", "attribute"):
+        return []
+    lines_by_file: dict[str, set[int]] = {}
+    for left in leftovers:
+        if left.occurrence.path.endswith(".py") and left.occurrence.line:
+            lines_by_file.setdefault(left.occurrence.path, set()).add(left.occurrence.line)
+    files = python_files(plan.overlay.repo)
+    found: list[str] = []
+    for rel, lines in sorted(lines_by_file.items()):
+        file = plan.overlay.files.get(rel)
+        text = file.text if file is not None else plan.overlay.load(rel).text
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            for alias in node.names:
+                if alias.name != old or alias.lineno not in lines:
+                    continue
+                sources = files_for(absolute(rel, node), files)
+                if definition[0] in sources:
+                    found.append(f"{rel}:{alias.lineno}")
+    return found
+
+
 def held_problems(
     plan: RenamePlan | None,
     hunks: UnsureHunks,
@@ -93,6 +128,12 @@ def held_problems(
         out.append(
             f"{len(uses)} skipped file{'s' * (len(uses) != 1)} still use{'s' * (len(uses) == 1)}"
             f" `{old}`: {', '.join(uses[:3])}"
+        )
+    imports = stale_imports(plan, leftovers, old)
+    if imports:
+        out.append(
+            f"{len(imports)} import{'s' * (len(imports) != 1)} of `{old}` not renamed: "
+            f"{', '.join(imports[:3])}"
         )
     strings = code_strings(plan, leftovers, old)
     if strings:
