@@ -69,20 +69,16 @@ class RopeResult:
         return sorted(set(self.contents) | set(self.moves))
 
 
-IncludeUnsure = Callable[[Unsure], bool]
 MAX_SKIP_RETRIES = 20
 """rope names one unparseable file per failure; after this many, the rename gives up."""
 
 
-def rope_rename(
-    repo: Repo, target: Target, new: str, *, include: IncludeUnsure | None = None
-) -> RopeResult:
+def rope_rename(repo: Repo, target: Target, new: str) -> RopeResult:
     """Rename `target` to `new` in every tracked Python file rope can read, in memory.
 
     Methods and attributes are renamed through their class hierarchy. An unsure occurrence is
     resolved as sure when no class outside that hierarchy defines the name; the others are
-    renamed in `contents` and listed in `unsure`. `include` is kept for callers that want
-    rope to leave some out: it decides the unsure ones it is given.
+    renamed in `contents` and listed in `unsure`; the session shows each as a hunk of its own.
     """
     from rope.base.exceptions import ModuleSyntaxError, RopeError
 
@@ -97,7 +93,7 @@ def rope_rename(
     for _ in range(MAX_SKIP_RETRIES):
         try:
             result = _rope_once(
-                repo, target, new, skipped, in_class, include, sure_why, sources, members, classes
+                repo, target, new, skipped, in_class, sure_why, sources, members, classes
             )
         except ModuleSyntaxError as exc:
             rel = str(exc.filename)
@@ -187,7 +183,6 @@ def _rope_once(
     new: str,
     skipped: dict[str, str],
     in_class: bool,
-    include: IncludeUnsure | None,
     sure_why: str,
     sources: Sources,
     members: list[ClassInfo],
@@ -230,9 +225,6 @@ def _rope_once(
             line = occurrence.lineno
             text = occurrence.resource.read().splitlines()[line - 1].strip()
             unsure = Unsure(path, line, text, occurrence.offset)
-            if include is not None:
-                result.unsure.append(unsure)
-                return bool(include(unsure))
             sure = sure_why or _super_call(occurrence, members, classes)
             (result.resolved if sure else result.unsure).append(unsure)
             return True

@@ -152,8 +152,9 @@ class RenameReviewScreen(ReviewScreen):
             self._counts(),
         )
         note = Content.styled(proposal.note or "", "italic $text-muted")
-        rows = [line, note]
+        rows = [line]
         rows += [Content.styled(f"✗ {p}", "bold $text-error") for p in self.rename.held_problems]
+        rows.append(note)
         self.query_one("#review-header", Static).update(Content("\n").join(rows))
 
     def action_leftovers(self) -> None:
