@@ -61,6 +61,7 @@ PROJECTS: tuple[Project, ...] = (
             Rename("class", "StatementSplitter", "StatementCutter"),
             Rename("method", "get_real_name", "real_name_of", "sqlparse/sql.py:380"),
             Rename("method", "_process", "_emit", "sqlparse/filters/output.py:19"),
+            Rename("method", "flatten", "iter_leaves", "sqlparse/sql.py:96"),
         ),
     ),
     Project(
@@ -86,6 +87,7 @@ PROJECTS: tuple[Project, ...] = (
             Rename("function", "is_collection", "is_sequence_like"),
             Rename("class", "OneOf", "ChoiceOf"),
             Rename("method", "_serialize", "_to_primitive", "src/marshmallow/fields.py:404"),
+            Rename("method", "_bind_to_schema", "_attach", "src/marshmallow/fields.py:391"),
         ),
     ),
 )

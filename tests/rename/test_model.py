@@ -172,3 +172,38 @@ def test_a_stronger_rung_that_does_worse_never_replaces_the_better_edits(
     }
     assert "+Call `rect_area(w, h)`" in data["diff"]
     assert "kept claude-haiku-4-5's edits (2 unexplained); claude-opus-4-6 left 3" in err, err
+
+
+def test_escalating_by_hand_to_a_rung_that_does_worse_keeps_the_earlier_edits(
+    shapes_repo: Path, fake_api: FakeAnthropic
+) -> None:
+    import asyncio
+
+    from haikutui.core.config import load_settings
+    from haikutui.core.repo import Repo
+    from haikutui.model.ladder import resolve
+    from haikutui.tasks.rename.session import RenameSession
+
+    settings = load_settings(shapes_repo)
+    fake_api.script(
+        tool_reply(DOC_EDIT, text="Renamed the doc."),  # 2 left unexplained
+        text_reply("Nothing here to rename."),  # 3 left: worse
+    )
+    session = RenameSession(
+        Repo(shapes_repo),
+        settings,
+        "area_of",
+        "rect_area",
+        rung=resolve("fast", settings),
+        escalate=False,
+    )
+    first = asyncio.run(session.run()).proposal
+    assert "+Call `rect_area(w, h)`" in first.diff()
+    assert session.escalate("the user pressed e") is not None  # the review's `e`
+    second = asyncio.run(session.run()).proposal
+    assert len(fake_api.message_requests) == 2
+    assert "+Call `rect_area(w, h)`" in second.diff(), "the stronger rung's empty reply lost it"
+    assert (
+        session.kept_note
+        == "kept claude-haiku-4-5's edits (2 unexplained); claude-sonnet-4-6 left 3"
+    )

@@ -329,3 +329,15 @@ def test_an_import_rope_could_not_resolve_marks_the_rename_and_blocks_yes(
     assert code == 4, err
     assert "✗ 1 import of `helper_fn` not renamed: tests/test_h.py:1" in err
     assert _git(root, "status", "--porcelain") == ""
+
+
+def test_a_file_over_the_size_limit_is_skipped_and_named(
+    zoo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (zoo / "zoo/tables.py").write_text("ROWS = [\n" + "    0,\n" * 200_000 + "]\n")
+    _git(zoo, "add", "-A")
+    _git(zoo, "commit", "-q", "-m", "a generated table")
+    code, _, err = _run(["rename", "total", "grand_total", "--no-model", "--yes"], capsys)
+    assert code == 0, err
+    assert "skipped 1 file rope cannot parse: zoo/tables.py (1,400,011 bytes, over the" in err
+    assert "from zoo.shapes import Shape, grand_total" in (zoo / "tests/test_shapes.py").read_text()

@@ -92,6 +92,8 @@ class RenameSession(FixSession):
         self.on_ask = on_ask
         """Asked before each climb up the ladder (the TUI's modal); None climbs unasked."""
         self.kept_note = ""
+        self.best: Best | None = None
+        self.carried: Best | None = None
 
     # -- rope's part: blocking, run it in a thread from the TUI ------------------------------
 
@@ -150,7 +152,7 @@ class RenameSession(FixSession):
         kept: dict[tuple[str, int], str] = {}
         if rung is not None and plan.rope.unsure and self.answers is None:
             await self._classify(rung, on_progress)
-        best: Best | None = None
+        best, self.carried = self.carried, None  # the better edits an escalation started from
         self.kept_note = ""
         if rung is not None and plan.candidates:
             prior = self.prior
@@ -211,7 +213,7 @@ class RenameSession(FixSession):
                 rung, kept, progress, texts = best.rung, best.kept, best.progress, best.texts_out
                 stop_reason = best.stop_reason
                 self.rung = rung
-            self.model_rung = rung
+            self.model_rung, self.best = rung, best
         self.last_error = None
         self.leftovers, self.problems = self._check(
             kept, self.rung.model if self.model_rung else ""
@@ -352,6 +354,7 @@ class RenameSession(FixSession):
         if rung is None:
             return None
         diff = model_diff(self.plan) if self.plan else ""
+        self.carried = self.best  # kept unless the stronger rung does better
         self.prior = (
             f"An earlier attempt by {self.model_rung.model} proposed this change, which is NOT "
             f"applied:\n```diff\n{diff.strip() or '(no change)'}\n```\nIt was passed on to you "
