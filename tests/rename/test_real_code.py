@@ -341,3 +341,66 @@ def test_a_file_over_the_size_limit_is_skipped_and_named(
     assert code == 0, err
     assert "skipped 1 file rope cannot parse: zoo/tables.py (1,400,011 bytes, over the" in err
     assert "from zoo.shapes import Shape, grand_total" in (zoo / "tests/test_shapes.py").read_text()
+
+
+GENERIC = """\
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Base(Generic[T]):
+    def area(self):
+        return 1
+
+    def twice(self):
+        return 2 * self.area()
+
+
+class Sub(Base[int]):
+    def area(self):
+        return 5
+
+    def half(self):
+        return self.area() / 2
+
+
+def check():
+    assert Sub().twice() == 10 and Sub().half() == 2.5
+"""
+
+
+def test_override_under_a_generic_base_that_rope_misses_is_renamed_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(tmp_path / "gen", {"gen.py": GENERIC})
+    monkeypatch.chdir(root)
+    code, _, err = _run(
+        ["rename", "area", "surface", "--at", "gen.py:7", "--no-model", "--yes"], capsys
+    )
+    assert code == 0, err
+    text = (root / "gen.py").read_text()
+    assert "def area" not in text and text.count("def surface(self):") == 2
+    run = subprocess.run(
+        [sys.executable, "-c", "import gen; gen.check()"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def test_a_call_rope_typed_as_the_missed_override_marks_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # rope types `s` as Sub and thinks Sub.area is another method: it neither renames the call
+    # nor calls it unsure. Only Base's hierarchy defines `area`, so the call left is a miss.
+    use = "\n\ndef use():\n    s = Sub()\n    return s.area()\n"
+    root = make_repo(tmp_path / "gen", {"gen.py": GENERIC + use})
+    monkeypatch.chdir(root)
+    code, _, err = _run(
+        ["rename", "area", "surface", "--at", "gen.py:7", "--no-model", "--yes"], capsys
+    )
+    assert code == 4, err
+    assert "✗ 1 reference to `area` not renamed: gen.py:" in err
+    assert _git(root, "status", "--porcelain") == ""

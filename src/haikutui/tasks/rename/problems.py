@@ -85,10 +85,7 @@ def stale_imports(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list
     definition = plan.rope.definition
     if definition is None or plan.target.module or plan.target.kind in ("method", "attribute"):
         return []
-    lines_by_file: dict[str, set[int]] = {}
-    for left in leftovers:
-        if left.occurrence.path.endswith(".py") and left.occurrence.line:
-            lines_by_file.setdefault(left.occurrence.path, set()).add(left.occurrence.line)
+    lines_by_file = _python_lines(leftovers)
     files = python_files(plan.overlay.repo)
     found: list[str] = []
     for rel, lines in sorted(lines_by_file.items()):
@@ -110,6 +107,36 @@ def stale_imports(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list
     return found
 
 
+def missed_members(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list[str]:
+    """`path:line` of `x.old` or `def old` left in code, when only the hierarchy defines `old`."""
+    if not plan.rope.sole:
+        return []
+    found: list[str] = []
+    for rel, lines in sorted(_python_lines(leftovers).items()):
+        file = plan.overlay.files.get(rel)
+        text = file.text if file is not None else plan.overlay.load(rel).text
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        hits = {
+            node.lineno
+            for node in ast.walk(tree)
+            if (isinstance(node, ast.Attribute) and node.attr == old)
+            or (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == old)
+        }
+        found.extend(f"{rel}:{line}" for line in sorted(hits & lines))
+    return found
+
+
+def _python_lines(leftovers: list[Leftover]) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    for left in leftovers:
+        if left.occurrence.path.endswith(".py") and left.occurrence.line:
+            out.setdefault(left.occurrence.path, set()).add(left.occurrence.line)
+    return out
+
+
 def held_problems(
     plan: RenamePlan | None,
     hunks: UnsureHunks,
@@ -128,6 +155,12 @@ def held_problems(
         out.append(
             f"{len(uses)} skipped file{'s' * (len(uses) != 1)} still use{'s' * (len(uses) == 1)}"
             f" `{old}`: {', '.join(uses[:3])}"
+        )
+    missed = missed_members(plan, leftovers, old)
+    if missed:
+        out.append(
+            f"{len(missed)} reference{'s' * (len(missed) != 1)} to `{old}` not renamed: "
+            f"{', '.join(missed[:3])}"
         )
     imports = stale_imports(plan, leftovers, old)
     if imports:

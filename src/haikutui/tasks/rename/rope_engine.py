@@ -24,6 +24,7 @@ from haikutui.tasks.rename.hierarchy import (
     others_defining,
     project_classes,
 )
+from haikutui.tasks.rename.overrides import missed_spots
 from haikutui.tasks.rename.sources import Sources, load_sources, source_roots
 from haikutui.tasks.rename.target import Target, check_clash, python_files, word
 
@@ -63,6 +64,8 @@ class RopeResult:
     definition: tuple[str, int] | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     skip_note: str = ""
+    sole: bool = False
+    """A member that only its own hierarchy defines: any `.old` left in code is a miss."""
 
     @property
     def paths(self) -> list[str]:
@@ -118,6 +121,7 @@ def rope_rename(repo: Repo, target: Target, new: str) -> RopeResult:
         sources.skipped = skipped
         result.skipped, result.skip_note = skipped, sources.skip_note()
         result.resolved_why = sure_why or "super() calls within the class hierarchy"
+        result.sole = bool(sure_why) and in_class
         return result
     raise UsageError(f"rope cannot rename `{target.old}`: {Sources(skipped=skipped).skip_note()}")
 
@@ -247,9 +251,37 @@ def _rope_once(
                 _add_move(result, change.resource, change.new_resource.path, files)
     finally:
         project.close()
+    if in_class:
+        _missed_overrides(repo, result, members, classes, target.old, new)
     for rel, text in result.contents.items():
         result.contents[rel] = fix_dunder_all(text, target.old, new)
     return result
+
+
+def _missed_overrides(
+    repo: Repo,
+    result: RopeResult,
+    members: list[ClassInfo],
+    classes: list[ClassInfo],
+    old: str,
+    new: str,
+) -> None:
+    """Rename what overrides.py finds rope left: sure ones as resolved, the rest as unsure."""
+    texts = {
+        m.path: result.contents.get(m.path) or (repo.root / m.path).read_text(encoding="utf-8")
+        for m in members
+    }
+    spots = missed_spots(texts, members, classes, old)
+    for spot in sorted(spots, key=lambda s: (s.path, -s.line, -s.column)):
+        lines = texts[spot.path].split("\n")
+        row = lines[spot.line - 1]
+        if row[spot.column : spot.column + len(old)] != old:
+            continue
+        lines[spot.line - 1] = row[: spot.column] + new + row[spot.column + len(old) :]
+        texts[spot.path] = result.contents[spot.path] = "\n".join(lines)
+        offset = sum(len(r) + 1 for r in lines[: spot.line - 1]) + spot.column
+        found = Unsure(spot.path, spot.line, row.strip(), offset)
+        (result.resolved if spot.sure else result.unsure).append(found)
 
 
 def _offset(text: str, line: int, column: int) -> int:
