@@ -130,7 +130,8 @@ RENAME_EXIT_CODES = """exit codes:
   1  nothing to rename, or the model proposed nothing usable
   2  bad input: an invalid or clashing new name, symbol not found, not a git repo, stale file
   3  API or provider error: no key, network, rate limit, overload, server error
-  4  not applied: references rope was unsure about, or skipped files that use the name"""
+  4  not applied: unsure references left, or a skipped file, an import, a reference or a
+     string in code still uses the old name (see the check line)"""
 
 
 def rename_parser() -> argparse.ArgumentParser:

@@ -108,7 +108,7 @@ def stale_imports(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list
 
 
 def missed_members(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list[str]:
-    """`path:line` of `x.old` or `def old` left in code, when only the hierarchy defines `old`."""
+    """`path:line` of `x.old` or a method `old` left in code, when only the hierarchy defines it."""
     if not plan.rope.sole:
         return []
     found: list[str] = []
@@ -119,11 +119,13 @@ def missed_members(plan: RenamePlan, leftovers: list[Leftover], old: str) -> lis
             tree = ast.parse(text)
         except SyntaxError:
             continue
-        hits = {
-            node.lineno
+        hits = {n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == old}
+        hits |= {
+            item.lineno
             for node in ast.walk(tree)
-            if (isinstance(node, ast.Attribute) and node.attr == old)
-            or (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == old)
+            if isinstance(node, ast.ClassDef)
+            for item in node.body
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == old
         }
         found.extend(f"{rel}:{line}" for line in sorted(hits & lines))
     return found
