@@ -109,14 +109,19 @@ def rope_rename(repo: Repo, target: Target, new: str) -> RopeResult:
         except _Untokenizable as exc:
             fresh = [rel for rel in exc.paths if rel not in skipped and rel != target.path]
             if not fresh:
+                where = ", ".join(exc.paths) or "a file it needs"
                 raise UsageError(
-                    f"rope cannot rename `{target.old}` at {target.where}: {exc.error}"
+                    f"rope cannot rename `{target.old}` at {target.where}: its tokenizer cannot "
+                    f"read {where} ({exc.error}); nothing changed"
                 ) from None
             skipped.update((rel, f"rope's tokenizer: {str(exc.error)[:60]}") for rel in fresh)
             continue
         except RopeError as exc:
+            why = str(exc)
+            if type(exc).__name__ == "MismatchedTokenError":  # in the symbol's own file
+                why = f"its tokenizer cannot read {target.path} ({exc}); nothing changed"
             raise UsageError(
-                f"rope cannot rename `{target.old}` at {target.where}: {exc}"
+                f"rope cannot rename `{target.old}` at {target.where}: {why}"
             ) from None
         sources.skipped = skipped
         result.skipped, result.skip_note = skipped, sources.skip_note()
