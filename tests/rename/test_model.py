@@ -154,3 +154,58 @@ def test_model_that_changes_nothing_still_leaves_ropes_part(
     assert {h["source"] for h in data["hunks"]} == {"rope"}
     assert all(lo["reason"].startswith("kept by claude-haiku-4-5") for lo in data["leftovers"])
     assert len(fake_api.message_requests) == 1
+
+
+def test_a_stronger_rung_that_does_worse_never_replaces_the_better_edits(
+    shapes_repo: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_api.script(
+        tool_reply(DOC_EDIT, text="Renamed the doc."),  # 2 left unexplained
+        text_reply("I see nothing to rename."),  # 3 left: worse
+        text_reply("Nothing to do."),  # 3 left: worse
+    )
+    code = main(["rename", "area_of", "rect_area", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert len(fake_api.message_requests) == 3
+    data = json.loads(out)
+    assert ("docs/guide.md", "claude-haiku-4-5") in {
+        (h["path"], h["source"]) for h in data["hunks"]
+    }
+    assert "+Call `rect_area(w, h)`" in data["diff"]
+    assert "kept claude-haiku-4-5's edits (2 unexplained); claude-opus-4-6 left 3" in err, err
+
+
+def test_escalating_by_hand_to_a_rung_that_does_worse_keeps_the_earlier_edits(
+    shapes_repo: Path, fake_api: FakeAnthropic
+) -> None:
+    import asyncio
+
+    from haikutui.core.config import load_settings
+    from haikutui.core.repo import Repo
+    from haikutui.model.ladder import resolve
+    from haikutui.tasks.rename.session import RenameSession
+
+    settings = load_settings(shapes_repo)
+    fake_api.script(
+        tool_reply(DOC_EDIT, text="Renamed the doc."),  # 2 left unexplained
+        text_reply("Nothing here to rename."),  # 3 left: worse
+    )
+    session = RenameSession(
+        Repo(shapes_repo),
+        settings,
+        "area_of",
+        "rect_area",
+        rung=resolve("fast", settings),
+        escalate=False,
+    )
+    first = asyncio.run(session.run()).proposal
+    assert "+Call `rect_area(w, h)`" in first.diff()
+    assert session.escalate("the user pressed e") is not None  # the review's `e`
+    second = asyncio.run(session.run()).proposal
+    assert len(fake_api.message_requests) == 2
+    assert "+Call `rect_area(w, h)`" in second.diff(), "the stronger rung's empty reply lost it"
+    assert (
+        session.kept_note
+        == "kept claude-haiku-4-5's edits (2 unexplained); claude-sonnet-4-6 left 3"
+    )

@@ -9,7 +9,7 @@ from textual.widgets import Input, Label
 
 from haikutui.tui.app import HaikutuiApp
 from haikutui.tui.screens.main import MainScreen
-from haikutui.tui.screens.rename import RenameReviewScreen, RenameScreen, UnsureScreen
+from haikutui.tui.screens.rename import RenameReviewScreen, RenameScreen
 from haikutui.tui.widgets.code_view import CodeView
 from tests.fake_api import FakeAnthropic, tool_reply
 from tests.functional.conftest import SIZE, build_app
@@ -90,27 +90,72 @@ async def test_palette_command_and_escape_rename_nothing(shapes_repo: Path) -> N
     assert status.stdout == ""
 
 
-async def test_without_a_key_rope_renames_and_unsure_ones_are_picked(shapes_repo: Path) -> None:
+ROOM = "class Room:\n    def area(self):\n        return 12\n"
+
+
+def _commit_room(root: Path) -> None:
+    (root / "shapes/room.py").write_text(ROOM)
+    for args in (["add", "-A"], ["commit", "-q", "-m", "a room has an area too"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+async def test_without_a_key_unsure_call_sites_are_rejected_hunks_in_review(
+    shapes_repo: Path,
+) -> None:
+    _commit_room(shapes_repo)  # `thing.area()` may now be Room's: rope's unsure stays unsure
     app = build_app(shapes_repo)
     async with app.run_test(size=SIZE) as pilot:
         await open_file(pilot, "shapes/geometry.py")
         await cursor_to(pilot, 16)  # def area(self):
         await pilot.press("R")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"surface", "enter")
-        await wait_for_screen(pilot, UnsureScreen)
-        await pilot.press("space", "enter")  # tick `thing.area()` and go on
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, RenameReviewScreen)
-        added = [line for _, h in screen.proposal.hunks for line in h.lines if line[0] == "+"]
-        assert '+    return f"area {thing.surface()}"\n' in added
-        assert {h.source for _, h in screen.proposal.hunks} == {"rope"}
-        await pilot.press("L")  # the leftovers, each with its reason
+        unsure = [(c.path, h) for c, h in screen.proposal.hunks if h.source == "rope unsure"]
+        assert len(unsure) == 1 and unsure[0][0] == "shapes/geometry.py"
+        hunk = unsure[0][1]
+        assert '+    return f"area {thing.surface()}"\n' in hunk.lines
+        assert not hunk.accepted, "rejected until the user accepts it"
+        sure = [h for _, h in screen.proposal.hunks if h.source == "rope"]
+        assert sure and all(h.accepted for h in sure)
+        header = str(screen.query_one("#review-header").render())
+        assert "✗ 1 unsure reference left" in header
+        # Accept it, as the user who knows `thing` is a Shape: the ✗ goes away.
+        hunks = [h for _, h in screen.proposal.hunks]
+        for each in hunks:
+            await pilot.press("y" if each is hunk else "n")
         await pilot.pause()
+        assert hunk.accepted
+        assert "unsure reference" not in str(screen.query_one("#review-header").render())
         await pilot.press("q")
         await settle(pilot)
         assert "nothing written" in status_text(app)
+
+
+async def test_modal_refuses_a_name_that_clashes_before_showing_a_tick(
+    shapes_repo: Path,
+) -> None:
+    app = build_app(shapes_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "shapes/geometry.py")
+        await cursor_to(pilot, 6)  # def area_of(width, height):
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press(*["backspace"] * 7, *"describe")
+        await pilot.pause()
+        assert "✗ `describe` already exists in the same scope (shapes/geometry.py:20)" in (
+            _message(app)
+        )
+        await pilot.press("enter")  # refused: the modal stays
+        assert isinstance(app.screen, RenameScreen)
+        await pilot.press(*["backspace"] * 8, *"report")  # shapes/report.py defines `report`
+        await pilot.pause()
+        assert "✗ `report` already exists in shapes/report.py:4" in _message(app)
+        await pilot.press(*["backspace"] * 6, *"rect_area")
+        await pilot.pause()
+        assert "✓ area_of → rect_area" in _message(app)
 
 
 async def test_rename_key_on_a_non_python_file_says_why(shapes_repo: Path) -> None:
@@ -121,3 +166,28 @@ async def test_rename_key_on_a_non_python_file_says_why(shapes_repo: Path) -> No
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert "open a Python file" in status_text(app)
+
+
+async def test_escalation_asks_first_and_no_keeps_the_first_rungs_edits(
+    shapes_repo: Path, fake_api: FakeAnthropic
+) -> None:
+    from haikutui.tui.screens.confirm import ConfirmScreen
+
+    fake_api.script(tool_reply(DOC_EDIT, text="Renamed the doc."))  # 2 left unexplained
+    app = build_app(shapes_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "shapes/geometry.py")
+        await cursor_to(pilot, 6)  # def area_of(width, height):
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press(*["backspace"] * 7, *"rect_area", "enter")
+        await wait_for_screen(pilot, ConfirmScreen)
+        question = app.screen.query_one("#confirm-detail").render()
+        assert "config/checks.yaml:3" in str(question)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RenameReviewScreen)
+        assert len(fake_api.message_requests) == 1, "no stronger rung without a yes"
+        sources = {(c.path, h.source) for c, h in screen.proposal.hunks}
+        assert ("docs/guide.md", "claude-haiku-4-5") in sources

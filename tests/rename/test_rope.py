@@ -108,31 +108,17 @@ def test_rejecting_the_move_keeps_the_old_path(shapes_repo: Path) -> None:
     assert _git(shapes_repo, "status", "--porcelain") == ""
 
 
-def test_unsure_occurrences_are_listed_and_excluded_unless_included(
+def test_unsure_occurrence_is_resolved_when_no_other_class_has_the_name(
     shapes_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # `thing.area()`: rope cannot tell what `thing` is, so it is unsure.
+    # `thing.area()`: rope cannot tell what `thing` is, so it is unsure; but only Shape has
+    # an `area`, so it can only be this method (rejected-hunk cases: test_real_code.py).
     code = main(["rename", "area", "surface", "--at", "shapes/geometry.py:16", "--no-model"])
     out, err = capsys.readouterr()
     assert code == 0
-    assert 'rope unsure, excluded: shapes/geometry.py:21: return f"area {thing.area()}"' in err
-    assert "thing.surface()" not in out
-    assert "left: shapes/geometry.py:21: excluded: rope was unsure it is the symbol" in err
-    code = main(
-        [
-            "rename",
-            "area",
-            "surface",
-            "--at",
-            "shapes/geometry.py:16",
-            "--no-model",
-            "--include-unsure",
-        ]
-    )
-    out, err = capsys.readouterr()
-    assert code == 0
-    assert "rope unsure, included: shapes/geometry.py:21" in err
+    assert "1 unsure resolved as sure: no other class in the project defines `area`" in err
     assert '+    return f"area {thing.surface()}"' in out
+    assert "rope unsure" not in err
 
 
 def test_parameter_rename_stays_in_its_function(shapes_repo: Path) -> None:

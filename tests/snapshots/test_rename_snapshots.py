@@ -1,5 +1,5 @@
-"""Renames as the user sees them: the new-name modal from the cursor, the unsure picker, and the
-review of a rename that spans files and engines (rope and the model).
+"""Renames as the user sees them: the new-name modal from the cursor, a review with a rejected
+unsure hunk, and the review of a rename that spans files and engines (rope and the model).
 
 Regenerate with `pytest tests/snapshots/test_rename_snapshots.py --snapshot-update`; look at each SVG.
 """
@@ -16,11 +16,12 @@ from textual.widgets import Input
 from haikutui.core.config import load_settings
 from haikutui.core.repo import Repo
 from haikutui.tui.app import HaikutuiApp, create_app
-from haikutui.tui.screens.rename import RenameReviewScreen, UnsureScreen
+from haikutui.tui.screens.rename import RenameReviewScreen
 from tests.fake_api import FakeAnthropic, tool_reply
 from tests.rename.conftest import shapes_repo  # noqa: F401  (fixture)
 from tests.rename.steps import cursor_to, open_file, settle, wait_for_screen
 from tests.rename.test_model import COMMENT_EDIT, DOC_EDIT, YAML_EDIT
+from tests.rename.test_pilot import _commit_room
 
 SIZE = (110, 32)
 Snap = Callable[..., bool]
@@ -41,7 +42,7 @@ async def _rename_modal(pilot: Pilot[Any], typed: str) -> None:
     await open_file(pilot, "shapes/geometry.py")
     await cursor_to(pilot, 6)
     await pilot.press("R")
-    await pilot.pause()
+    await settle(pilot)  # the name is checked against the project once it is parsed
     await _steady(pilot)
     await pilot.press(*typed)
     await _steady(pilot)
@@ -61,15 +62,20 @@ def test_rename_modal_accepts_a_good_name(snap_compare: Snap, shapes_repo: Path)
     assert snap_compare(_app(shapes_repo), terminal_size=SIZE, run_before=run_before)
 
 
-def test_rename_unsure_picker(snap_compare: Snap, shapes_repo: Path) -> None:  # noqa: F811
+def test_rename_review_with_a_rejected_unsure_hunk(
+    snap_compare: Snap,
+    shapes_repo: Path,  # noqa: F811
+) -> None:
+    _commit_room(shapes_repo)
+
     async def run_before(pilot: Pilot[Any]) -> None:
         await open_file(pilot, "shapes/geometry.py")
         await cursor_to(pilot, 16)
         await pilot.press("R")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"surface", "enter")
-        await wait_for_screen(pilot, UnsureScreen)
-        await pilot.press("space")
+        await settle(pilot)
+        await wait_for_screen(pilot, RenameReviewScreen)
         await _steady(pilot)
 
     assert snap_compare(_app(shapes_repo), terminal_size=SIZE, run_before=run_before)

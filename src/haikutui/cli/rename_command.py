@@ -34,7 +34,7 @@ def run_rename(args: argparse.Namespace) -> int:
     session = RenameSession(repo, settings, args.old, args.new, at=at, rung=rung)
     plan = session.prepare(include=None)
     if args.include_unsure and plan.rope.unsure:
-        plan = session.prepare(include={(u.path, u.offset) for u in plan.rope.unsure})
+        session.included = {u.key for u in plan.rope.unsure}
     try:
         result = asyncio.run(session.run())
     except ModelError as exc:
@@ -45,7 +45,11 @@ def run_rename(args: argparse.Namespace) -> int:
     verdict = check_proposal(
         repo, proposal, test_command=settings.test_command, timeout=settings.test_timeout
     )
-    applied = session.apply().paths if args.yes else []
+    held_problems = session.held_problems  # unsure hunks rejected, skipped files using it
+    verdict.problems.extend(held_problems)
+    renamed = {u.key for hunk, held in session.unsure_hunks if hunk.accepted for u in held}
+    held = args.yes and bool(held_problems) and not getattr(args, "force", False)
+    applied = session.apply().paths if args.yes and not held else []
     target = plan.target
     if args.json:
         print(
@@ -67,10 +71,14 @@ def run_rename(args: argparse.Namespace) -> int:
                         {
                             "at": u.where,
                             "text": u.text,
-                            "included": (u.path, u.offset) in session.included,
+                            "included": u.key in renamed,
+                            "model_says": (session.answers or {}).get(u.key),
                         }
                         for u in plan.rope.unsure
                     ],
+                    "unsure_left": len(session.unsure_left),
+                    "resolved": len(plan.rope.resolved),
+                    "skipped": plan.rope.skipped,
                     "sent_to_model": [o.where for o in plan.candidates] if session.attempts else [],
                     "leftovers": [
                         {"at": lo.occurrence.where, "reason": lo.reason} for lo in session.leftovers
@@ -89,8 +97,12 @@ def run_rename(args: argparse.Namespace) -> int:
     say(f"{target.kind} `{args.old}` at {target.where} → `{args.new}`")
     for old, new in sorted(plan.rope.moves.items()):
         say(f"  move: {old} → {new} (git mv)")
+    if plan.rope.skip_note:
+        say(plan.rope.skip_note)
+    if plan.rope.resolved:
+        say(f"  {len(plan.rope.resolved)} unsure resolved as sure: {plan.rope.resolved_why}")
     for unsure in plan.rope.unsure:
-        mark = "included" if (unsure.path, unsure.offset) in session.included else "excluded"
+        mark = "included" if unsure.key in renamed else "excluded (hunk rejected)"
         say(f"  rope unsure, {mark}: {unsure.where}: {unsure.text}")
     for leftover in session.leftovers:
         say(f"  left: {leftover.label}")
@@ -99,21 +111,27 @@ def run_rename(args: argparse.Namespace) -> int:
         ["rope", *(f"{a.model} ({a.unexplained} unexplained)" for a in session.attempts)]
     )
     say(f"engines: {', '.join(engines)} · rungs: {rungs} · {format_cost(session.cost)}")
+    if session.kept_note:
+        say(f"  {session.kept_note}")
     say(f"check: {verdict.summary}")
     added, removed = proposal.stats()
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
+    if held:
+        outcome = f"not applied: {'; '.join(held_problems)}"
     say(
         f"{plural(len(proposal.changes), 'file')} · {plural(len(proposal.hunks), 'hunk')} "
         f"(+{added} -{removed}) · {outcome}"
     )
-    return 0
+    return 4 if held else 0
 
 
 RENAME_EXIT_CODES = """exit codes:
   0  a rename was proposed (and applied, with --yes)
   1  nothing to rename, or the model proposed nothing usable
   2  bad input: an invalid or clashing new name, symbol not found, not a git repo, stale file
-  3  API or provider error: no key, network, rate limit, overload, server error"""
+  3  API or provider error: no key, network, rate limit, overload, server error
+  4  not applied: unsure references left, or a skipped file, an import, a reference or a
+     string in code still uses the old name (see the check line)"""
 
 
 def rename_parser() -> argparse.ArgumentParser:
@@ -142,7 +160,7 @@ def rename_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--include-unsure",
         action="store_true",
-        help="also rename the occurrences rope is unsure about (listed either way)",
+        help="also rename the occurrences rope is unsure about (otherwise shown as rejected hunks)",
     )
     add_provider_option(parser)
     return parser

@@ -15,7 +15,18 @@ from typing import Any
 
 from haikutui.core.errors import UsageError
 from haikutui.core.repo import Repo
-from haikutui.tasks.rename.target import Target, check_clash, python_files
+from haikutui.tasks.rename.clashes import check_wider_clash
+from haikutui.tasks.rename.hierarchy import (
+    ClassInfo,
+    builtin_attribute,
+    enclosing_class,
+    members_of,
+    others_defining,
+    project_classes,
+)
+from haikutui.tasks.rename.overrides import missed_spots
+from haikutui.tasks.rename.sources import Sources, load_sources, source_roots
+from haikutui.tasks.rename.target import Target, check_clash, python_files, word
 
 
 @dataclass(frozen=True)
@@ -31,39 +42,179 @@ class Unsure:
     def where(self) -> str:
         return f"{self.path}:{self.line}"
 
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.path, self.offset)
+
 
 @dataclass
 class RopeResult:
-    """New texts by (pre-move) path, file moves old -> new, and the unsure occurrences seen."""
+    """New texts by (pre-move) path, file moves old -> new, and the unsure occurrences seen.
+
+    Every unsure occurrence is renamed in `contents`; the session decides, hunk by hunk, which
+    of those edits are proposed. `resolved` are the ones found sure after all, `skipped` the
+    files left out of rope's project.
+    """
 
     contents: dict[str, str] = field(default_factory=dict)
     moves: dict[str, str] = field(default_factory=dict)
     unsure: list[Unsure] = field(default_factory=list)
+    resolved: list[Unsure] = field(default_factory=list)
+    resolved_why: str = ""
     definition: tuple[str, int] | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+    skip_note: str = ""
+    sole: bool = False
+    """A member that only its own hierarchy defines: any `.old` left in code is a miss."""
 
     @property
     def paths(self) -> list[str]:
         return sorted(set(self.contents) | set(self.moves))
 
 
-IncludeUnsure = Callable[[Unsure], bool]
+MAX_SKIP_RETRIES = 20
+"""rope names one unparseable file per failure; after this many, the rename gives up."""
 
 
-def rope_rename(
-    repo: Repo, target: Target, new: str, *, include: IncludeUnsure | None = None
-) -> RopeResult:
-    """Rename `target` to `new` in every tracked Python file, in memory.
+def rope_rename(repo: Repo, target: Target, new: str) -> RopeResult:
+    """Rename `target` to `new` in every tracked Python file rope can read, in memory.
 
-    `include` decides each unsure occurrence; without it they are all left alone (and listed).
+    Methods and attributes are renamed through their class hierarchy. An unsure occurrence is
+    resolved as sure when no class outside that hierarchy defines the name; the others are
+    renamed in `contents` and listed in `unsure`; the session shows each as a hunk of its own.
     """
-    from rope.base.exceptions import RopeError
-    from rope.base.project import Project
+    from rope.base.exceptions import ModuleSyntaxError, RopeError
+
+    sources = load_sources(repo)
+    classes = project_classes(sources.trees)
+    in_class, members = members_of(classes, target)
+    others = others_defining(classes, target.old, members)
+    sure_why = ""
+    if not others and not builtin_attribute(target.old):
+        sure_why = f"no other class in the project defines `{target.old}`"
+    skipped = dict(sources.skipped)
+    for _ in range(MAX_SKIP_RETRIES):
+        try:
+            result = _rope_once(
+                repo, target, new, skipped, in_class, sure_why, sources, members, classes
+            )
+        except ModuleSyntaxError as exc:
+            rel = str(exc.filename)
+            if rel in skipped or rel == target.path:
+                raise UsageError(
+                    f"rope cannot rename `{target.old}` at {target.where}: {exc}"
+                ) from None
+            skipped[rel] = f"line {exc.lineno}: {exc.message_}"
+            continue
+        except _Untokenizable as exc:
+            fresh = [rel for rel in exc.paths if rel not in skipped and rel != target.path]
+            if not fresh:
+                where = ", ".join(exc.paths) or "a file it needs"
+                raise UsageError(
+                    f"rope cannot rename `{target.old}` at {target.where}: its tokenizer cannot "
+                    f"read {where} ({exc.error}); nothing changed"
+                ) from None
+            skipped.update((rel, f"rope's tokenizer: {str(exc.error)[:60]}") for rel in fresh)
+            continue
+        except RopeError as exc:
+            why = str(exc)
+            if type(exc).__name__ == "MismatchedTokenError":  # in the symbol's own file
+                why = f"its tokenizer cannot read {target.path} ({exc}); nothing changed"
+            raise UsageError(
+                f"rope cannot rename `{target.old}` at {target.where}: {why}"
+            ) from None
+        sources.skipped = skipped
+        result.skipped, result.skip_note = skipped, sources.skip_note()
+        result.resolved_why = sure_why or "super() calls within the class hierarchy"
+        result.sole = bool(sure_why) and in_class
+        return result
+    raise UsageError(f"rope cannot rename `{target.old}`: {Sources(skipped=skipped).skip_note()}")
+
+
+class _Untokenizable(Exception):
+    """Files that parse but that rope's tokenizer rejects (it names no file itself)."""
+
+    def __init__(self, paths: list[str], error: Exception) -> None:
+        super().__init__(str(error))
+        self.paths, self.error = paths, error
+
+
+def _failing(
+    open_project: Callable[[], Any], target: Target, new: str, hierarchy: bool, files: list[str]
+) -> list[str]:
+    """The files rope's tokenizer fails on, tried one at a time (those naming the symbol).
+
+    A fresh project: the failed run leaves rope's patched trees half done.
+    """
+    from rope.refactor.patchedast import MismatchedTokenError
     from rope.refactor.rename import Rename
 
-    files = python_files(repo)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # rope's own, about rope
-        project = Project(str(repo.root), ropefolder=None)
+    pattern = word(target.old)
+    project = open_project()
+    failing = []
+    try:
+        resource = project.get_resource(target.path)
+        offset = None if target.module else _offset(resource.read(), target.line, target.column)
+        rename = Rename(project, resource, offset)
+        for rel in files:
+            candidate = project.get_resource(rel)
+            if not pattern.search(candidate.read()):
+                continue
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # rope's "already patched" notes
+                    rename.get_changes(
+                        new, resources=[candidate], in_hierarchy=hierarchy, unsure=_no
+                    )
+            except MismatchedTokenError:
+                failing.append(rel)
+    finally:
+        project.close()
+    return failing
+
+
+def _no(_: Any) -> bool:
+    return False
+
+
+def _super_call(occurrence: Any, members: list[ClassInfo], classes: list[ClassInfo]) -> bool:
+    """`super().name` inside a class of the renamed hierarchy can only mean the symbol."""
+    before = occurrence.resource.read()[: occurrence.offset]
+    if not re.search(r"super\(\s*\)\s*\.\s*$", before):
+        return False
+    here = enclosing_class(classes, occurrence.resource.path, occurrence.lineno)
+    return here is not None and here.key in {m.key for m in members}
+
+
+def _rope_once(
+    repo: Repo,
+    target: Target,
+    new: str,
+    skipped: dict[str, str],
+    in_class: bool,
+    sure_why: str,
+    sources: Sources,
+    members: list[ClassInfo],
+    classes: list[ClassInfo],
+) -> RopeResult:
+    from rope.base.project import Project
+    from rope.refactor.patchedast import MismatchedTokenError
+    from rope.refactor.rename import Rename
+
+    files = [rel for rel in python_files(repo) if rel not in skipped]
+
+    def open_project() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # rope's own, about rope
+            return Project(
+                str(repo.root),
+                ropefolder=None,
+                ignored_resources=sorted(skipped),
+                save_history=False,
+                source_folders=source_roots(files),
+            )
+
+    project = open_project()
     result = RopeResult()
     try:
         resource = project.get_resource(target.path)
@@ -74,30 +225,68 @@ def rope_rename(
             rename = Rename(project, resource, offset)
             result.definition = _definition(rename, target, files)
         check_clash(repo, target, new, definition=result.definition)
+        check_wider_clash(
+            sources.trees, target, new, result.definition or (target.path, 1), members
+        )
 
         def decide(occurrence: Any) -> bool:
             path = occurrence.resource.path
             line = occurrence.lineno
             text = occurrence.resource.read().splitlines()[line - 1].strip()
             unsure = Unsure(path, line, text, occurrence.offset)
-            result.unsure.append(unsure)
-            return bool(include(unsure)) if include is not None else False
+            sure = sure_why or _super_call(occurrence, members, classes)
+            (result.resolved if sure else result.unsure).append(unsure)
+            return True
 
         resources = [project.get_resource(rel) for rel in files]
-        changes = rename.get_changes(new, unsure=decide, resources=resources)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # rope's "already patched"
+                changes = rename.get_changes(
+                    new, unsure=decide, resources=resources, in_hierarchy=in_class
+                )
+        except MismatchedTokenError as exc:
+            failing = _failing(open_project, target, new, in_class, files)
+            raise _Untokenizable(failing, exc) from None
         for change in _flatten(changes):
             kind = type(change).__name__
             if kind == "ChangeContents":
                 result.contents[change.resource.path] = change.new_contents.replace("\r\n", "\n")
             elif kind == "MoveResource":
                 _add_move(result, change.resource, change.new_resource.path, files)
-    except RopeError as exc:
-        raise UsageError(f"rope cannot rename `{target.old}` at {target.where}: {exc}") from None
     finally:
         project.close()
+    if in_class:
+        _missed_overrides(repo, result, members, classes, target.old, new)
     for rel, text in result.contents.items():
         result.contents[rel] = fix_dunder_all(text, target.old, new)
     return result
+
+
+def _missed_overrides(
+    repo: Repo,
+    result: RopeResult,
+    members: list[ClassInfo],
+    classes: list[ClassInfo],
+    old: str,
+    new: str,
+) -> None:
+    """Rename what overrides.py finds rope left: sure ones as resolved, the rest as unsure."""
+    texts = {
+        m.path: result.contents.get(m.path) or (repo.root / m.path).read_text(encoding="utf-8")
+        for m in members
+    }
+    spots = missed_spots(texts, members, classes, old)
+    for spot in sorted(spots, key=lambda s: (s.path, -s.line, -s.column)):
+        lines = texts[spot.path].split("\n")
+        row = lines[spot.line - 1]
+        if row[spot.column : spot.column + len(old)] != old:
+            continue
+        lines[spot.line - 1] = row[: spot.column] + new + row[spot.column + len(old) :]
+        texts[spot.path] = result.contents[spot.path] = "\n".join(lines)
+        offset = sum(len(r) + 1 for r in lines[: spot.line - 1]) + spot.column
+        found = Unsure(spot.path, spot.line, row.strip(), offset)
+        (result.resolved if spot.sure else result.unsure).append(found)
 
 
 def _offset(text: str, line: int, column: int) -> int:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import ast
 import time
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from haikutui.core.apply import Applied, apply_proposal
 from haikutui.core.config import Settings
 from haikutui.core.errors import HaikutuiError, NoChange
 from haikutui.core.overlay import Overlay
-from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
+from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.model.fix_request import FixRequest
 from haikutui.model.fix_run import FixResult, Progress, ProgressCallback, run_edits
@@ -32,8 +32,18 @@ from haikutui.tasks.rename.leftovers import (
     rename_messages,
     scan,
 )
-from haikutui.tasks.rename.rope_engine import RopeResult, Unsure, rope_rename
-from haikutui.tasks.rename.target import Target, find_target, validate_name
+from haikutui.tasks.rename.plan import (
+    Attempt,
+    Best,
+    RenamePlan,
+    UnsureHunks,
+    build_proposal,
+    model_diff,
+)
+from haikutui.tasks.rename.problems import held_problems, unsure_left
+from haikutui.tasks.rename.rope_engine import Unsure, rope_rename
+from haikutui.tasks.rename.target import find_target, validate_name
+from haikutui.tasks.rename.unsure import classify
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
@@ -42,41 +52,7 @@ ROPE = Rung("rope", "rope")
 """The rung shown while no model takes part: rope alone, no key, no request."""
 
 
-@dataclass
-class Attempt:
-    """One model rung's try at the non-Python occurrences, and what it left unexplained."""
-
-    rung: str
-    model: str
-    unexplained: int
-    usage: Usage = field(default_factory=Usage)
-
-
-@dataclass
-class RenamePlan:
-    """rope's part, on an overlay, and the occurrences it could not see."""
-
-    target: Target
-    new: str
-    rope: RopeResult
-    overlay: Overlay
-    rope_texts: dict[str, str]
-    candidates: list[Occurrence]
-    held_back: list[Leftover]
-    """Occurrences never sent to the model: secrets, unreadable files, excluded unsure ones."""
-
-    @property
-    def rope_files(self) -> list[str]:
-        return sorted(
-            rel
-            for rel, text in self.rope_texts.items()
-            if rel in self.overlay.moved or text != _base(self.overlay, rel)
-        )
-
-
-def _base(overlay: Overlay, rel: str) -> str:
-    base = overlay.files[rel].base
-    return base.text if base is not None else ""
+AskCallback = Callable[[Rung, list[str]], Awaitable[bool]]
 
 
 class RenameSession(FixSession):
@@ -93,6 +69,7 @@ class RenameSession(FixSession):
         rung: Rung | None = None,
         client: AsyncAnthropic | None = None,
         escalate: bool = True,
+        on_ask: AskCallback | None = None,
     ) -> None:
         super().__init__(
             repo, settings, FixRequest(at or "", f"rename {old} to {new}"), rung or ROPE, client
@@ -108,6 +85,15 @@ class RenameSession(FixSession):
         self.leftovers: list[Leftover] = []
         self.attempts: list[Attempt] = []
         self.problems: list[str] = []
+        self.answers: dict[tuple[str, int], bool] | None = None
+        """The model's yes/no for each unsure occurrence, once asked (never twice)."""
+        self.unsure_hunks: UnsureHunks = []
+        self.classify_usage = Usage()
+        self.on_ask = on_ask
+        """Asked before each climb up the ladder (the TUI's modal); None climbs unasked."""
+        self.kept_note = ""
+        self.best: Best | None = None
+        self.carried: Best | None = None
 
     # -- rope's part: blocking, run it in a thread from the TUI ------------------------------
 
@@ -117,9 +103,7 @@ class RenameSession(FixSession):
         if include is not None:
             self.included = set(include)
         target = find_target(self.repo, self.old, self.at)
-        rope = rope_rename(
-            self.repo, target, self.new, include=lambda u: (u.path, u.offset) in self.included
-        )
+        rope = rope_rename(self.repo, target, self.new)
         overlay = Overlay(self.repo)
         for rel, text in rope.contents.items():
             overlay.write(rel, text)
@@ -127,23 +111,18 @@ class RenameSession(FixSession):
             overlay.move(old, new)
         rope_texts = {rel: f.text for rel, f in overlay.files.items()}
         new_path = {old: new for new, old in overlay.moved.items()}
-        paths = [new_path.get(rel, rel) for rel in grep_files(self.repo, self.old)]
+        grepped = grep_files(self.repo, self.old)
+        paths = [new_path.get(rel, rel) for rel in grepped]
         paths += [rel for rel in rope_texts if rel not in paths]
         found, held_back = scan(overlay, sorted(paths), self.old)
-        excluded = {
-            (new_path.get(u.path, u.path), u.line): u
-            for u in rope.unsure
-            if (u.path, u.offset) not in self.included
-        }
         candidates: list[Occurrence] = []
         for occurrence in found:
-            if (occurrence.path, occurrence.line) in excluded:
-                held_back.append(Leftover(occurrence, "excluded: rope was unsure it is the symbol"))
-            elif len(candidates) >= MAX_MATCHES:
+            if len(candidates) >= MAX_MATCHES:
                 held_back.append(Leftover(occurrence, f"not sent: over {MAX_MATCHES} matches"))
             else:
                 candidates.append(occurrence)
         self.plan = RenamePlan(target, self.new, rope, overlay, rope_texts, candidates, held_back)
+        self.plan.skipped_uses = sorted(set(grepped) & set(rope.skipped))
         if not self.plan.rope_files and not candidates:
             raise NoChange(
                 f"nothing to rename: rope changes nothing and `{self.old}` is nowhere else"
@@ -171,6 +150,10 @@ class RenameSession(FixSession):
         texts: list[str] = []
         stop_reason = ""
         kept: dict[tuple[str, int], str] = {}
+        if rung is not None and plan.rope.unsure and self.answers is None:
+            await self._classify(rung, on_progress)
+        best, self.carried = self.carried, None  # the better edits an escalation started from
+        self.kept_note = ""
         if rung is not None and plan.candidates:
             prior = self.prior
             while True:
@@ -203,21 +186,34 @@ class RenameSession(FixSession):
                 kept = parse_kept(texts)
                 leftovers, problems = self._check(kept, rung.model)
                 unexplained = [lo for lo in leftovers if not lo.explained]
-                self.attempts.append(
-                    Attempt(rung.name, rung.model, len(unexplained) + len(problems), progress.usage)
-                )
+                score = len(unexplained) + len(problems)
+                self.attempts.append(Attempt(rung.name, rung.model, score, progress.usage))
+                if best is None or score <= best.score:
+                    best = Best(score, rung, self._snapshot(), kept, progress, texts, stop_reason)
                 upper = next_rung(rung, self.settings)
                 if not (unexplained or problems) or not self.auto_escalate or upper is None:
                     break
                 reasons = [lo.occurrence.where for lo in unexplained[:8]] + problems[:3]
+                if self.on_ask is not None and not await self.on_ask(upper, reasons):
+                    break
                 prior = (
                     f"An earlier attempt by {rung.model} proposed this change, which is NOT "
-                    f"applied:\n```diff\n{self._model_diff().strip() or '(no change)'}\n```\n"
+                    f"applied:\n```diff\n{model_diff(plan).strip() or '(no change)'}\n```\n"
                     "It was passed on to you because these are left unexplained: "
                     + "; ".join(reasons)
                 )
                 rung = upper
-            self.model_rung = rung
+            if best is not None and best.rung is not rung:
+                # A stronger rung did worse: its edits never silently replace the better ones.
+                self._restore(best.texts)
+                self.kept_note = (
+                    f"kept {best.rung.model}'s edits ({best.score} unexplained); "
+                    f"{rung.model} left {self.attempts[-1].unexplained}"
+                )
+                rung, kept, progress, texts = best.rung, best.kept, best.progress, best.texts_out
+                stop_reason = best.stop_reason
+                self.rung = rung
+            self.model_rung, self.best = rung, best
         self.last_error = None
         self.leftovers, self.problems = self._check(
             kept, self.rung.model if self.model_rung else ""
@@ -237,6 +233,20 @@ class RenameSession(FixSession):
             overlay.files[rel].text = text
         for rel in [r for r in overlay.files if r not in self.plan.rope_texts]:
             del overlay.files[rel]  # files only the model touched
+
+    def _snapshot(self) -> dict[str, str]:
+        assert self.plan is not None
+        return {rel: f.text for rel, f in self.plan.overlay.files.items()}
+
+    def _restore(self, texts: dict[str, str]) -> None:
+        assert self.plan is not None
+        self._reset()
+        overlay = self.plan.overlay
+        for rel, text in texts.items():
+            if rel in overlay.files:
+                overlay.files[rel].text = text
+            else:
+                overlay.write(rel, text)
 
     def _check(
         self, kept: dict[tuple[str, int], str], model: str
@@ -271,53 +281,32 @@ class RenameSession(FixSession):
         return leftovers, problems
 
     def _proposal(self) -> Proposal:
-        """The overlay's changes, each hunk marked `rope`, the model's ID, or both."""
+        """The overlay's changes, each hunk marked `rope`, `rope unsure`, the model's ID, or both."""
         assert self.plan is not None
-        overlay, rope_texts = self.plan.overlay, self.plan.rope_texts
         model = self.rung.model if self.model_rung is not None else ""
-        changes: list[FileChange] = []
-        for rel, file in sorted(overlay.files.items()):
-            old_path = overlay.moved.get(rel)
-            if old_path is not None:
-                change: FileChange = MovedFileChange(rel, file.base, file.text, old_path=old_path)
-                change.hunks[0].source = "rope"
-            elif file.changed:
-                change = FileChange(rel, file.base, file.text)
-            else:
-                continue
-            rope_change = FileChange(rel, file.base, rope_texts.get(rel, _base(overlay, rel)))
-            rope_lines = {line for h in rope_change.hunks for line in h.lines if line[0] in "+-"}
-            for hunk in change.hunks:
-                if hunk.source:
-                    continue
-                edits = [line for line in hunk.lines if line[0] in "+-"]
-                by_rope = [line in rope_lines for line in edits]
-                if all(by_rope):
-                    hunk.source = "rope"
-                elif any(by_rope):
-                    hunk.source = f"rope + {model}"
-                else:
-                    hunk.source = model or "model"
-            if change.hunks:
-                changes.append(change)
-        model_made = any(h.source != "rope" for c in changes for h in c.hunks)
-        return Proposal(
-            changes,
-            model=f"rope + {model}" if model_made else "rope",
-            rung=self.rung.name if model_made else "rope",
+        accepted = {u.key for u in self.plan.rope.unsure if u.key in self.included}
+        accepted |= {key for key, yes in (self.answers or {}).items() if yes}
+        proposal, self.unsure_hunks = build_proposal(self.plan, model, self.rung.name, accepted)
+        return proposal
+
+    @property
+    def unsure_left(self) -> list[Unsure]:
+        return unsure_left(self.unsure_hunks, self.answers or {})
+
+    @property
+    def held_problems(self) -> list[str]:
+        """Why this rename must not be applied as it is (problems.py)."""
+        return held_problems(
+            self.plan, self.unsure_hunks, self.answers or {}, self.leftovers, self.old
         )
 
-    def _model_diff(self) -> str:
-        """What the model changed on top of rope's output, for the next rung to see."""
+    async def _classify(self, rung: Rung, on_progress: ProgressCallback | None) -> None:
+        """One request: the model says yes or no for each unsure occurrence, as a list."""
         assert self.plan is not None
-        overlay, out = self.plan.overlay, []
-        for rel, file in sorted(overlay.files.items()):
-            before = self.plan.rope_texts.get(rel, _base(overlay, rel))
-            if file.text != before:
-                from haikutui.core.textfile import TextFile
-
-                out.append(FileChange(rel, TextFile(before), file.text).diff())
-        return "".join(out)
+        self.answers, self.classify_usage = await classify(
+            self.repo, self.settings, rung, self.plan.target, self.new, self.plan.rope.unsure,
+            client=self.client, on_progress=on_progress,
+        )  # fmt: skip
 
     def _note(self) -> str:
         plan = self.plan
@@ -338,6 +327,17 @@ class RenameSession(FixSession):
                 if unexplained
                 else f"{left} left, each explained"
             )
+        if plan.rope.resolved:
+            parts.append(
+                f"{len(plan.rope.resolved)} unsure resolved as sure ({plan.rope.resolved_why})"
+            )
+        if self.answers:
+            yes = sum(self.answers.values())
+            parts.append(f"{self.rung.model} said {yes} of {len(self.answers)} unsure are it")
+        if plan.rope.skip_note:
+            parts.append(plan.rope.skip_note)
+        if self.kept_note:
+            parts.append(self.kept_note)
         if self.problems:
             parts.append(f"✗ {self.problems[0]}")
         return " · ".join(parts)
@@ -353,7 +353,8 @@ class RenameSession(FixSession):
         rung = next_rung(self.model_rung, self.settings)
         if rung is None:
             return None
-        diff = self._model_diff() if self.plan else ""
+        diff = model_diff(self.plan) if self.plan else ""
+        self.carried = self.best  # kept unless the stronger rung does better
         self.prior = (
             f"An earlier attempt by {self.model_rung.model} proposed this change, which is NOT "
             f"applied:\n```diff\n{diff.strip() or '(no change)'}\n```\nIt was passed on to you "
@@ -374,4 +375,7 @@ class RenameSession(FixSession):
 
     @property
     def cost(self) -> float:
-        return sum(cost(a.model, a.usage) or 0.0 for a in self.attempts)
+        spent = sum(cost(a.model, a.usage) or 0.0 for a in self.attempts)
+        if self.answers is not None and self.model_rung is not None:
+            spent += cost(self.model_rung.model, self.classify_usage) or 0.0
+        return spent

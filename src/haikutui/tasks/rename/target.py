@@ -105,6 +105,46 @@ def _definitions(tree: ast.Module, name: str) -> list[tuple[int, str]]:
     return found
 
 
+def _secondary(node: ast.stmt, name: str) -> bool:
+    """A binding that restates a definition: an `@overload` stub, `@name.setter`, `X = f(X)`."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        for decorator in node.decorator_list:
+            base = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if isinstance(base, ast.Name) and base.id == "overload":
+                return True
+            if isinstance(base, ast.Attribute) and base.attr == "overload":
+                return True
+            if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name):
+                if base.value.id == name:  # @name.setter, @name.deleter
+                    return True
+        return False
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.value))
+    return False
+
+
+def _one_per_scope(tree: ast.Module, name: str) -> set[int]:
+    """Lines of the secondary bindings to drop, where a scope also has a primary definition."""
+    drop: set[int] = set()
+    bodies: list[list[ast.stmt]] = [tree.body]
+    bodies += [n.body for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    for body in bodies:
+        binds = [n for n in body if _binds(n, name)]
+        primary = [n for n in binds if not _secondary(n, name)]
+        if primary and len(binds) > 1:
+            drop.update(n.lineno for n in binds if _secondary(n, name))
+    return drop
+
+
+def _binds(node: ast.stmt, name: str) -> bool:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name == name
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t))
+    return False
+
+
 def _column(text: str, line: int, name: str, *, after: int = 0) -> int:
     """Where `name` appears as a word on 1-based `line`, skipping `def `/`class ` keywords."""
     lines = text.split("\n")
@@ -140,7 +180,10 @@ def find_target(repo: Repo, old: str, at: str | None = None) -> Target:
             text, tree = read_python(repo, rel)
         except UsageError:
             continue  # a file that does not parse cannot define it for rope either
+        drop = _one_per_scope(tree, old)
         for line, kind in _definitions(tree, old):
+            if line in drop:
+                continue
             column = _column(text, line, old)
             if column >= 0:
                 found.append(Target(rel, line, column, old, kind))

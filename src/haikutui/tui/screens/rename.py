@@ -1,4 +1,8 @@
-"""Rename the symbol under the cursor: type the new name, pick unsure occurrences, review."""
+"""Rename the symbol under the cursor: type the new name (checked for clashes), then review.
+
+Occurrences rope is unsure about come as hunks of their own, rejected unless the model said
+yes to them; the review header says how many are left.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Label, SelectionList, Static
+from textual.widgets import Input, Label, Static
 
 from haikutui.core.errors import HaikutuiError
 from haikutui.model.client import has_key
-from haikutui.tasks.rename.rope_engine import Unsure
+from haikutui.tasks.rename.clashes import ClashCheck
 from haikutui.tasks.rename.session import RenameSession
 from haikutui.tasks.rename.target import name_problem
 from haikutui.tui.fix_runner import run_session
@@ -44,9 +48,38 @@ class RenameScreen(ModalScreen[str | None]):
         ),
     ]
 
-    def __init__(self, old: str, where: str) -> None:
+    def __init__(self, old: str, where: str, repo: Repo | None = None) -> None:
         super().__init__()
-        self.old, self.where = old, where
+        self.old, self.where, self.repo = old, where, repo
+        self.clashes: ClashCheck | None = None
+        self.unchecked = "checking the name against the project…" if repo is not None else ""
+
+    def on_mount(self) -> None:
+        if self.repo is not None:
+            self.run_worker(self._load_clashes, thread=True, exit_on_error=False)
+
+    def _load_clashes(self) -> None:
+        """Parse the project once (a thread); each key press then checks the name cheaply."""
+        assert self.repo is not None
+        try:
+            clashes, problem = ClashCheck(self.repo, self.old, self.where), ""
+        except HaikutuiError as exc:
+            clashes, problem = None, exc.message
+        self.app.call_from_thread(self._clashes_ready, clashes, problem)
+
+    def _clashes_ready(self, clashes: ClashCheck | None, problem: str) -> None:
+        self.clashes, self.unchecked = clashes, problem
+        value = self.query_one("#rename-input", Input).value
+        self.query_one("#rename-message", Label).update(self._hint(value))
+
+    def _problem(self, value: str) -> str | None:
+        """Why `value` would be refused: not a name, a clash, or the check still running."""
+        problem = name_problem(value, self.old)
+        if problem is None and self.clashes is not None:
+            problem = self.clashes.problem(value)
+        if problem is None and self.clashes is None and self.unchecked:
+            problem = self.unchecked
+        return problem
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rename-box"):
@@ -65,7 +98,7 @@ class RenameScreen(ModalScreen[str | None]):
             )
 
     def _hint(self, value: str) -> Content:
-        problem = name_problem(value.strip(), self.old)
+        problem = self._problem(value.strip())
         if problem is None:
             return Content.styled(f"✓ {self.old} → {value.strip()}", "$text-success")
         return Content.styled(f"✗ {problem}", "$text-error")
@@ -78,49 +111,8 @@ class RenameScreen(ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
-        if name_problem(value, self.old) is None:
+        if self._problem(value) is None:
             self.dismiss(value)
-
-
-class UnsureList(SelectionList[int]):
-    """Space ticks, as in any selection list; Enter means "go on", not "tick"."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter", "screen.done", "Go on", id="unsure.done", tooltip="Rename the ticked ones"
-        ),
-    ]
-
-
-class UnsureScreen(ModalScreen[set[tuple[str, int]]]):
-    """rope could not prove these are the symbol: the user ticks the ones to rename."""
-
-    CSS_PATH = "rename.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "none", "None", id="unsure.none", tooltip="Rename none of them"),
-    ]
-
-    def __init__(self, unsure: list[Unsure]) -> None:
-        super().__init__()
-        self.unsure = unsure
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="unsure-box"):
-            yield Label(
-                f"rope is unsure about {len(self.unsure)} occurrence(s). "
-                "Space ticks one to rename; Enter goes on; Esc renames none.",
-                id="unsure-title",
-            )
-            yield UnsureList(
-                *((f"{u.where}  {u.text}", i) for i, u in enumerate(self.unsure)), id="unsure-list"
-            )
-
-    def action_done(self) -> None:
-        chosen = self.query_one(UnsureList).selected
-        self.dismiss({(self.unsure[i].path, self.unsure[i].offset) for i in chosen})
-
-    def action_none(self) -> None:
-        self.dismiss(set())
 
 
 class RenameReviewScreen(ReviewScreen):
@@ -160,7 +152,10 @@ class RenameReviewScreen(ReviewScreen):
             self._counts(),
         )
         note = Content.styled(proposal.note or "", "italic $text-muted")
-        self.query_one("#review-header", Static).update(Content("\n").join([line, note]))
+        rows = [line]
+        rows += [Content.styled(f"✗ {p}", "bold $text-error") for p in self.rename.held_problems]
+        rows.append(note)
+        self.query_one("#review-header", Static).update(Content("\n").join(rows))
 
     def action_leftovers(self) -> None:
         left = self.rename.leftovers
@@ -195,7 +190,7 @@ def ask_rename(
                 exclusive=True,
             )
 
-    screen.app.push_screen(RenameScreen(symbol, at), start)
+    screen.app.push_screen(RenameScreen(symbol, at, repo), start)
 
 
 async def _rename(
@@ -204,16 +199,27 @@ async def _rename(
 ) -> None:  # fmt: skip
     status = screen.query_one(StatusBar)
     model_rung = rung if has_key(settings) else None
-    session = RenameSession(repo, settings, old, new, at=at, rung=model_rung)
+
+    async def ask(upper: Rung, left: list[str]) -> bool:
+        """Before a stronger rung takes the rename over, as lint asks."""
+        from haikutui.tui.screens.confirm import ConfirmScreen
+
+        shown = left[:4] + ([f"… and {len(left) - 4} more"] if len(left) > 4 else [])
+        question = ConfirmScreen(
+            f"{len(left)} occurrence{'s' * (len(left) != 1)} of {old} left unexplained",
+            f"Escalate the rename to {upper.label}?",
+            detail="\n".join(shown),
+            yes="escalate",
+            no="review this proposal",
+        )
+        answer: bool = await screen.app.push_screen_wait(question)
+        return answer
+
+    session = RenameSession(repo, settings, old, new, at=at, rung=model_rung, on_ask=ask)
     status.show(f"rope: renaming {old} → {new}…")
     try:
         plan = await asyncio.to_thread(session.prepare)
-        if plan.rope.unsure:
-            status.show(f"rope is unsure about {len(plan.rope.unsure)}: tick the ones to rename")
-            included = await screen.app.push_screen_wait(UnsureScreen(plan.rope.unsure))
-            if included:
-                plan = await asyncio.to_thread(session.prepare, included)
-        if model_rung is None or not plan.candidates:
+        if model_rung is None or not (plan.candidates or plan.rope.unsure):
             await session.run()
     except HaikutuiError as exc:
         status.show(exc.message, error=True)

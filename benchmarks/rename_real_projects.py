@@ -1,0 +1,232 @@
+"""`haikutui rename --no-model --yes` on real projects, judged by each project's own test suite.
+
+For each project (a PyPI sdist, fetched with `pip download --no-binary :all:` into
+/tmp/NAME-sdists) it makes a throwaway venv with the project's test deps, then for a function, a
+class, and a method with overrides and call sites whose receiver type rope cannot infer:
+
+- copies the sdist into a fresh git repo and runs `haikutui rename OLD NEW --no-model --yes`;
+- runs the project's tests after it (they must pass, or the rename must be refused or marked
+  ✗ with nothing written);
+- does the same with rope alone (`Rename.get_changes`, defaults, written with `project.do`),
+  the baseline, timed in the same run.
+
+"haikutui time" is the whole command (start-up, rope, the leftovers scan, the ruff check);
+"rope time" is rope's `get_changes` alone, in one process. Prints a table and asserts nothing (CONTRIBUTING.md, Benchmarks). Needs the registry for the
+first run only. Usage: `python benchmarks/rename_real_projects.py [PROJECT ...]`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+WORK = Path("/tmp/rn-bench")
+HAIKUTUI = Path(sys.executable).with_name("haikutui")
+
+
+@dataclass(frozen=True)
+class Rename:
+    kind: str
+    old: str
+    new: str
+    at: str = ""
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    version: str
+    deps: tuple[str, ...]
+    test: tuple[str, ...]
+    pythonpath: str
+    renames: tuple[Rename, ...]
+
+
+PROJECTS: tuple[Project, ...] = (
+    Project(
+        "sqlparse",
+        "0.6.1",
+        ("pytest",),
+        ("-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "tests"),
+        ".",
+        (
+            Rename("function", "remove_quotes", "strip_quotes"),
+            Rename("class", "StatementSplitter", "StatementCutter"),
+            Rename("method", "get_real_name", "real_name_of", "sqlparse/sql.py:380"),
+            Rename("method", "_process", "_emit", "sqlparse/filters/output.py:19"),
+            Rename("method", "flatten", "iter_leaves", "sqlparse/sql.py:96"),
+        ),
+    ),
+    Project(
+        "markdown",
+        "3.11.3",
+        ("pytest", "pyyaml"),
+        ("-m", "unittest", "discover", "-q", "tests"),
+        ".",
+        (
+            Rename("function", "parseBoolValue", "parse_bool_value"),
+            Rename("class", "BlockParser", "BlockReader"),
+            Rename("method", "test", "matches", "markdown/blockprocessors.py:108"),
+            Rename("method", "handleMatch", "handle_match", "markdown/inlinepatterns.py:218"),
+        ),
+    ),
+    Project(
+        "marshmallow",
+        "4.4.0",
+        ("pytest", "simplejson"),
+        ("-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "tests"),
+        "src",
+        (
+            Rename("function", "is_collection", "is_sequence_like"),
+            Rename("class", "OneOf", "ChoiceOf"),
+            Rename("method", "_serialize", "_to_primitive", "src/marshmallow/fields.py:404"),
+            Rename("method", "_bind_to_schema", "_attach", "src/marshmallow/fields.py:391"),
+        ),
+    ),
+)
+
+
+def run(
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        cmd, cwd=cwd, capture_output=True, text=True, env=env, timeout=900, check=False
+    )
+
+
+def sdist(project: Project) -> Path:
+    folder = Path(f"/tmp/{project.name}-sdists")
+    found = sorted(folder.glob(f"{project.name}-{project.version}.tar.gz"))
+    if not found:
+        folder.mkdir(parents=True, exist_ok=True)
+        pip = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary"]
+        run([*pip, ":all:", f"{project.name}=={project.version}", "-d", str(folder)], folder)
+        found = sorted(folder.glob(f"{project.name}-{project.version}.tar.gz"))
+    return found[0]
+
+
+def venv(project: Project) -> Path:
+    python = WORK / f"venv-{project.name}" / "bin" / "python"
+    if not python.exists():
+        run([sys.executable, "-m", "venv", str(python.parent.parent)], WORK)
+        run([str(python), "-m", "pip", "install", "-q", *project.deps], WORK)
+    return python
+
+
+def fresh_repo(project: Project, label: str) -> Path:
+    root = WORK / f"{project.name}-{label}"
+    (WORK / "x").mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(root, ignore_errors=True)
+    with tarfile.open(sdist(project)) as tar:
+        tar.extractall(WORK / "x", filter="data")
+    shutil.move(WORK / "x" / f"{project.name}-{project.version}", root)
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
+    run(["git", "init", "-q"], root)
+    run(["git", "add", "-A"], root)
+    run([*git, "commit", "-q", "-m", "sdist"], root)
+    return root
+
+
+def tests(project: Project, python: Path, root: Path) -> str:
+    env = {**os.environ, "PYTHONPATH": str(root / project.pythonpath)}
+    env.pop("VIRTUAL_ENV", None)
+    proc = run([str(python), *project.test], root, env)
+    return "pass" if proc.returncode == 0 else "FAIL"
+
+
+def files_of(root: Path) -> int:
+    return sum(1 for p in root.rglob("*.py") if ".git" not in p.parts)
+
+
+def haikutui_rename(project: Project, rename: Rename) -> tuple[str, float, Path, bool]:
+    root = fresh_repo(project, f"{rename.old}-haikutui")
+    cmd = [str(HAIKUTUI), "rename", rename.old, rename.new, "--no-model", "--yes", "--json"]
+    if rename.at:
+        cmd += ["--at", rename.at]
+    started = time.monotonic()
+    proc = run(cmd, root)
+    elapsed = time.monotonic() - started
+    written = bool(run(["git", "status", "--porcelain"], root).stdout.strip())
+    if proc.returncode == 4:
+        data = json.loads(proc.stdout)
+        summary = data["check"]["summary"]
+        return f"✗ not applied: {summary[2:90]}", elapsed, root, written
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["?"])[-1].removeprefix("haikutui: ")
+        return f"refused (exit {proc.returncode}): {last[:90]}", elapsed, root, written
+    data = json.loads(proc.stdout)
+    notes = [f"{len(data['applied'])} files"]
+    if data.get("resolved"):
+        notes.append(f"{data['resolved']} unsure resolved")
+    if data.get("skipped"):
+        notes.append(f"skipped {len(data['skipped'])}")
+    if not data["check"]["ok"]:
+        notes.append(data["check"]["summary"][:60])
+    return "applied (" + ", ".join(notes) + ")", elapsed, root, written
+
+
+def rope_alone(project: Project, rename: Rename) -> tuple[float, Path, str]:
+    """rope's defaults: no hierarchy, unsure occurrences left out; written with project.do."""
+    root = fresh_repo(project, f"{rename.old}-rope")
+    code = f"""
+import sys, time
+from rope.base.project import Project
+from rope.refactor.rename import Rename
+from haikutui.core.repo import Repo
+from haikutui.tasks.rename.target import find_target
+t = find_target(Repo(sys.argv[1]), {rename.old!r}, {rename.at or None!r})
+start = time.monotonic()
+p = Project(sys.argv[1], ropefolder=None)
+res = p.get_resource(t.path)
+lines = res.read().splitlines(keepends=True)
+offset = sum(len(x) for x in lines[: t.line - 1]) + t.column
+try:
+    changes = Rename(p, res, offset).get_changes({rename.new!r})
+    p.do(changes)
+    print("ok", time.monotonic() - start)
+except Exception as exc:
+    print("error", time.monotonic() - start, type(exc).__name__)
+"""
+    proc = run([sys.executable, "-c", code, str(root)], root)
+    words = proc.stdout.split() or ["error", "0", proc.stderr[-80:]]
+    return float(words[1]), root, words[0] if words[0] == "ok" else " ".join(words[::2])
+
+
+def main(names: list[str]) -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows: list[tuple[str, ...]] = []
+    for project in PROJECTS:
+        if names and project.name not in names:
+            continue
+        python = venv(project)
+        base = fresh_repo(project, "base")
+        before = tests(project, python, base)
+        print(f"{project.name} {project.version}: {files_of(base)} .py files, tests {before}")
+        for rename in project.renames:
+            outcome, took, root, written = haikutui_rename(project, rename)
+            after = tests(project, python, root) if written else "(nothing written)"
+            rope_took, rope_root, rope_status = rope_alone(project, rename)
+            rope_after = tests(project, python, rope_root) if rope_status == "ok" else rope_status
+            rows.append(
+                (project.name, rename.kind, f"{rename.old}→{rename.new}", outcome, before,
+                 after, f"{took:.1f}s", f"{rope_took:.1f}s", rope_after)
+            )  # fmt: skip
+            print("  " + " | ".join(rows[-1][1:]), flush=True)
+    head = ("project", "kind", "rename", "haikutui outcome", "tests before", "tests after",
+            "haikutui time", "rope time", "rope alone: tests after")  # fmt: skip
+    print()
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
