@@ -20,26 +20,14 @@ from haikutui.core.repo import Repo
 from haikutui.model.budget import SessionSpend
 from haikutui.model.ladder import Rung, resolve
 from haikutui.tui.screens.main import MainScreen
-from haikutui.tui.themes import DEFAULT_THEME, load_themes
+from haikutui.tui.themes import (
+    DEFAULT_THEME,
+    THEME_VARIABLES,
+    load_themes,
+    resolve_references,
+    theme_problem,
+)
 from haikutui.tui.watcher import RepoWatcher
-
-THEME_VARIABLES: dict[str, str] = {
-    "diff-added": "$success",
-    "diff-removed": "$error",
-    "diff-added-bg": "$success 15%",
-    "diff-removed-bg": "$error 15%",
-    "diff-hunk": "$secondary",
-    "hunk-current": "$accent",
-    "hunk-rejected": "$foreground 40%",
-    "line-number": "$foreground 40%",
-    "code-cursor-bg": "$boost",
-    "code-selection-bg": "$primary 30%",
-    "rung-fast": "$success",
-    "rung-strong": "$warning",
-    "rung-strongest": "$secondary",
-}
-"""Fallbacks for haikutui's own colours, so a theme that does not name them still works."""
-
 
 class HaikutuiApp(App[int]):
     """Registers themes, applies settings, and opens the main screen."""
@@ -84,17 +72,33 @@ class HaikutuiApp(App[int]):
         """What this session's requests cost; the status bars' meter reads it."""
         for theme in load_themes():
             self.register_theme(theme)
+        self.theme_warning = ""
+        """Why the remembered or configured theme was not used; shown once mounted."""
         self.theme = self._initial_theme()
         self.repo_changed: Signal[set[str]] = Signal(self, "repo-changed")
         """Repo paths changed on disk (debounced, not ignored); screens subscribe."""
         self.watcher = RepoWatcher(repo.root, skip=repo.submodules)
 
     def _initial_theme(self) -> str:
-        """Config first, then the last choice, then ours; never `TEXTUAL_THEME`."""
+        """Config first, then the last choice, then ours; never `TEXTUAL_THEME`.
+
+        A name that is gone or cannot colour the screens is passed over with a warning:
+        a remembered theme must never stop the app from starting.
+        """
+        problems: list[str] = []
+        chosen = "textual-dark"
         for name in (self.settings.theme, ui_state.load().get("theme"), DEFAULT_THEME):
-            if isinstance(name, str) and name in self.available_themes:
-                return name
-        return "textual-dark"
+            if not isinstance(name, str) or not name:
+                continue
+            theme = self.available_themes.get(name)
+            problem = f"theme {name!r} is not installed" if theme is None else theme_problem(theme)
+            if problem is None:
+                chosen = name
+                break
+            problems.append(problem)
+        if problems:
+            self.theme_warning = f"{problems[0]}; using {chosen}"
+        return chosen
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the base screen: one screen to compose and paint at start-up."""
@@ -103,10 +107,18 @@ class HaikutuiApp(App[int]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(THEME_VARIABLES)
 
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's, with our defaults' `$references` resolved against the theme."""
+        variables = resolve_references(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
+
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.theme_warning:
+            self.notify(self.theme_warning, title="Theme", severity="warning", timeout=8)
         # Watching sets up inotify for every folder: after the first paint, not before it.
         self.call_after_refresh(self._start_watching)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
+from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 import haikutui
@@ -16,6 +18,23 @@ else:  # pragma: no cover - exercised only on 3.10
     import tomli as tomllib
 
 DEFAULT_THEME = "haikutui-dark"
+THEME_VARIABLES: dict[str, str] = {
+    "diff-added": "$success",
+    "diff-removed": "$error",
+    "diff-added-bg": "$success 15%",
+    "diff-removed-bg": "$error 15%",
+    "diff-hunk": "$secondary",
+    "hunk-current": "$accent",
+    "hunk-rejected": "$foreground 40%",
+    "line-number": "$foreground 40%",
+    "code-cursor-bg": "$boost",
+    "code-selection-bg": "$primary 30%",
+    "rung-fast": "$success",
+    "rung-strong": "$warning",
+    "rung-strongest": "$secondary",
+}
+"""Fallbacks for haikutui's own colours, so a theme that does not name them still works."""
+REFERENCE = re.compile(r"\$([A-Za-z0-9_-]+)")
 COLOUR_KEYS: tuple[str, ...] = (
     "primary",
     "secondary",
@@ -52,7 +71,45 @@ def load_themes(directory: Path | None = None) -> list[Theme]:
     themes: list[Theme] = []
     for path in sorted(folder.glob("*.toml")):
         try:
-            themes.append(theme_from_toml(tomllib.loads(path.read_text(encoding="utf-8"))))
+            theme = theme_from_toml(tomllib.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError):
             continue
+        if theme_problem(theme) is None:  # a bad colour would break every screen's sheet
+            themes.append(theme)
     return themes
+
+
+def resolve_references(variables: dict[str, str]) -> dict[str, str]:
+    """Textual substitutes variables once: a value such as `$success 15%` must be resolved here.
+
+    Without this, every theme that does not name our colours itself (all of Textual's)
+    left `$success` inside the sheet, and the first screen using it failed to parse.
+    """
+    resolved = dict(variables)
+    for _ in range(4):  # a chain of references is short; a cycle must not loop forever
+        changed = False
+        for name, value in resolved.items():
+            new = REFERENCE.sub(lambda found: resolved.get(found[1], found[0]), value)
+            if new != value:
+                resolved[name], changed = new, True
+        if not changed:
+            break
+    return resolved
+
+
+def theme_problem(theme: Theme) -> str | None:
+    """Why `theme` cannot colour haikutui (one line), or None when every colour resolves."""
+    try:
+        base = theme.to_color_system().generate()
+    except (ValueError, ColorParseError, TypeError) as exc:
+        return f"theme {theme.name!r}: {exc}".splitlines()[0]
+    variables = resolve_references({**THEME_VARIABLES, **base, **theme.variables})
+    for name in THEME_VARIABLES:
+        colour = variables[name].split()
+        if colour and colour[-1].endswith("%"):
+            colour = colour[:-1]
+        try:
+            Color.parse(" ".join(colour))
+        except ColorParseError:
+            return f"theme {theme.name!r}: {name} = {variables[name]!r} is not a colour"
+    return None
