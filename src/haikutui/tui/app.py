@@ -7,6 +7,7 @@ import contextlib
 import threading
 from typing import ClassVar
 
+from textual import events
 from textual._path import CSSPathType
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -27,7 +28,9 @@ from haikutui.tui.themes import (
     resolve_references,
     theme_problem,
 )
+from haikutui.tui.type_ahead import input_binding
 from haikutui.tui.watcher import RepoWatcher
+
 
 class HaikutuiApp(App[int]):
     """Registers themes, applies settings, and opens the main screen."""
@@ -121,6 +124,21 @@ class HaikutuiApp(App[int]):
             self.notify(self.theme_warning, title="Theme", severity="warning", timeout=8)
         # Watching sets up inotify for every folder: after the first paint, not before it.
         self.call_after_refresh(self._start_watching)
+
+    async def on_event(self, event: events.Event) -> None:
+        """An input's own keys (ctrl+u, backspace, enter) run in order with the letters typed."""
+        found = (
+            input_binding(self, event)
+            if isinstance(event, events.Key) and not event.is_forwarded
+            else None
+        )
+        if found is None:
+            await super().on_event(event)
+            return
+        assert isinstance(event, events.Key)
+        if not await self._check_bindings(event.key, priority=True):  # f1, ctrl+q still win
+            focused, action = found
+            focused.call_later(focused.run_action, action)  # after the letters already queued
 
     def _start_watching(self) -> None:
         loop = asyncio.get_running_loop()

@@ -75,8 +75,9 @@ MAIN_KEYS: list[BindingType] = [
         "cancel",
         "Cancel",
         show=False,
+        priority=True,
         id="main.cancel",
-        tooltip="Stop the running request; nothing is written",
+        tooltip="Leave the input you are typing in (clearing the filter), or stop the request",
     ),
     Binding(
         "l",

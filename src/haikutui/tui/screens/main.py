@@ -13,6 +13,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from haikutui.core.config import Settings
@@ -56,6 +57,8 @@ class MainScreen(Screen[None]):
         self.session: FixSession | None = None
         self.file_text = ""
         """The open file's text, for the estimate shown as the selection changes."""
+        self._return_focus: Widget | None = None
+        """Where Esc in an input goes back to: the widget focused before `/` or `i`."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -237,6 +240,22 @@ class MainScreen(Screen[None]):
         else:
             status.show("review closed; nothing written")
 
+    def _leave_input(self) -> None:
+        """Back to where the user was; the filter's query is cleared, the instruction kept.
+
+        A priority key, so the focus moves before the keys typed after Esc are handed out;
+        the clear runs in the filter's own queue, after the letters typed before Esc.
+        """
+        typed_in = self.focused
+        back = self._return_focus
+        if back is None or not back.is_attached or isinstance(back, Input):
+            back = self.query_one(CodeView) if self.query_one(CodeView).path else None
+        if typed_in is not None and typed_in.id == "file-filter":
+            assert isinstance(typed_in, Input)
+            typed_in.call_later(typed_in.clear)
+            back = self.query_one("#file-options")
+        self.set_focus(back or self.query_one("#file-options"))
+
     def _typing(self) -> bool:
         """An input has focus: `/` and `i` are text there, not keys of this screen."""
         return isinstance(self.focused, Input)
@@ -244,6 +263,7 @@ class MainScreen(Screen[None]):
     def action_ask(self) -> None:
         if self._typing():
             raise SkipAction()
+        self._return_focus = self.focused
         self.query_one(PromptBar).focus_input()
         if has_key() and "anthropic" not in sys.modules:
             self.warm_client()
@@ -256,6 +276,7 @@ class MainScreen(Screen[None]):
     def action_filter(self) -> None:
         if self._typing():
             raise SkipAction()
+        self._return_focus = self.focused
         self.query_one(FileList).focus_filter()
 
     def action_escalate(self) -> None:
@@ -350,6 +371,10 @@ class MainScreen(Screen[None]):
         self.app.push_screen(BatchScreen(self.repo, self.settings, self.rung), self._review_closed)
 
     def action_cancel(self) -> None:
+        """Esc: out of an input first (as in lazygit), then stop a run; else the code view's."""
+        if self._typing():
+            self._leave_input()
+            return
         if not self.running:
             raise SkipAction()
         self.workers.cancel_group(self, "llm")

@@ -152,15 +152,15 @@ class RenameReviewScreen(ReviewScreen):
         sources = (h.source for _, h in proposal.hunks if "+" not in h.source)
         line = Content.assemble(
             Content.styled(f"◆ rename {self.rename.old} → {self.rename.new}", "bold $accent"),
-            "   ",
-            Content.styled(" + ".join(dict.fromkeys(sources)), "bold"),
-            "   ",
-            f"{len(proposal.changes)} files",
-            "   ",
+            " · ",
             self._counts(),
+            " · ",
+            f"{len(proposal.changes)} files",
+            " · ",
+            Content.styled(" + ".join(dict.fromkeys(sources)), "bold"),
         )
-        note = Content.styled(proposal.note or "", "italic $text-muted")
-        self.query_one("#review-header", Static).update(Content("\n").join([line, note]))
+        rows = [line, *self._note_row(), self._verdict_line()]
+        self.query_one("#review-header", Static).update(Content("\n").join(rows))
 
     def action_leftovers(self) -> None:
         left = self.rename.leftovers
