@@ -6,14 +6,21 @@ screen's sheet, and the review crashed with StylesheetParseError under any theme
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
 
 from haikutui.core import ui_state
+from haikutui.core.config import Settings
+from haikutui.core.repo import Repo
+from haikutui.tasks.lint.repair import LintSession
 from haikutui.tasks.rename.rope_engine import Unsure
+from haikutui.tasks.rename.session import RenameSession
 from haikutui.tui.screens.batch import BatchScreen
 from haikutui.tui.screens.confirm import ConfirmScreen
 from haikutui.tui.screens.help import HelpScreen
@@ -25,9 +32,11 @@ from haikutui.tui.screens.rename import RenameReviewScreen, RenameScreen, Unsure
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.screens.stats import StatsScreen
 from haikutui.tui.themes import THEME_VARIABLES
+from haikutui.tui.widgets.code_pane import CodePane
+from haikutui.tui.widgets.code_view import CodeView
 from tests.conftest import make_repo
 from tests.functional.conftest import LONG_PY, build_app
-from tests.functional.pilot import open_file, settle
+from tests.functional.pilot import settle
 from tests.functional.session import finished_session
 from tests.lint.conftest import CALC_PY, RUFF_CONFIG
 from tests.rename.conftest import GEOMETRY
@@ -35,11 +44,19 @@ from tests.rename.conftest import GEOMETRY
 THEMES = [*BUILTIN_THEMES, "haikutui-dark", "haikutui-light"]
 
 
-@pytest.fixture
-def every_screen_repo(tmp_path: Path) -> Path:
-    """A file to lint, a symbol to rename, and a file for a fix."""
-    return make_repo(
-        tmp_path / "proj",
+@dataclass
+class Prepared:
+    """A repo, and the engine runs whose reviews are shown: run once, shown under each theme."""
+
+    root: Path
+    lint: LintSession
+    rename: RenameSession
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    root = make_repo(
+        tmp_path_factory.mktemp("themes") / "proj",
         {
             "pyproject.toml": RUFF_CONFIG,
             "pkg/__init__.py": "",
@@ -49,55 +66,55 @@ def every_screen_repo(tmp_path: Path) -> Path:
             "core.py": LONG_PY,
         },
     )
+    repo, settings = Repo(root), Settings()  # no model: ruff's fixes, rope's rename
+    lint = LintSession(repo, settings, ["pkg/calc.py"], None)
+    asyncio.run(lint.run())
+    rename = RenameSession(repo, settings, "area_of", "rect_area", at="shapes/geometry.py:6")
+    rename.prepare()
+    asyncio.run(rename.run())
+    return Prepared(root, lint, rename)
 
 
-async def _on(pilot: object, kind: type[Screen[object]]) -> None:
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
+async def _show(pilot: Pilot[int], screen: Screen[object]) -> None:
+    """Push, paint with the theme's variables, and leave again."""
+    app = pilot.app
+    app.push_screen(screen)
     await settle(pilot)
-    assert isinstance(pilot.app.screen, kind), type(pilot.app.screen).__name__
-    pilot.app.screen.refresh(layout=True)
-    await pilot.pause()  # painted with the theme's variables, not only styled
+    assert app.screen is screen, type(app.screen).__name__
+    screen.refresh(layout=True)
+    await pilot.pause()
+    app.pop_screen()
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("theme", THEMES)
-async def test_every_screen_opens_under_theme(every_screen_repo: Path, theme: str) -> None:
-    (every_screen_repo / ".haikutui.toml").write_text(f'[ui]\ntheme = "{theme}"\n')
-    app = build_app(every_screen_repo)
+async def test_every_screen_opens_under_theme(prepared: Prepared, theme: str) -> None:
+    root = prepared.root
+    (root / ".haikutui.toml").write_text(f'[ui]\ntheme = "{theme}"\n')
+    app = build_app(root)
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.theme == theme and not app.theme_warning
         assert not [v for k, v in app.theme_variables.items() if k in THEME_VARIABLES and "$" in v]
-        await open_file(pilot, "pkg/calc.py")  # main screen, code view, diagnostics panel
-        await pilot.press("l")  # no key: ruff's fixes alone, then their review
-        await _on(pilot, LintReviewScreen)
-        await pilot.press("q")
-        await _on(pilot, MainScreen)
-        await open_file(pilot, "shapes/geometry.py")
-        await pilot.press("home", *["down"] * 5, "R")
-        await _on(pilot, RenameScreen)
-        await pilot.press(*"rect_area", "enter")
-        await _on(pilot, RenameReviewScreen)
-        await pilot.press("q")
-        await _on(pilot, MainScreen)
-        await app.push_screen(ReviewScreen(finished_session(every_screen_repo)))
-        await _on(pilot, ReviewScreen)
-        await pilot.press("q")
-        for key, kind in (("H", HistoryScreen), ("S", StatsScreen), ("b", BatchScreen)):
-            await _on(pilot, MainScreen)
-            await pilot.press(key)
-            await _on(pilot, kind)
-            await pilot.press("escape")
-        for modal in (
+        await settle(pilot)
+        app.screen.query_one(CodePane).load_file("pkg/calc.py")  # code view, lint findings
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.query_one(CodeView).path == "pkg/calc.py"
+        repo, settings, rung = app.repo, app.settings, app.rung
+        for screen in (
+            ReviewScreen(finished_session(root)),
+            LintReviewScreen(prepared.lint),
+            RenameReviewScreen(prepared.rename),
+            RenameScreen("area_of", "shapes/geometry.py:6"),
+            UnsureScreen([Unsure("shapes/geometry.py", 6, "area_of(1, 2)", 40)]),
+            HistoryScreen(repo, settings, rung),
+            StatsScreen(root),
+            BatchScreen(repo, settings, rung),
             HelpScreen([], []),
             RefineScreen(),
             ConfirmScreen("Over budget", "Send anyway?", detail="one\ntwo"),
-            UnsureScreen([Unsure("shapes/geometry.py", 6, "area_of(1, 2)", 40)]),
         ):
-            await _on(pilot, MainScreen)
-            app.push_screen(modal)
-            await _on(pilot, type(modal))
-            app.pop_screen()
+            await _show(pilot, screen)
     assert app.return_code in (None, 0)
 
 
