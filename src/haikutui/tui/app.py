@@ -11,7 +11,8 @@ from textual import events
 from textual._path import CSSPathType
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import Provider
+from textual.command import CommandPalette, Provider
+from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 
@@ -120,6 +121,7 @@ class HaikutuiApp(App[int]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.theme_warning:
             self.notify(self.theme_warning, title="Theme", severity="warning", timeout=8)
         # Watching sets up inotify for every folder: after the first paint, not before it.
@@ -154,6 +156,11 @@ class HaikutuiApp(App[int]):
 
     def on_unmount(self) -> None:
         self.watcher.stop()  # before workers are cancelled: its thread ends within 50 ms
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        """Toasts are news about the screen that was; what must be read is in a status bar."""
+        if not isinstance(screen, CommandPalette):  # the palette (ctrl+t) is not a new place
+            self.clear_notifications()
 
     def _remember_theme(self, theme: Theme) -> None:
         ui_state.remember("theme", theme.name)

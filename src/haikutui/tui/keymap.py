@@ -94,5 +94,13 @@ MAIN_KEYS: list[BindingType] = [
         id="main.batches",
         tooltip="Lint batches: progress, and a queue of results to review",
     ),
+    Binding(
+        "f",
+        "toggle_files",
+        "Fold",
+        show=False,
+        id="main.toggle_files",
+        tooltip="Fold the file list away to give the code the width, or show it again",
+    ),
     Binding("q", "app.quit", "Quit", id="main.quit", tooltip="Leave haikutui"),
 ]

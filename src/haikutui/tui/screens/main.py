@@ -20,7 +20,7 @@ from haikutui.core.config import Settings
 from haikutui.core.repo import FileEntry, Repo
 from haikutui.model.client import has_key
 from haikutui.model.ladder import RUNGS, Rung, resolve
-from haikutui.tui.fix_runner import key_missing, run_session, warm_up
+from haikutui.tui.fix_runner import NO_KEY, key_missing, run_session, warm_up
 from haikutui.tui.keymap import MAIN_KEYS
 from haikutui.tui.widgets.code_pane import CodePane
 from haikutui.tui.widgets.code_view import CodeView
@@ -43,6 +43,11 @@ class MainScreen(Screen[None]):
     """The file list: focusing it at once spares a restyle of the filter and then the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = MAIN_KEYS
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
+    """Under 100 columns the file list narrows (main.tcss), so 80×24 leaves the code its room."""
 
     class FilesListed(Message):
         """git answered with the files, or with one line of what failed (posted from a thread)."""
@@ -74,7 +79,9 @@ class MainScreen(Screen[None]):
         self._show_rung()
         if has_key():
             self.call_after_refresh(self.check_models)
-        self.query_one(StatusBar).show("loading files…")
+            self.query_one(StatusBar).show("loading files…")
+        else:  # said once, before the user types an instruction that could not be sent
+            self.query_one(StatusBar).show(NO_KEY)
         self.call_after_refresh(self.list_files)  # paint first; git's thread would slow it
         watched = getattr(self.app, "repo_changed", None)
         if watched is not None:
@@ -231,8 +238,7 @@ class MainScreen(Screen[None]):
         status.rung = self.rung
         if applied:
             self.session = None  # written: there is nothing left to escalate
-            status.show(f"applied to {', '.join(applied)}")
-            self.notify(f"applied to {', '.join(applied)}", title="Written")
+            status.show(f"applied to {', '.join(applied)}")  # stays: not a toast that fades
             path = self.query_one(CodeView).path
             if path is not None:
                 self.query_one(CodePane).load_file(path)
@@ -277,7 +283,17 @@ class MainScreen(Screen[None]):
         if self._typing():
             raise SkipAction()
         self._return_focus = self.focused
+        self.set_class(False, "-files-folded")
         self.query_one(FileList).focus_filter()
+
+    def action_toggle_files(self) -> None:
+        """Fold the file list away (the code takes the width) or bring it back; `/` also does."""
+        fold = not self.has_class("-files-folded")
+        self.set_class(fold, "-files-folded")
+        if fold and self.focused is not None and self.query_one(FileList) in self.focused.ancestors:
+            self.set_focus(self.query_one(CodeView))
+        elif not fold:
+            self.set_focus(self.query_one("#file-options"))
 
     def action_escalate(self) -> None:
         status = self.query_one(StatusBar)
