@@ -43,10 +43,7 @@ class MainScreen(Screen[None]):
     """The file list: focusing it at once spares a restyle of the filter and then the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = MAIN_KEYS
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"),
-        (100, "-wide"),
-    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     """Under 100 columns the file list narrows (main.tcss), so 80×24 leaves the code its room."""
 
     class FilesListed(Message):
