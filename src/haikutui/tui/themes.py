@@ -35,6 +35,7 @@ THEME_VARIABLES: dict[str, str] = {
 }
 """Fallbacks for haikutui's own colours, so a theme that does not name them still works."""
 REFERENCE = re.compile(r"\$([A-Za-z0-9_-]+)")
+TRANSLUCENT = re.compile(r"(\S+)\s+(\d+(?:\.\d+)?)%")
 COLOUR_KEYS: tuple[str, ...] = (
     "primary",
     "secondary",
@@ -94,7 +95,27 @@ def resolve_references(variables: dict[str, str]) -> dict[str, str]:
                 resolved[name], changed = new, True
         if not changed:
             break
-    return resolved
+    return _solid(resolved)
+
+
+def _solid(variables: dict[str, str]) -> dict[str, str]:
+    """Our `colour N%` defaults blended onto the background: text drawn with a translucent
+    background showed it at full strength (green on green under nord), so give a solid one."""
+    try:
+        background = Color.parse(variables.get("background", ""))
+    except ColorParseError:
+        return variables
+    solid = dict(variables)
+    for name in THEME_VARIABLES:
+        found = TRANSLUCENT.fullmatch(solid.get(name, ""))
+        if found is None:
+            continue
+        try:
+            colour = Color.parse(found[1])
+        except ColorParseError:
+            continue
+        solid[name] = background.blend(colour, float(found[2]) / 100).hex
+    return solid
 
 
 def theme_problem(theme: Theme) -> str | None:

@@ -20,7 +20,7 @@ from haikutui.core.config import Settings
 from haikutui.core.repo import FileEntry, Repo
 from haikutui.model.client import has_key
 from haikutui.model.ladder import RUNGS, Rung, resolve
-from haikutui.tui.fix_runner import NO_KEY, key_missing, run_session, warm_up
+from haikutui.tui.fix_runner import key_missing, run_session, warm_up
 from haikutui.tui.keymap import MAIN_KEYS
 from haikutui.tui.widgets.code_pane import CodePane
 from haikutui.tui.widgets.code_view import CodeView
@@ -34,6 +34,10 @@ if TYPE_CHECKING:  # the model-run modules load on the first request, not at sta
     from haikutui.model.fix_request import FixRequest
     from haikutui.tasks.fix_session import FixSession
     from haikutui.tui.widgets.diagnostics_panel import DiagnosticsPanel
+
+
+NO_KEY_AT_START = "No API key: export ANTHROPIC_API_KEY and restart"
+"""Said once at start-up, short enough to fit beside the rung at 80 columns."""
 
 
 class MainScreen(Screen[None]):
@@ -78,7 +82,7 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.check_models)
             self.query_one(StatusBar).show("loading files…")
         else:  # said once, before the user types an instruction that could not be sent
-            self.query_one(StatusBar).show(NO_KEY)
+            self.query_one(StatusBar).show(NO_KEY_AT_START)
         self.call_after_refresh(self.list_files)  # paint first; git's thread would slow it
         watched = getattr(self.app, "repo_changed", None)
         if watched is not None:
