@@ -35,6 +35,14 @@ THEME_VARIABLES: dict[str, str] = {
 }
 """Fallbacks for haikutui's own colours, so a theme that does not name them still works."""
 REFERENCE = re.compile(r"\$([A-Za-z0-9_-]+)")
+ANSI_FALLBACKS: dict[str, str] = {
+    "diff-added-bg": "ansi_default",
+    "diff-removed-bg": "ansi_default",
+    "hunk-rejected": "ansi_bright_black",
+    "line-number": "ansi_bright_black",
+}
+"""Under an ANSI theme a tint cannot be blended: no diff background (the +/− marks and their
+colours say it), and muted text in bright black."""
 TRANSLUCENT = re.compile(r"(\S+)\s+(\d+(?:\.\d+)?)%")
 COLOUR_KEYS: tuple[str, ...] = (
     "primary",
@@ -114,7 +122,10 @@ def _solid(variables: dict[str, str]) -> dict[str, str]:
             colour = Color.parse(found[1])
         except ColorParseError:
             continue
-        solid[name] = background.blend(colour, float(found[2]) / 100).hex
+        if background.ansi is not None or colour.ansi is not None:
+            solid[name] = ANSI_FALLBACKS.get(name, found[1])  # the terminal's 16 cannot blend
+        else:
+            solid[name] = background.blend(colour, float(found[2]) / 100).hex
     return solid
 
 
