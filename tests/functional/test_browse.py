@@ -165,3 +165,16 @@ async def test_escape_in_the_filter_clears_it_and_returns_to_the_list(repo_dir: 
         assert len(files(app).query_one("OptionList")._options) == 3  # the whole list again
         # `i` after Esc is the ask key again, not a letter of the filter
         assert app.screen.query_one("#prompt-input", Input).has_focus
+
+
+async def test_keys_typed_after_enter_in_the_filter_reach_the_opened_file(repo_dir: Path) -> None:
+    """`/core`, Enter, then at once a selection and `i`: they went into the filter."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst_keys(app, "slash", *"core", "enter", "down", "down", "shift+down", "i", *"fix it")
+        await settle(pilot)
+        code = app.screen.query_one(CodeView)
+        assert app.screen.query_one("#file-filter", Input).value == "core"
+        assert code.path == "core.py" and code.selection == (3, 4)
+        assert app.screen.query_one("#prompt-input", Input).value == "fix it"

@@ -29,7 +29,7 @@ from haikutui.tui.themes import (
     resolve_references,
     theme_problem,
 )
-from haikutui.tui.type_ahead import input_binding
+from haikutui.tui.type_ahead import KeyHold, input_binding
 from haikutui.tui.watcher import RepoWatcher
 
 
@@ -82,6 +82,8 @@ class HaikutuiApp(App[int]):
         self.repo_changed: Signal[set[str]] = Signal(self, "repo-changed")
         """Repo paths changed on disk (debounced, not ignored); screens subscribe."""
         self.watcher = RepoWatcher(repo.root, skip=repo.submodules)
+        self.key_hold = KeyHold(self)
+        """Keys typed while a file opens wait for the focus to move (see type_ahead)."""
 
     def _initial_theme(self) -> str:
         """Config first, then the last choice, then ours; never `TEXTUAL_THEME`.
@@ -129,6 +131,8 @@ class HaikutuiApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         """An input's own keys (ctrl+u, backspace, enter) run in order with the letters typed."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self.key_hold.take(event):
+            return
         found = (
             input_binding(self, event)
             if isinstance(event, events.Key) and not event.is_forwarded

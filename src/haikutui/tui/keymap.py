@@ -95,6 +95,15 @@ MAIN_KEYS: list[BindingType] = [
         tooltip="Lint batches: progress, and a queue of results to review",
     ),
     Binding(
+        "enter",
+        "pick",
+        "Open",
+        show=False,
+        priority=True,
+        id="main.pick",
+        tooltip="In the file filter: open the first match; keys typed next wait for it",
+    ),
+    Binding(
         "f",
         "toggle_files",
         "Fold",

@@ -12,9 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Input
 
 from haikutui.core.config import Settings
 from haikutui.core.repo import FileEntry, Repo
@@ -22,6 +19,7 @@ from haikutui.model.client import has_key
 from haikutui.model.ladder import RUNGS, Rung, resolve
 from haikutui.tui.fix_runner import key_missing, run_session, warm_up
 from haikutui.tui.keymap import MAIN_KEYS
+from haikutui.tui.screens.main_focus import FocusingScreen
 from haikutui.tui.widgets.code_pane import CodePane
 from haikutui.tui.widgets.code_view import CodeView
 from haikutui.tui.widgets.file_list import FileList
@@ -40,7 +38,7 @@ NO_KEY_AT_START = "No API key: export ANTHROPIC_API_KEY and restart"
 """Said once at start-up, short enough to fit beside the rung at 80 columns."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(FocusingScreen):
     """Owns the fix session while it streams; hands the proposal to the review screen."""
 
     AUTO_FOCUS = "#file-options"
@@ -63,8 +61,6 @@ class MainScreen(Screen[None]):
         self.session: FixSession | None = None
         self.file_text = ""
         """The open file's text, for the estimate shown as the selection changes."""
-        self._return_focus: Widget | None = None
-        """Where Esc in an input goes back to: the widget focused before `/` or `i`."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -125,6 +121,7 @@ class MainScreen(Screen[None]):
     @on(CodePane.Opened)
     def _file_opened(self, event: CodePane.Opened) -> None:
         self.file_text = event.text
+        self._release_keys()  # after the pane's focus change, which it has just queued
         if event.reload:
             self._show_estimate()
             return
@@ -135,6 +132,7 @@ class MainScreen(Screen[None]):
 
     @on(CodePane.Refused)
     def _file_refused(self, event: CodePane.Refused) -> None:
+        self._release_keys()
         self.query_one(StatusBar).show(event.reason, error=True)
 
     @on(CodeView.SelectionChanged)
@@ -247,26 +245,6 @@ class MainScreen(Screen[None]):
         else:
             status.show("review closed; nothing written")
 
-    def _leave_input(self) -> None:
-        """Back to where the user was; the filter's query is cleared, the instruction kept.
-
-        A priority key, so the focus moves before the keys typed after Esc are handed out;
-        the clear runs in the filter's own queue, after the letters typed before Esc.
-        """
-        typed_in = self.focused
-        back = self._return_focus
-        if back is None or not back.is_attached or isinstance(back, Input):
-            back = self.query_one(CodeView) if self.query_one(CodeView).path else None
-        if typed_in is not None and typed_in.id == "file-filter":
-            assert isinstance(typed_in, Input)
-            typed_in.call_later(typed_in.clear)
-            back = self.query_one("#file-options")
-        self.set_focus(back or self.query_one("#file-options"))
-
-    def _typing(self) -> bool:
-        """An input has focus: `/` and `i` are text there, not keys of this screen."""
-        return isinstance(self.focused, Input)
-
     def action_ask(self) -> None:
         if self._typing():
             raise SkipAction()
@@ -286,15 +264,6 @@ class MainScreen(Screen[None]):
         self._return_focus = self.focused
         self.set_class(False, "-files-folded")
         self.query_one(FileList).focus_filter()
-
-    def action_toggle_files(self) -> None:
-        """Fold the file list away (the code takes the width) or bring it back; `/` also does."""
-        fold = not self.has_class("-files-folded")
-        self.set_class(fold, "-files-folded")
-        if fold and self.focused is not None and self.query_one(FileList) in self.focused.ancestors:
-            self.set_focus(self.query_one(CodeView))
-        elif not fold:
-            self.set_focus(self.query_one("#file-options"))
 
     def action_escalate(self) -> None:
         status = self.query_one(StatusBar)
