@@ -51,3 +51,13 @@ async def test_at_80_columns_the_footers_keep_quit_and_help_and_the_estimate_eve
         await settle(pilot)
         footer = screen_text(app)[-1]
         assert "q Quit" in footer and "f1 Help" in footer and "a Apply" in footer
+
+
+async def test_at_80_columns_the_history_footer_keeps_its_way_back(long_repo: Path) -> None:
+    app = build_app(long_repo)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        footer = screen_text(app)[-1]
+        assert "Back" in footer and "f1 Help" in footer

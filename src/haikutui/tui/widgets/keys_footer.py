@@ -9,7 +9,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 
-ESSENTIAL: frozenset[str] = frozenset({"quit", "app.quit", "leave", "help", "app.help"})
+ESSENTIAL: frozenset[str] = frozenset(
+    {"quit", "app.quit", "leave", "close", "dismiss(None)", "help", "app.help"}
+)
 """Actions a footer never drops: how to get out, and how to see every other key."""
 
 
