@@ -178,3 +178,17 @@ async def test_keys_typed_after_enter_in_the_filter_reach_the_opened_file(repo_d
         assert app.screen.query_one("#file-filter", Input).value == "core"
         assert code.path == "core.py" and code.selection == (3, 4)
         assert app.screen.query_one("#prompt-input", Input).value == "fix it"
+
+
+async def test_moves_typed_ahead_in_the_code_view_happen_before_i_moves_the_focus(
+    repo_dir: Path,
+) -> None:
+    """`down down shift+down i x` in one burst: `i` took the focus before the moves ran."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        burst_keys(app, "down", "down", "shift+down", "i", "x")
+        await settle(pilot)
+        assert app.screen.query_one(CodeView).selection == (3, 4)
+        assert app.screen.query_one(PromptBar).target == "core.py:3-4"
+        assert app.screen.query_one("#prompt-input", Input).value == "x"

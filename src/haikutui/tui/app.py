@@ -29,7 +29,7 @@ from haikutui.tui.themes import (
     resolve_references,
     theme_problem,
 )
-from haikutui.tui.type_ahead import KeyHold, input_binding
+from haikutui.tui.type_ahead import KeyHold, route_key
 from haikutui.tui.watcher import RepoWatcher
 
 
@@ -130,21 +130,14 @@ class HaikutuiApp(App[int]):
         self.call_after_refresh(self._start_watching)
 
     async def on_event(self, event: events.Event) -> None:
-        """An input's own keys (ctrl+u, backspace, enter) run in order with the letters typed."""
-        if isinstance(event, events.Key) and not event.is_forwarded and self.key_hold.take(event):
+        """Keys are handled in the order typed (see `type_ahead`), then as Textual would."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and await route_key(self, event, self.key_hold)
+        ):
             return
-        found = (
-            input_binding(self, event)
-            if isinstance(event, events.Key) and not event.is_forwarded
-            else None
-        )
-        if found is None:
-            await super().on_event(event)
-            return
-        assert isinstance(event, events.Key)
-        if not await self._check_bindings(event.key, priority=True):  # f1, ctrl+q still win
-            focused, action = found
-            focused.call_later(focused.run_action, action)  # after the letters already queued
+        await super().on_event(event)
 
     def _start_watching(self) -> None:
         loop = asyncio.get_running_loop()

@@ -1,10 +1,12 @@
 """Keys typed ahead land where the user meant them, in the order they were typed.
 
-Textual forwards each key to the focused widget's queue, but runs a widget's own
-(non-priority) bindings only once the key has bubbled back up to the App. In an input,
-ctrl+u (or backspace, ctrl+k, enter) therefore ran after the letters typed behind it:
-`/`, `co`, ctrl+u, `utl` in one burst left an empty filter. Here such a key becomes a
-callback in the input's own queue, so it runs between the letters around it.
+Textual forwards each key to the focused widget's queue, but runs the (non-priority)
+bindings only once the key has bubbled back up to the App, for the focus as it is then.
+Typed in one burst, keys therefore ran out of order: in an input, ctrl+u (or backspace,
+enter) ran after the letters behind it (`/`, `co`, ctrl+u, `utl` left an empty filter);
+in the code view, `down down i` moved the focus to the prompt before the downs were
+matched, and they were lost. `route_key` runs an input's own keys in the input's queue,
+between its letters, and matches every other focused widget's keys at once, in order.
 """
 
 from __future__ import annotations
@@ -15,6 +17,23 @@ from textual import events
 from textual.app import App
 from textual.timer import Timer
 from textual.widgets import Input
+
+
+async def route_key(app: App[Any], event: events.Key, hold: KeyHold) -> bool:
+    """Handle a key from the terminal in typing order; False leaves it to Textual."""
+    if hold.take(event):
+        return True
+    found = input_binding(app, event)
+    if found is not None:
+        if not await app._check_bindings(event.key, priority=True):  # f1, ctrl+q still win
+            focused, action = found
+            focused.call_later(focused.run_action, action)  # after the letters already queued
+        return True
+    if isinstance(app.focused, Input):
+        return False  # a letter, or a key the input leaves to its parents
+    return await app._check_bindings(event.key, priority=True) or await app._check_bindings(
+        event.key
+    )
 
 
 def input_binding(app: App[Any], event: events.Key) -> tuple[Input, str] | None:
@@ -72,17 +91,4 @@ class KeyHold:
             if self.holding:  # a held Enter started another hold: the rest wait again
                 self.held[:0] = keys[index:]
                 return
-            if not isinstance(self.app.focused, Input) and await self._bound_now(key):
-                continue
             await self.app.on_event(key)
-
-    async def _bound_now(self, key: events.Key) -> bool:
-        """Run the key's binding at once, for the focus as it is now.
-
-        Forwarded, a key is matched to a binding only when it bubbles back to the App, by
-        which time a held `i` after it may have moved the focus: `down` was then lost.
-        """
-        app = self.app
-        return await app._check_bindings(key.key, priority=True) or await app._check_bindings(
-            key.key
-        )
