@@ -43,3 +43,8 @@ def status_text(app: HaikutuiApp) -> str:
 
 def files(app: HaikutuiApp) -> FileList:
     return app.screen.query_one(FileList)
+
+
+def screen_text(app: HaikutuiApp) -> list[str]:
+    """The screen as the user reads it: one string per terminal row, colours dropped."""
+    return [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]

@@ -112,3 +112,83 @@ async def test_keys_typed_ahead_after_slash_and_i_land_in_the_inputs(repo_dir: P
         burst(app, "ielti/2")
         await pilot.pause()
         assert app.screen.query_one("#prompt-input", Input).value == "elti/2"
+
+
+def burst_keys(app: HaikutuiApp, *keys: str) -> None:
+    """A burst of named keys (`ctrl+u`, `escape`) and letters, all queued before any is handled."""
+    for key in keys:
+        character = {"slash": "/", "space": " "}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+async def test_ctrl_u_typed_ahead_clears_only_what_came_before(repo_dir: Path) -> None:
+    """`/`, `co`, ctrl+u, `utl` in one burst: ctrl+u ran after `utl` and left nothing."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst_keys(app, "slash", "c", "o", "ctrl+u", "u", "t", "l")
+        await settle(pilot)
+        assert app.screen.query_one("#file-filter", Input).value == "utl"
+        options = files(app).query_one("OptionList")
+        assert [o.id for o in options._options] == ["pkg/util.py"]
+        await pilot.press("enter")
+        await settle(pilot)
+        burst_keys(app, "i", *"fix", "backspace", "ctrl+u", *"add docs", "left", "backspace", "s")
+        await settle(pilot)
+        assert (
+            app.screen.query_one("#prompt-input", Input).value == "add doss"
+        )  # left, then backspace ate the c
+
+
+async def test_escape_leaves_the_prompt_and_the_next_keys_are_shortcuts(repo_dir: Path) -> None:
+    """`i`, `x`, Esc, `j` gave "xj": Esc must leave the input, so `j` moves the cursor."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        code = app.screen.query_one(CodeView)
+        burst_keys(app, "i", "x", "escape", "j", "j")
+        await settle(pilot)
+        assert app.screen.query_one("#prompt-input", Input).value == "x"  # kept for later
+        assert code.has_focus
+        assert code.cursor == 2
+        await pilot.press("i")
+        assert app.screen.query_one("#prompt-input", Input).has_focus
+
+
+async def test_escape_in_the_filter_clears_it_and_returns_to_the_list(repo_dir: Path) -> None:
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst_keys(app, "slash", "u", "t", "l", "escape", "i")
+        await settle(pilot)
+        assert app.screen.query_one("#file-filter", Input).value == ""
+        assert len(files(app).query_one("OptionList")._options) == 3  # the whole list again
+        # `i` after Esc is the ask key again, not a letter of the filter
+        assert app.screen.query_one("#prompt-input", Input).has_focus
+
+
+async def test_keys_typed_after_enter_in_the_filter_reach_the_opened_file(repo_dir: Path) -> None:
+    """`/core`, Enter, then at once a selection and `i`: they went into the filter."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst_keys(app, "slash", *"core", "enter", "down", "down", "shift+down", "i", *"fix it")
+        await settle(pilot)
+        code = app.screen.query_one(CodeView)
+        assert app.screen.query_one("#file-filter", Input).value == "core"
+        assert code.path == "core.py" and code.selection == (3, 4)
+        assert app.screen.query_one("#prompt-input", Input).value == "fix it"
+
+
+async def test_moves_typed_ahead_in_the_code_view_happen_before_i_moves_the_focus(
+    repo_dir: Path,
+) -> None:
+    """`down down shift+down i x` in one burst: `i` took the focus before the moves ran."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        burst_keys(app, "down", "down", "shift+down", "i", "x")
+        await settle(pilot)
+        assert app.screen.query_one(CodeView).selection == (3, 4)
+        assert app.screen.query_one(PromptBar).target == "core.py:3-4"
+        assert app.screen.query_one("#prompt-input", Input).value == "x"

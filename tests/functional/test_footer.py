@@ -40,7 +40,7 @@ async def test_keys_follow_the_focus(repo_dir: Path) -> None:
         assert " f1 Help " in footer_line(app)
 
 
-async def test_narrow_terminal_drops_the_spacing_then_crops_but_keeps_help(
+async def test_narrow_terminal_drops_the_spacing_then_the_last_keys_but_keeps_quit_and_help(
     repo_dir: Path,
 ) -> None:
     app = build_app(repo_dir)
@@ -53,7 +53,8 @@ async def test_narrow_terminal_drops_the_spacing_then_crops_but_keeps_help(
         await pilot.pause()
         line = footer_line(app)
         assert line.startswith("/ Files i Ask")
-        assert "… f1 Help" in line and line.rstrip().endswith("^p palette")
+        assert "q Quit f1 Help" in line and line.rstrip().endswith("^p palette")
+        assert "l Lint" not in line and "…" not in line  # whole keys dropped, from the end
         assert len(line) == 60
 
 

@@ -14,8 +14,10 @@ class MemoryKeyring(KeyringBackend):
     def __init__(self) -> None:
         super().__init__()
         self.store: dict[tuple[str, str], str] = {}
+        self.lookups = 0
 
     def get_password(self, service: str, username: str) -> str | None:
+        self.lookups += 1
         return self.store.get((service, username))
 
     def set_password(self, service: str, username: str, password: str) -> None:

@@ -120,7 +120,8 @@ def test_the_keyring_holds_the_key(
 ) -> None:
     assert keys.store_in_keyring(FROM_KEYRING)
     assert memory_keyring.store == {(keys.SERVICE, keys.ACCOUNT): FROM_KEYRING}
-    assert not keys.key_file().exists()  # nothing else written
+    assert not keys.key_file().exists()  # no secret written anywhere else
+    assert keys.keyring_mark().read_bytes() == b""  # only the mark that one is stored
     api.script(tool_reply(FIX))
 
     run = haikutui(repo_dir, "fix", "core.py:5", "-m", "fix it")
@@ -130,6 +131,21 @@ def test_the_keyring_holds_the_key(
     assert keys.forget_key() == ["the keyring"]
     assert memory_keyring.store == {}
     assert not has_key(load_settings(repo_dir))
+
+
+def test_start_up_knows_a_key_is_in_the_keyring_without_asking_it(
+    repo_dir: Path, memory_keyring: Any
+) -> None:
+    """The quick check (start-up, typing) skips the keyring's slow first lookup, yet must not
+    tell a user whose key is in the keyring that there is none."""
+    settings = load_settings(repo_dir)
+    assert not has_key(settings, quick=True)
+    assert keys.store_in_keyring(FROM_KEYRING)
+    memory_keyring.lookups = 0
+    assert has_key(settings, quick=True)
+    assert memory_keyring.lookups == 0
+    assert keys.forget_key() == ["the keyring"]
+    assert not has_key(settings, quick=True)
 
 
 def test_without_a_keyring_the_file_is_0600(

@@ -49,11 +49,26 @@ def key_file() -> Path:
     return state_dir() / KEY_FILE
 
 
+def keyring_mark() -> Path:
+    """An empty file saying that haikutui put a key in the keyring (no secret in it).
+
+    It lets start-up tell "a key is stored" without the keyring's first lookup (~0.3 s).
+    """
+    from haikutui.core.ui_state import state_dir
+
+    return state_dir() / "key-in-keyring"
+
+
 def stored_key(*, keyring: bool = True) -> bool:
-    """A key kept by haikutui (keyring, file, or this session), without running anything."""
+    """A key kept by haikutui (keyring, file, or this session), without running anything.
+
+    `keyring=False` trusts the keyring mark instead of asking the keyring itself.
+    """
     if _session_key or file_get() is not None:
         return True
-    return keyring and keyring_get() is not None
+    if not keyring:
+        return keyring_mark().exists()
+    return keyring_get() is not None
 
 
 def env_key() -> str | None:
@@ -167,6 +182,8 @@ def store_in_keyring(value: str) -> bool:
         raise
     except Exception:
         return False
+    keyring_mark().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    keyring_mark().touch()
     return True
 
 
@@ -202,6 +219,7 @@ def forget_key() -> list[str]:
     global _session_key
     removed = ["this session"] if _session_key else []
     _session_key = None
+    keyring_mark().unlink(missing_ok=True)
     backend = _keyring()
     if backend is not None:
         try:

@@ -7,10 +7,12 @@ import contextlib
 import threading
 from typing import ClassVar
 
+from textual import events
 from textual._path import CSSPathType
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import Provider
+from textual.command import CommandPalette, Provider
+from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 
@@ -20,25 +22,15 @@ from haikutui.core.repo import Repo
 from haikutui.model.budget import SessionSpend
 from haikutui.model.ladder import Rung, resolve
 from haikutui.tui.screens.main import MainScreen
-from haikutui.tui.themes import DEFAULT_THEME, load_themes
+from haikutui.tui.themes import (
+    DEFAULT_THEME,
+    THEME_VARIABLES,
+    load_themes,
+    resolve_references,
+    theme_problem,
+)
+from haikutui.tui.type_ahead import KeyHold, route_key
 from haikutui.tui.watcher import RepoWatcher
-
-THEME_VARIABLES: dict[str, str] = {
-    "diff-added": "$success",
-    "diff-removed": "$error",
-    "diff-added-bg": "$success 15%",
-    "diff-removed-bg": "$error 15%",
-    "diff-hunk": "$secondary",
-    "hunk-current": "$accent",
-    "hunk-rejected": "$foreground 40%",
-    "line-number": "$foreground 40%",
-    "code-cursor-bg": "$boost",
-    "code-selection-bg": "$primary 30%",
-    "rung-fast": "$success",
-    "rung-strong": "$warning",
-    "rung-strongest": "$secondary",
-}
-"""Fallbacks for haikutui's own colours, so a theme that does not name them still works."""
 
 
 class HaikutuiApp(App[int]):
@@ -84,17 +76,35 @@ class HaikutuiApp(App[int]):
         """What this session's requests cost; the status bars' meter reads it."""
         for theme in load_themes():
             self.register_theme(theme)
+        self.theme_warning = ""
+        """Why the remembered or configured theme was not used; shown once mounted."""
         self.theme = self._initial_theme()
         self.repo_changed: Signal[set[str]] = Signal(self, "repo-changed")
         """Repo paths changed on disk (debounced, not ignored); screens subscribe."""
         self.watcher = RepoWatcher(repo.root, skip=repo.submodules)
+        self.key_hold = KeyHold(self)
+        """Keys typed while a file opens wait for the focus to move (see type_ahead)."""
 
     def _initial_theme(self) -> str:
-        """Config first, then the last choice, then ours; never `TEXTUAL_THEME`."""
+        """Config first, then the last choice, then ours; never `TEXTUAL_THEME`.
+
+        A name that is gone or cannot colour the screens is passed over with a warning:
+        a remembered theme must never stop the app from starting.
+        """
+        problems: list[str] = []
+        chosen = "textual-dark"
         for name in (self.settings.theme, ui_state.load().get("theme"), DEFAULT_THEME):
-            if isinstance(name, str) and name in self.available_themes:
-                return name
-        return "textual-dark"
+            if not isinstance(name, str) or not name:
+                continue
+            theme = self.available_themes.get(name)
+            problem = f"theme {name!r} is not installed" if theme is None else theme_problem(theme)
+            if problem is None:
+                chosen = name
+                break
+            problems.append(problem)
+        if problems:
+            self.theme_warning = f"{problems[0]}; using {chosen}"
+        return chosen
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the base screen: one screen to compose and paint at start-up."""
@@ -103,12 +113,31 @@ class HaikutuiApp(App[int]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(THEME_VARIABLES)
 
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's, with our defaults' `$references` resolved against the theme."""
+        variables = resolve_references(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
+
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
+        if self.theme_warning:
+            self.notify(self.theme_warning, title="Theme", severity="warning", timeout=8)
         # Watching sets up inotify for every folder: after the first paint, not before it.
         self.call_after_refresh(self._start_watching)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys are handled in the order typed (see `type_ahead`), then as Textual would."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and await route_key(self, event, self.key_hold)
+        ):
+            return
+        await super().on_event(event)
 
     def _start_watching(self) -> None:
         loop = asyncio.get_running_loop()
@@ -124,6 +153,11 @@ class HaikutuiApp(App[int]):
 
     def on_unmount(self) -> None:
         self.watcher.stop()  # before workers are cancelled: its thread ends within 50 ms
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        """Toasts are news about the screen that was; what must be read is in a status bar."""
+        if not isinstance(screen, CommandPalette):  # the palette (ctrl+t) is not a new place
+            self.clear_notifications()
 
     def _remember_theme(self, theme: Theme) -> None:
         ui_state.remember("theme", theme.name)

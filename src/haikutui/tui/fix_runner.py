@@ -92,8 +92,7 @@ async def run_session(session: FixSession, status: StatusBar) -> FixResult | Non
         return await session.run(on_progress=on_progress)
     except HaikutuiError as exc:
         session.result = previous
-        status.show(exc.message, error=True)
-        status.app.notify(exc.message, severity="error", timeout=6)
+        status.show(exc.message, error=True)  # read in the status bar, not a fading toast
         return None
     except asyncio.CancelledError:
         session.result = previous

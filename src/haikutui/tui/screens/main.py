@@ -12,8 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Input
 
 from haikutui.core.config import Settings
 from haikutui.core.repo import FileEntry, Repo
@@ -21,6 +19,7 @@ from haikutui.model.client import has_key
 from haikutui.model.ladder import RUNGS, Rung, resolve
 from haikutui.tui.fix_runner import key_missing, run_session, warm_up
 from haikutui.tui.keymap import MAIN_KEYS
+from haikutui.tui.screens.main_focus import FocusingScreen
 from haikutui.tui.widgets.code_pane import CodePane
 from haikutui.tui.widgets.code_view import CodeView
 from haikutui.tui.widgets.file_list import FileList
@@ -35,13 +34,19 @@ if TYPE_CHECKING:  # the model-run modules load on the first request, not at sta
     from haikutui.tui.widgets.diagnostics_panel import DiagnosticsPanel
 
 
-class MainScreen(Screen[None]):
+NO_KEY_AT_START = "No API key: a model action asks for one (or ctrl+p: Add API key)"
+"""Said once at start-up, short enough to fit beside the rung at 80 columns."""
+
+
+class MainScreen(FocusingScreen):
     """Owns the fix session while it streams; hands the proposal to the review screen."""
 
     AUTO_FOCUS = "#file-options"
     """The file list: focusing it at once spares a restyle of the filter and then the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = MAIN_KEYS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Under 100 columns the file list narrows (main.tcss), so 80×24 leaves the code its room."""
 
     class FilesListed(Message):
         """git answered with the files, or with one line of what failed (posted from a thread)."""
@@ -71,7 +76,9 @@ class MainScreen(Screen[None]):
         self._show_rung()
         if has_key(self.settings, quick=True):
             self.call_after_refresh(self.check_models)
-        self.query_one(StatusBar).show("loading files…")
+            self.query_one(StatusBar).show("loading files…")
+        else:  # said once, before the user types an instruction that could not be sent
+            self.query_one(StatusBar).show(NO_KEY_AT_START)
         self.call_after_refresh(self.list_files)  # paint first; git's thread would slow it
         watched = getattr(self.app, "repo_changed", None)
         if watched is not None:
@@ -114,6 +121,7 @@ class MainScreen(Screen[None]):
     @on(CodePane.Opened)
     def _file_opened(self, event: CodePane.Opened) -> None:
         self.file_text = event.text
+        self._release_keys()  # after the pane's focus change, which it has just queued
         if event.reload:
             self._show_estimate()
             return
@@ -124,6 +132,7 @@ class MainScreen(Screen[None]):
 
     @on(CodePane.Refused)
     def _file_refused(self, event: CodePane.Refused) -> None:
+        self._release_keys()
         self.query_one(StatusBar).show(event.reason, error=True)
 
     @on(CodeView.SelectionChanged)
@@ -232,8 +241,7 @@ class MainScreen(Screen[None]):
         status.rung = self.rung
         if applied:
             self.session = None  # written: there is nothing left to escalate
-            status.show(f"applied to {', '.join(applied)}")
-            self.notify(f"applied to {', '.join(applied)}", title="Written")
+            status.show(f"applied to {', '.join(applied)}")  # stays: not a toast that fades
             path = self.query_one(CodeView).path
             if path is not None:
                 self.query_one(CodePane).load_file(path)
@@ -241,13 +249,10 @@ class MainScreen(Screen[None]):
         else:
             status.show("review closed; nothing written")
 
-    def _typing(self) -> bool:
-        """An input has focus: `/` and `i` are text there, not keys of this screen."""
-        return isinstance(self.focused, Input)
-
     def action_ask(self) -> None:
         if self._typing():
             raise SkipAction()
+        self._return_focus = self.focused
         self.query_one(PromptBar).focus_input()
         if has_key(self.settings, quick=True) and "anthropic" not in sys.modules:
             self.warm_client()
@@ -260,6 +265,8 @@ class MainScreen(Screen[None]):
     def action_filter(self) -> None:
         if self._typing():
             raise SkipAction()
+        self._return_focus = self.focused
+        self.set_class(False, "-files-folded")
         self.query_one(FileList).focus_filter()
 
     def action_escalate(self) -> None:
@@ -354,6 +361,10 @@ class MainScreen(Screen[None]):
         self.app.push_screen(BatchScreen(self.repo, self.settings, self.rung), self._review_closed)
 
     def action_cancel(self) -> None:
+        """Esc: out of an input first (as in lazygit), then stop a run; else the code view's."""
+        if self._typing():
+            self._leave_input()
+            return
         if not self.running:
             raise SkipAction()
         self.workers.cancel_group(self, "llm")

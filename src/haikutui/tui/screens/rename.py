@@ -135,36 +135,52 @@ class RenameReviewScreen(ReviewScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-header")
+        yield Static(id="leftovers")
         yield SourcedDiffView(self.proposal, id="diff")
         yield StatusBar(id="review-status")
         yield KeysFooter()
+
+    def on_mount(self) -> None:
+        # Textual runs ReviewScreen's on_mount too (it walks the MRO): say this after its hint.
+        self.call_next(self._say_leftovers)
+
+    def _say_leftovers(self) -> None:
+        """What must be read goes in the status bar, not in a toast that fades."""
+        left = self.rename.leftovers
+        if left:
+            noun = "occurrence" if len(left) == 1 else "occurrences"
+            self.query_one(StatusBar).show(f"{len(left)} {noun} left as they are · L lists them")
 
     def _show_header(self) -> None:
         proposal = self.proposal
         sources = (h.source for _, h in proposal.hunks if "+" not in h.source)
         line = Content.assemble(
             Content.styled(f"◆ rename {self.rename.old} → {self.rename.new}", "bold $accent"),
-            "   ",
-            Content.styled(" + ".join(dict.fromkeys(sources)), "bold"),
-            "   ",
-            f"{len(proposal.changes)} files",
-            "   ",
+            " · ",
             self._counts(),
+            " · ",
+            f"{len(proposal.changes)} files",
+            " · ",
+            Content.styled(" + ".join(dict.fromkeys(sources)), "bold"),
         )
-        note = Content.styled(proposal.note or "", "italic $text-muted")
         rows = [line]
         rows += [Content.styled(f"✗ {p}", "bold $text-error") for p in self.rename.held_problems]
-        rows.append(note)
+        rows += [*self._note_row(), self._verdict_line()]
         self.query_one("#review-header", Static).update(Content("\n").join(rows))
 
     def action_leftovers(self) -> None:
-        left = self.rename.leftovers
-        if not left:
-            self.notify("no occurrence of the old name is left", title="Leftovers")
+        """Show or hide the panel of occurrences left as they are, each with its reason."""
+        panel = self.query_one("#leftovers", Static)
+        if panel.has_class("-shown"):
+            panel.remove_class("-shown")
             return
-        shown = "\n".join(lo.label for lo in left[:12])
-        more = f"\n… and {len(left) - 12} more" if len(left) > 12 else ""
-        self.notify(shown + more, title=f"{len(left)} left as they are", timeout=12)
+        left = self.rename.leftovers
+        title = Content.styled(
+            f"{len(left)} left as they are (L hides)" if left else "nothing left (L hides)", "bold"
+        )
+        rows = [Content(f"  {lo.label}") for lo in left]
+        panel.update(Content("\n").join([title, *rows]))
+        panel.add_class("-shown")
 
 
 def ask_rename(
@@ -223,16 +239,9 @@ async def _rename(
             await session.run()
     except HaikutuiError as exc:
         status.show(exc.message, error=True)
-        screen.notify(exc.message, severity="error", timeout=6)
         return
     if session.result is None:
         if await run_session(session, status) is None:
             return
-    if model_rung is None and plan.candidates:
-        screen.notify(
-            f"no API key: rope's part only; {len(plan.candidates)} occurrence(s) outside what "
-            "rope sees are listed with L",
-            timeout=8,
-        )
     status.show(f"rename {old} → {new}: reviewing")
     screen.app.push_screen(RenameReviewScreen(session), closed)

@@ -17,6 +17,8 @@ from textual.widgets import Static
 from haikutui.core.errors import HaikutuiError, StaleError
 from haikutui.core.proposal import Proposal
 from haikutui.core.rebase import check_no_conflicts, rebase_proposal, stale_paths
+from haikutui.core.scope import outside_selection
+from haikutui.model.fix_request import FixRequest
 from haikutui.tasks.checks import Verdict, check_proposal
 from haikutui.tasks.fix_session import FixSession
 from haikutui.tui.fix_runner import key_missing, run_session
@@ -96,7 +98,7 @@ class ReviewScreen(Screen[list[str] | None]):
         return any(w.node is self and w.group == "llm" and w.is_running for w in self.workers)
 
     def _counts(self) -> Content:
-        """`+added −removed   accepted/all hunks accepted`: the end of every review header."""
+        """`+added −removed · accepted/all hunks accepted`: in every review header."""
         added, removed = self.proposal.stats()
         hunks = self.proposal.hunks
         accepted = sum(h.accepted for _, h in hunks)
@@ -104,24 +106,47 @@ class ReviewScreen(Screen[list[str] | None]):
             Content.styled(f"+{added}", "bold $diff-added"),
             " ",
             Content.styled(f"−{removed}", "bold $diff-removed"),
-            "   ",
+            " · ",
             f"{accepted}/{len(hunks)} hunks accepted",
         )
 
     def _show_header(self) -> None:
+        """One row each: what and who, edits outside the selection, the note, the verdict.
+
+        Each row is cut to the width (CSS), so a long note can never push the verdict out.
+        """
         proposal = self.proposal
         files = ", ".join(c.path for c in proposal.changes)
         line = Content.assemble(
             self._stale_badge(),
             Content.styled(f"◆ {proposal.rung} · {proposal.model}", "bold $accent"),
-            "   ",
-            Content.styled(files, "bold"),
-            "   ",
+            " · ",
             self._counts(),
+            " · ",
+            Content.styled(files, "bold"),
         )
-        note = Content.styled(proposal.note or "(no note from the model)", "italic $text-muted")
-        check = Content.assemble(self._verdict_line(), self._header_extra())
-        self.query_one("#review-header", Static).update(Content("\n").join([line, note, check]))
+        rows = [line, *self._outside_row(), *self._note_row()]
+        rows.append(Content.assemble(self._verdict_line(), self._header_extra()))
+        self.query_one("#review-header", Static).update(Content("\n").join(rows))
+
+    def _note_row(self) -> list[Content]:
+        """The model's note on one row; nothing at all when it said nothing."""
+        note = " ".join(self.proposal.note.split())
+        return [Content.styled(note, "italic $text-muted")] if note else []
+
+    def _outside_row(self) -> list[Content]:
+        """Edits outside the selected lines: said in the header, and their hunks marked."""
+        request = getattr(self.session, "request", None)
+        outside = (
+            outside_selection(self.proposal, request.path, request.lines)
+            if isinstance(request, FixRequest)
+            else {}
+        )
+        self.query_one(DiffView).mark_outside(set(outside))
+        if not outside:
+            return []
+        where = ", ".join(dict.fromkeys(outside.values()))
+        return [Content.styled(f"⚠ edits outside the selection ({where})", "bold $text-warning")]
 
     # -- the check verdict, computed for every proposal before it is applied -------------
 

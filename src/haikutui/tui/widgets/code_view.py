@@ -145,7 +145,8 @@ class CodeView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.visual_style
         if not self._lines:
-            content = self._notice if y == 1 else Content("")
+            notice = self._notice.wrap(max(width - 2, 1))  # wrapped: 80 columns cut it short
+            content = notice[y - 1] if 1 <= y <= len(notice) else Content("")
             content = Content(" ") + content
             return Strip(content.render_segments(base), content.cell_length).crop(0, width)
         if index >= len(self._lines):

@@ -53,6 +53,8 @@ class HunkView(Widget):
         self.change, self.hunk, self.index, self.total = change, hunk, index, total
         self._code = highlighted_lines(hunk, change.path)
         self._numbers = numbered_lines(hunk)
+        self.outside = False
+        """It changes lines outside the user's selection: marked, so it is not applied unseen."""
 
     def on_mount(self) -> None:
         self.styles.height = len(self.hunk.lines) + 1
@@ -75,6 +77,8 @@ class HunkView(Widget):
             "  ",
             Content.styled(verdict[0], f"bold {verdict[1]}"),
         )
+        if self.outside:
+            header = header + Content.styled("  ⚠ outside the selection", "bold $text-warning")
         rows = [header]
         digits = max([3, *(max(len(a), len(b)) for a, b in self._numbers)])
         for line, code, (old, new) in zip(self.hunk.lines, self._code, self._numbers, strict=True):
@@ -120,6 +124,13 @@ class DiffView(VerticalScroll, can_focus=True):
         hunks = proposal.hunks
         await self.mount_all(HunkView(c, h, i, len(hunks)) for i, (c, h) in enumerate(hunks))
         self.sync()
+
+    def mark_outside(self, indices: set[int]) -> None:
+        """Mark the hunks that edit outside the selection (by index); unmark the rest."""
+        for view in self.query(HunkView):
+            view.outside = view.index in indices
+            view.set_class(view.outside, "-outside")
+            view.refresh()
 
     def sync(self) -> None:
         """Redraw the verdicts and bring the current hunk into view."""

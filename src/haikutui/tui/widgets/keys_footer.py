@@ -9,6 +9,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 
+ESSENTIAL: frozenset[str] = frozenset(
+    {"quit", "app.quit", "leave", "close", "dismiss(None)", "help", "app.help"}
+)
+"""Actions a footer never drops: how to get out, and how to see every other key."""
+
 
 class KeysFooter(Widget):
     """The keys of the focused widget, its screen and the app, as one line of text.
@@ -17,7 +22,8 @@ class KeysFooter(Widget):
     restyles every key on each focus change: at start-up that cost more than the rest of
     the first screen. This draws the same keys from `screen.active_bindings` as text and
     re-renders when they change; a click on a key presses it. When the line is too wide it
-    drops the spacing first, then crops the keys before the last one (the app's help).
+    drops the spacing first, then the last keys but the essential ones (quit, leave, help),
+    so `q Quit` and `f1 Help` stay at 80 columns.
     """
 
     DEFAULT_CSS: ClassVar[str] = """
@@ -80,6 +86,13 @@ class KeysFooter(Widget):
             items = [self._item(binding, enabled, compact) for binding, enabled in shown]
             if sum(item.cell_length for item in items) <= room:
                 break
+        kept = list(zip(shown, items, strict=True))
+        while sum(item.cell_length for _, item in kept) > room:
+            droppable = [i for i, ((b, _), _) in enumerate(kept) if b.action not in ESSENTIAL]
+            if not droppable:
+                break
+            del kept[droppable[-1]]  # the keys listed last matter least
+        items = [item for _, item in kept]
         keys = Content("").join(items)
         if keys.cell_length > room and items:  # crop, but keep the last key: the app's help
             last = items[-1]

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from haikutui.model.estimate import Estimate
 
 
+MAX_TARGET_SHARE = 0.6
+"""The target and estimate take at most this share of the width (`max-width: 60%`)."""
+
+
 class PromptBar(Horizontal):
     """Posts `Submitted` with the instruction; parents set `target`, `rung` and `estimate`.
 
@@ -29,6 +33,7 @@ class PromptBar(Horizontal):
     DEFAULT_CSS: ClassVar[str] = """
     PromptBar { height: 3; }
     PromptBar > #prompt-target { width: auto; max-width: 60%; padding: 0 1; height: 3; }
+    PromptBar > #prompt-target { text-wrap: nowrap; text-overflow: ellipsis; }
     PromptBar > Input { width: 1fr; }
     """
 
@@ -59,7 +64,12 @@ class PromptBar(Horizontal):
     def watch_estimate(self) -> None:
         self._update_label()
 
+    def on_resize(self) -> None:
+        self._update_label()
+
     def _update_label(self) -> None:
+        """Target and rung, then the estimate; when narrow, the tokens join the target's line
+        so that every rung's cost still fits (80 columns lost the strongest rung's)."""
         if not self.is_mounted:
             return
         label = Content.styled(self.target, "bold")
@@ -67,12 +77,21 @@ class PromptBar(Horizontal):
             colour = f"$rung-{self.rung.name}" if self.rung.name in RUNGS else "$accent"
             label = Content.assemble(label, " → ", Content.styled(self.rung.name, colour))
         lines = [Content(""), label]
-        estimate = self._estimate_line()
-        if estimate is not None:
-            lines.append(estimate)
+        found = self._estimate_parts()
+        if found is not None:
+            tokens, costs = found
+            room = int(self.size.width * MAX_TARGET_SHARE) - 2
+            wide = Content.assemble(tokens, "  ", Content("  ").join(costs))
+            if not self.size.width or wide.cell_length <= room:
+                lines.append(wide)
+            else:
+                lines[1] = Content.assemble(label, "  ", tokens)
+                spread = Content("  ").join(costs)
+                lines.append(spread if spread.cell_length <= room else Content(" ").join(costs))
         self.query_one("#prompt-target", Static).update(Content("\n").join(lines))
 
-    def _estimate_line(self) -> Content | None:
+    def _estimate_parts(self) -> tuple[Content, list[Content]] | None:
+        """The input tokens on the chosen rung, and the cost on each rung."""
         estimate, rung = self.estimate, self.rung
         if estimate is None or rung is None:
             return None
@@ -82,17 +101,16 @@ class PromptBar(Horizontal):
 
         mine = estimate.on(rung.name) or estimate.rungs[0]
         mark = "=" if estimate.exact else "≈"
-        parts: list[Content | str] = [
-            Content.styled(f"{mark}{format_tokens(mine.input_tokens)} tok", "$text-muted")
-        ]
+        tokens = Content.styled(f"{mark}{format_tokens(mine.input_tokens)} tok", "$text-muted")
+        costs: list[Content] = []
         for item in estimate.rungs:
             if item.rung.name not in RUNGS:
                 continue
             style = f"$rung-{item.rung.name}"
             if item.rung.name == rung.name:
                 style = f"bold {style} underline"
-            parts += ["  ", Content.styled(f"{item.rung.name} {format_cost(item.cost)}", style)]
-        return Content.assemble(*parts)
+            costs.append(Content.styled(f"{item.rung.name} {format_cost(item.cost)}", style))
+        return tokens, costs
 
     def focus_input(self) -> None:
         """At once, not after the queue: keys typed right after this one land in the input."""
