@@ -21,7 +21,7 @@ async def test_missing_key_is_said_at_start_before_any_instruction(repo_dir: Pat
     app = build_app(repo_dir)  # the test environment has no API key
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "No API key: a model action asks for one" in status_text(app)
+        assert "No API key: a model action will ask for one" in status_text(app)
         assert not app._notifications
 
 

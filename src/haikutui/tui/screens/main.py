@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # the model-run modules load on the first request, not at sta
     from haikutui.tui.widgets.diagnostics_panel import DiagnosticsPanel
 
 
-NO_KEY_AT_START = "No API key: a model action asks for one (or ctrl+p: Add API key)"
+NO_KEY_AT_START = "No API key: a model action will ask for one"
 """Said once at start-up, short enough to fit beside the rung at 80 columns."""
 
 
