@@ -53,7 +53,9 @@ class ReviewScreen(Screen[list[str] | None]):
         _bind("r", "refine", "Refine", "Add a follow-up instruction and ask again"),
         _bind("b", "rebase", "Re-base", "Merge a stale proposal onto the file as it now is"),
         _bind("R", "rerun_fresh", "Re-run", "Ask again against the files as they now are"),
-        _bind("t", "run_tests", "Test", "Run the tests that import the changed modules"),
+        _bind(
+            "t", "run_tests", "Test", "Run the tests that import the changed modules", show=False
+        ),
         _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),
     ]
 
@@ -159,7 +161,8 @@ class ReviewScreen(Screen[list[str] | None]):
         if self.verdict is None:
             return Content.styled("checking…", "$text-muted")
         style = "bold $text-success" if self.verdict.ok else "bold $text-error"
-        return Content.styled(self.verdict.summary, style)
+        hint = " (t runs them)" if self.verdict.tests_note == "tests not run" else ""
+        return Content.styled(self.verdict.summary + hint, style)
 
     def _header_extra(self) -> Content:
         """More for the third header line; the lint review adds per-file counts."""
