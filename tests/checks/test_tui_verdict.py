@@ -90,3 +90,35 @@ async def test_t_runs_the_tests_that_import_the_change(
         await settle(pilot)
         assert "✗ tests fail (1 failed; tests/test_report.py::test_describe" in header(app)
     assert (shapes_repo / "shapes/geometry.py").read_text() == SHAPES["shapes/geometry.py"]
+
+
+async def test_rejecting_a_hunk_checks_again(geo_repo: Path, fake_api: FakeAnthropic) -> None:
+    # Two hunks: the rename of `area` and the fix of its caller. Alone, the first breaks `square`.
+    fake_api.script(
+        tool_reply(
+            str_replace("geo/shapes.py", "def area(w, h):", "def surface(w, h):"),
+            str_replace("geo/shapes.py", "return area(side", "return surface(side"),
+        )
+    )
+    for importer in ("geo/report.py", "geo/labels.py", "geo/stats.py"):
+        (geo_repo / importer).unlink()  # only the caller in shapes.py uses `area` now
+    filler = "".join(f"\n\ndef helper_{n}():\n    return {n}\n" for n in range(4))
+    shapes = GEO["geo/shapes.py"].replace("\n\n\ndef square", filler + "\n\ndef square")
+    (geo_repo / "geo/shapes.py").write_text(shapes)  # two hunks, far apart
+    from tests.conftest import git
+
+    git(geo_repo, "commit", "-qam", "one module")
+    app = build_app(geo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "geo/shapes.py")
+        await ask(pilot, "rename area to surface")
+        await settle(pilot)
+        assert "✓ parses · no new findings in 1 file" in header(app)
+        await pilot.press("j", "n")  # reject the caller's hunk
+        await settle(pilot)
+        assert "✗ 1 new ruff finding (geo/shapes.py:24:12: F821 Undefined name `area`)" in header(
+            app
+        )
+        await pilot.press("space")  # accept it again
+        await settle(pilot)
+        assert "✓ parses" in header(app)

@@ -84,3 +84,19 @@ def test_the_verdict_says_what_ran_and_no_more(geo_repo: Path) -> None:
         "whole files before and after",
         "imported names checked in 1 file + 3 importers",
     ]
+
+
+def test_the_verdict_is_on_the_accepted_hunks_only(geo_repo: Path) -> None:
+    # A rename done right in two files; rejecting the importer's hunk leaves it broken.
+    change = None
+    for path in ("geo/shapes.py", "geo/labels.py", "geo/report.py", "geo/stats.py"):
+        text = (geo_repo / path).read_text()
+        change = edit(geo_repo, path, text, text.replace("area", "measure"), change)
+    assert check_proposal(Repo(geo_repo), change).ok
+    stats = next(c for c in change.changes if c.path == "geo/stats.py")
+    stats.hunks[0].accepted = False
+    verdict = check_proposal(Repo(geo_repo), change)
+    assert not verdict.ok
+    assert verdict.findings == [
+        "geo/stats.py:5: uses shapes.area, which geo/shapes.py no longer defines"
+    ]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from haikutui.core.proposal import MovedFileChange, Proposal
+from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.repo import Repo
 from haikutui.tasks.broken_imports import broken_imports
 from haikutui.tasks.import_graph import ImportGraph, grep_importers
@@ -147,6 +148,34 @@ def lint_change(repo: Repo, proposal: Proposal) -> LintDelta:
     return LintDelta(sorted(new), importers, syntax, fresh, broken, graph)
 
 
+def as_applied(proposal: Proposal) -> Proposal:
+    """The proposal as apply would write it: rejected hunks left out, files with none dropped.
+
+    The verdict is on this, so rejecting a rename's hunk in an importer cannot keep a ✓.
+    """
+    if all(h.accepted for _, h in proposal.hunks):
+        return proposal
+    changes: list[FileChange] = []
+    for change in proposal.changes:
+        if not any(h.accepted for h in change.hunks):
+            continue
+        if all(h.accepted for h in change.hunks):
+            changes.append(change)
+        elif isinstance(change, MovedFileChange) and change.move_accepted:
+            changes.append(
+                MovedFileChange(change.path, change.base, change.result(), old_path=change.old_path)
+            )
+        else:
+            path = change.old_path if isinstance(change, MovedFileChange) else change.path
+            changes.append(FileChange(path or change.path, change.base, change.result()))
+    return Proposal(changes, model=proposal.model, rung=proposal.rung, note=proposal.note)
+
+
+def accepted_key(proposal: Proposal) -> tuple[bool, ...]:
+    """Which hunks are accepted: a verdict holds for one such choice only."""
+    return tuple(h.accepted for _, h in proposal.hunks)
+
+
 def check_proposal(
     repo: Repo,
     proposal: Proposal,
@@ -154,17 +183,22 @@ def check_proposal(
     test_command: str = "",
     tests: bool | None = None,
     timeout: float = 300,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> Verdict:
-    """The verdict. `tests`: True runs the tests (configured, or pytest in the repo's venv),
-    False never, None only a configured `[checks] test_command`."""
+    """The verdict on the accepted hunks. `tests`: True runs the tests (configured, or pytest
+    in the repo's venv), False never, None only a configured `[checks] test_command`.
+    `cancelled` is asked before the tests start (a newer check replaced this one)."""
     started = time.monotonic()
+    proposal = as_applied(proposal)
     verdict = Verdict()
     delta: LintDelta | None = None
     if any(p.endswith(PYTHON_SUFFIXES) for p in _all_paths(proposal)):
         delta = lint_change(repo, proposal)
         _judge_lint(verdict, delta)
     wanted = tests if tests is not None else bool(test_command.strip())
-    if wanted and not (delta and delta.syntax):
+    if wanted and cancelled():
+        verdict.tests_note = "tests not run (cancelled)"
+    elif wanted and not (delta and delta.syntax):
         _judge_tests(verdict, repo, proposal, test_command, timeout, delta)
     elif wanted:
         verdict.tests_note = "tests not run (a file does not parse)"

@@ -13,11 +13,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from haikutui.core.errors import HaikutuiError, StaleError
 from haikutui.core.proposal import Proposal
 from haikutui.core.rebase import check_no_conflicts, rebase_proposal, stale_paths
-from haikutui.tasks.checks import Verdict, check_proposal
+from haikutui.tasks.checks import Verdict, accepted_key, check_proposal
 from haikutui.tasks.fix_session import FixSession
 from haikutui.tui.fix_runner import key_missing, run_session
 from haikutui.tui.screens.confirm import ConfirmScreen
@@ -129,16 +130,22 @@ class ReviewScreen(Screen[list[str] | None]):
     class Checked(Message):
         """The checks finished for `proposal` (posted from a thread)."""
 
-        def __init__(self, proposal: Proposal, verdict: Verdict) -> None:
+        def __init__(
+            self, proposal: Proposal, verdict: Verdict, accepted: tuple[bool, ...] = ()
+        ) -> None:
             super().__init__()
-            self.proposal, self.verdict = proposal, verdict
+            self.proposal, self.verdict, self.accepted = proposal, verdict, accepted
 
     verdict: Verdict | None = None
+    verdict_key: tuple[bool, ...] = ()
+    """The accepted hunks the verdict is for: it is checked again when they change."""
 
     @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
     def run_checks(self) -> None:
         """Parse, ruff on the changed lines, and `[checks] test_command`: off the event loop."""
         proposal, session = self.proposal, self.session
+        accepted = accepted_key(proposal)
+        worker = get_current_worker()
         try:
             verdict = check_proposal(
                 session.repo,
@@ -146,16 +153,21 @@ class ReviewScreen(Screen[list[str] | None]):
                 test_command=session.settings.test_command,
                 tests=self.tests_wanted,
                 timeout=session.settings.test_timeout,
+                cancelled=lambda: worker.is_cancelled,
             )
         except Exception as exc:  # a broken check must not hide the proposal
             verdict = Verdict(problems=[f"the checks failed to run: {exc}".splitlines()[0]])
-        self.post_message(self.Checked(proposal, verdict))
+        self.post_message(self.Checked(proposal, verdict, accepted))
 
     @on(Checked)
     def _checked(self, event: Checked) -> None:
-        if event.proposal is self.proposal:
-            self.verdict = event.verdict
-            self._show_header()
+        if event.proposal is not self.proposal:
+            return
+        if event.accepted != accepted_key(self.proposal):
+            self.run_checks()  # hunks were accepted or rejected while it ran
+            return
+        self.verdict, self.verdict_key = event.verdict, event.accepted
+        self._show_header()
 
     def _verdict_line(self) -> Content:
         if self.verdict is None:
@@ -170,6 +182,9 @@ class ReviewScreen(Screen[list[str] | None]):
 
     def _sync(self) -> None:
         self.query_one(DiffView).sync()
+        if self.verdict is not None and self.verdict_key != accepted_key(self.proposal):
+            self.verdict = None
+            self.run_checks()
         self._show_header()
 
     def _move(self, delta: int) -> None:
@@ -219,13 +234,15 @@ class ReviewScreen(Screen[list[str] | None]):
         if self.running:
             status.show("wait for the run to finish, or press Esc to cancel it", error=True)
             return
-        if self.verdict is not None and not self.verdict.ok:
-            question = "This proposal failed its checks. Apply the accepted hunks anyway?"
+        if self.verdict is None or not self.verdict.ok:
+            failed = self.verdict is not None
             self.app.push_screen(
                 ConfirmScreen(
-                    "Failed checks",
-                    question,
-                    detail=self.verdict.summary,
+                    "Failed checks" if failed else "Checks still running",
+                    "This proposal failed its checks. Apply the accepted hunks anyway?"
+                    if failed
+                    else "The checks have not finished. Apply the accepted hunks without them?",
+                    detail=self.verdict.summary if self.verdict is not None else "",
                     yes="apply anyway",
                     no="keep reviewing",
                 ),
