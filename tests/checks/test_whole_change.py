@@ -100,3 +100,12 @@ def test_the_verdict_is_on_the_accepted_hunks_only(geo_repo: Path) -> None:
     assert verdict.findings == [
         "geo/stats.py:5: uses shapes.area, which geo/shapes.py no longer defines"
     ]
+
+
+def test_a_renamed_function_kept_under_its_old_name_breaks_no_importer(geo_repo: Path) -> None:
+    change = edit(geo_repo, "geo/shapes.py", "def area(w, h):", "def surface(w, h):")
+    change = edit(
+        geo_repo, "geo/shapes.py", "\n\ndef square", "\n\narea = surface\n\n\ndef square", change
+    )
+    verdict = check_proposal(Repo(geo_repo), change)
+    assert verdict.ok, verdict.findings

@@ -230,16 +230,25 @@ def run_tests(
 def run_in(
     root: Path, command: TestCommand, *, tests: Sequence[str] | None = None, timeout: float = 300.0
 ) -> TestResult:
-    """Run `command` in `root` (a mirror, or any prepared tree) and read its JUnit report."""
+    """Run `command` in `root` (a mirror, or any prepared tree) and read its JUnit report.
+
+    The report goes to a temp dir of its own: nothing is written beside `root`.
+    """
+    with tempfile.TemporaryDirectory(prefix="haikutui-junit-") as reports:
+        return _run(root, command, tests, timeout, Path(reports) / "junit.xml")
+
+
+def _run(
+    root: Path, command: TestCommand, tests: Sequence[str] | None, timeout: float, report: Path
+) -> TestResult:
     import time
 
     selected = list(tests) if tests is not None else []
-    report = root.parent / "haikutui-junit.xml"
-    report.unlink(missing_ok=True)
     env = dict(os.environ)
     # pytest anywhere under the command (make, tox, a script) writes the report for us.
+    junit = f"--junitxml={shlex.quote(str(report))}"
     env["PYTEST_ADDOPTS"] = " ".join(
-        filter(None, [env.get("PYTEST_ADDOPTS", ""), f"--junitxml={report}", JUNIT_OPTIONS])
+        filter(None, [env.get("PYTEST_ADDOPTS", ""), junit, JUNIT_OPTIONS])
     )
     # The mirror's modules come first, before an editable install of the user's tree.
     paths = [str(root / "src")] if (root / "src").is_dir() else []
