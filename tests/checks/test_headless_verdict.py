@@ -111,3 +111,28 @@ def test_lint_json_carries_the_checks(geo_repo: Path, haikutui: Any) -> None:
     assert run.code == 0, run.err
     checks = run.json["checks"]
     assert checks["ok"] is True and checks["ran"][0] == "parse 1 file"
+
+
+def test_lint_yes_refuses_a_repair_that_breaks_an_untouched_line(
+    tmp_path: Path, fake_api: FakeAnthropic, haikutui: Any
+) -> None:
+    from tests.conftest import make_repo
+
+    text = "def is_none(x):\n    if x == None:\n        return True\n    return is_none(0)\n"
+    root = make_repo(
+        tmp_path / "lintrepo",
+        {"ruff.toml": 'lint.select = ["E711"]\n', "m.py": text},
+    )
+    # The model fixes E711 and renames the function, but not its recursive call: the repo's
+    # ruff config (E711 only) is clean, the correctness rules are not (F821 on line 4).
+    fake_api.script(
+        tool_reply(
+            str_replace("m.py", "    if x == None:", "    if x is None:"),
+            str_replace("m.py", "def is_none(x):", "def isnone(x):"),
+        )
+    )
+    run = haikutui(root, "lint", "--yes", "--json")
+    assert run.code == 4, run.err
+    assert run.json["checks"]["findings"] == ["m.py:4:12: F821 Undefined name `is_none`"]
+    assert run.json["applied"] == []
+    assert (root / "m.py").read_text() == text
