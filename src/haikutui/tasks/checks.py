@@ -20,6 +20,7 @@ from haikutui.tasks.broken_imports import broken_imports
 from haikutui.tasks.import_graph import ImportGraph, grep_importers
 from haikutui.tasks.lint.ruff_runner import Diagnostic, RuffMirror, mirror_layout
 from haikutui.tasks.test_runner import (
+    TestCommand,
     TestResult,
     find_test_command,
     proposal_texts,
@@ -265,6 +266,31 @@ def _judge_tests(
         counts = f" ({result.summary}{scope})" if result.junit else ""
         verdict.passed.append(f"tests pass{counts}")
         return
-    first = result.failures[0] if result.failures else None
+    before = _failing_before(repo, command, result, timeout) if command.selects else set()
+    new = [f for f in result.failures if f.nodeid not in before]
+    first = new[0] if new else (result.failures[0] if result.failures else None)
     where = f"; {first.nodeid} at {first.location}: {first.message}" if first else ""
+    if before:
+        every = len(before) == len(result.failures)
+        where += f"; {'all' if every else len(before)} also failing without the change"
+        verdict.ran.append(
+            f"{command.label}: {plural(len(before), 'failure')} run without the change"
+        )
     verdict.problems.append(f"tests fail ({result.summary}{where})".rstrip())
+
+
+MAX_RECHECKED = 50
+
+
+def _failing_before(
+    repo: Repo, command: TestCommand, result: TestResult, timeout: float
+) -> set[str]:
+    """The failing tests that fail without the change too (on a mirror of the tree as it is).
+
+    They still fail, so the verdict stays ✗; this only says which failures are not new.
+    """
+    ids = [f.nodeid for f in result.failures if "::" in f.nodeid][:MAX_RECHECKED]
+    if not ids:
+        return set()
+    base = run_tests(repo, command, {}, tests=ids, timeout=timeout)
+    return {f.nodeid for f in base.failures} & set(ids)
