@@ -79,9 +79,6 @@ class Verdict:
         }
 
 
-Findings = dict[str, list[Diagnostic]]
-
-
 @dataclass
 class LintDelta:
     """Ruff on the changed Python files before and after, plus the importers' imports."""
