@@ -50,14 +50,19 @@ def mirror_layout(repo: Repo) -> tuple[list[str], list[str]]:
     """
     configs: list[str] = []
     skeleton: list[str] = []
+    folders: dict[str, str] = {}  # `pkg/` needs to exist, not its 1,000 modules
     for entry in repo.files():
         if not entry.tracked:
             continue
         if Path(entry.path).name in CONFIG_NAMES:
             configs.append(entry.path)
         elif entry.path.endswith((".py", ".pyi")) and entry.path.count("/") <= 1:
-            skeleton.append(entry.path)
-    return configs, skeleton
+            folder = entry.path.partition("/")[0] if "/" in entry.path else ""
+            if folder in ("", "src"):
+                skeleton.append(entry.path)
+            elif folder not in folders or entry.path.endswith("/__init__.py"):
+                folders[folder] = entry.path
+    return configs, skeleton + sorted(folders.values())
 
 
 def ruff_binary() -> str:
