@@ -49,20 +49,19 @@ def mirror_layout(repo: Repo) -> tuple[list[str], list[str]]:
     lack those, and I001 would sort imports unlike `ruff check` in the repo.
     """
     configs: list[str] = []
-    skeleton: list[str] = []
-    folders: dict[str, str] = {}  # `pkg/` needs to exist, not its 1,000 modules
+    shallow: list[str] = []
     for entry in repo.files():
         if not entry.tracked:
             continue
         if Path(entry.path).name in CONFIG_NAMES:
             configs.append(entry.path)
         elif entry.path.endswith((".py", ".pyi")) and entry.path.count("/") <= 1:
-            folder = entry.path.partition("/")[0] if "/" in entry.path else ""
-            if folder in ("", "src"):
-                skeleton.append(entry.path)
-            elif folder not in folders or entry.path.endswith("/__init__.py"):
-                folders[folder] = entry.path
-    return configs, skeleton + sorted(folders.values())
+            shallow.append(entry.path)
+    # A package only needs its `__init__.py` for `pkg/` to exist, not its 1,000 modules; a
+    # folder without one may be a source root (`src/`, `lib/`), whose modules all count.
+    packages = {p.partition("/")[0] for p in shallow if p.endswith("/__init__.py")}
+    skeleton = [p for p in shallow if p.partition("/")[0] not in packages or "/__init__" in p]
+    return configs, skeleton
 
 
 def ruff_binary() -> str:
