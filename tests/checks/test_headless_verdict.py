@@ -136,3 +136,27 @@ def test_lint_yes_refuses_a_repair_that_breaks_an_untouched_line(
     assert run.json["checks"]["findings"] == ["m.py:4:12: F821 Undefined name `is_none`"]
     assert run.json["applied"] == []
     assert (root / "m.py").read_text() == text
+
+
+def test_batch_collect_yes_refuses_a_failing_result(
+    tmp_path: Path, fake_api: FakeAnthropic, haikutui: Any
+) -> None:
+    from tests.conftest import make_repo
+
+    none_cmp = "def check(x):\n    if x == None:\n        return 1\n    return check(0)\n"
+    root = make_repo(
+        tmp_path / "batchy", {"ruff.toml": 'lint.select = ["E711"]\n', "a.py": none_cmp}
+    )
+    # The repair fixes E711 and renames the function, not its call: F821 on line 4.
+    fake_api.script_batch(
+        tool_reply(
+            str_replace("a.py", "    if x == None:", "    if x is None:"),
+            str_replace("a.py", "def check(x):", "def is_checked(x):"),
+        )
+    )
+    batch_id = haikutui(root, "lint", "--batch", "--json").json["batch"]
+    run = haikutui(root, "batch", "collect", batch_id, "--yes", "--json")
+    assert run.code == 4, run.err
+    assert run.json["checks"]["findings"] == ["a.py:4:12: F821 Undefined name `check`"]
+    assert run.json["applied"] == []
+    assert (root / "a.py").read_text() == none_cmp
