@@ -234,7 +234,13 @@ class ReviewScreen(Screen[list[str] | None]):
         if self.running:
             status.show("wait for the run to finish, or press Esc to cancel it", error=True)
             return
-        if self.verdict is None or not self.verdict.ok:
+        try:
+            check_no_conflicts(self.proposal)  # refusals first: asking would be pointless
+        except HaikutuiError as exc:
+            status.show(exc.message, error=True)
+            return
+        nothing = not any(h.accepted for _, h in self.proposal.hunks)
+        if not nothing and (self.verdict is None or not self.verdict.ok):
             failed = self.verdict is not None
             self.app.push_screen(
                 ConfirmScreen(
