@@ -44,3 +44,12 @@ def test_a_change_no_test_reaches_says_so(shapes_repo: Path) -> None:
     verdict = check_proposal(Repo(shapes_repo), change, tests=True)
     assert verdict.ok and verdict.tests is None
     assert verdict.summary.endswith("· tests not run (no test imports the changed modules)")
+
+
+def test_selected_files_without_tests_claim_nothing(shapes_repo: Path) -> None:
+    (shapes_repo / "tests/test_colors.py").write_text("from shapes import colors\n")
+    git(shapes_repo, "commit", "-qam", "no test left")
+    change = edit(shapes_repo, "shapes/colors.py", "RED = 'red'", "RED = 'crimson'")
+    verdict = check_proposal(Repo(shapes_repo), change, tests=True)
+    assert verdict.ok and verdict.tests is None
+    assert verdict.summary.endswith("· tests not run (pytest collected none)")

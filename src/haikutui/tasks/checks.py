@@ -256,9 +256,12 @@ def _judge_tests(
             verdict.ran.append(f"{command.label}: no test file imports the changed modules")
             return
     result = run_tests(repo, command, texts, removed=removed, tests=selected, timeout=timeout)
-    verdict.tests = result
     scope = f" on {plural(len(selected), 'test file')}" if selected else ""
     verdict.ran.append(f"{command.label}{scope}: {result.summary}")
+    if result.returncode == NO_TESTS_COLLECTED and result.total == 0:
+        verdict.tests_note = "tests not run (pytest collected none)"
+        return  # nothing passed, nothing failed: say so, claim nothing
+    verdict.tests = result
     if result.ok:
         counts = f" ({result.summary}{scope})" if result.junit else ""
         verdict.passed.append(f"tests pass{counts}")
@@ -277,6 +280,8 @@ def _judge_tests(
 
 
 MAX_RECHECKED = 50
+NO_TESTS_COLLECTED = 5
+"""pytest's exit code when it collected no test."""
 
 
 def _failing_before(
