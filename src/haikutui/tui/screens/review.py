@@ -21,8 +21,8 @@ from haikutui.core.rebase import check_no_conflicts, rebase_proposal, stale_path
 from haikutui.tasks.checks import Verdict, accepted_key, check_proposal
 from haikutui.tasks.fix_session import FixSession
 from haikutui.tui.fix_runner import key_missing, run_session
-from haikutui.tui.screens.confirm import ConfirmScreen
 from haikutui.tui.screens.refine import RefineScreen
+from haikutui.tui.screens.verdict_confirm import needs_confirm, verdict_confirm
 from haikutui.tui.widgets.diff_view import DiffView
 from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar
@@ -239,21 +239,9 @@ class ReviewScreen(Screen[list[str] | None]):
         except HaikutuiError as exc:
             status.show(exc.message, error=True)
             return
-        nothing = not any(h.accepted for _, h in self.proposal.hunks)
-        if not nothing and (self.verdict is None or not self.verdict.ok):
-            failed = self.verdict is not None
-            self.app.push_screen(
-                ConfirmScreen(
-                    "Failed checks" if failed else "Checks still running",
-                    "This proposal failed its checks. Apply the accepted hunks anyway?"
-                    if failed
-                    else "The checks have not finished. Apply the accepted hunks without them?",
-                    detail=self.verdict.summary if self.verdict is not None else "",
-                    yes="apply anyway",
-                    no="keep reviewing",
-                ),
-                lambda yes: self._apply() if yes else None,
-            )
+        if any(h.accepted for _, h in self.proposal.hunks) and needs_confirm(self.verdict):
+            confirm = verdict_confirm(self.verdict)
+            self.app.push_screen(confirm, lambda yes: self._apply() if yes else None)
             return
         self._apply()
 
