@@ -10,12 +10,12 @@ from typing import Any
 
 from haikutui.cli.output import plural, print_diff, say
 from haikutui.cli.parser import EXIT_CODES, Parser, add_provider_option
+from haikutui.cli.verdict_gate import add_check_flags, may_apply, report, verdict_for
 from haikutui.core.apply import apply_proposal
 from haikutui.core.config import Settings, load_settings
 from haikutui.core.errors import NoChange, UsageError
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
-from haikutui.tasks.checks import check_proposal
 from haikutui.tasks.lint.batch import collect, records, status, submit
 
 
@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     collect_parser.add_argument("id")
     collect_parser.add_argument("--yes", action="store_true", help="apply what is not stale")
     collect_parser.add_argument("--json", action="store_true")
+    add_check_flags(collect_parser)
     return parser
 
 
@@ -136,10 +137,8 @@ def _collect(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
     verdict = None
     applied: list[str] = []
     if not proposal.empty:
-        verdict = check_proposal(
-            repo, proposal, test_command=settings.test_command, timeout=settings.test_timeout
-        )
-        applied = apply_proposal(repo.root, proposal).paths if args.yes else []
+        verdict = verdict_for(repo, proposal, settings, args)
+        applied = apply_proposal(repo.root, proposal).paths if may_apply(verdict, args) else []
     if args.json:
         print(
             json.dumps(
@@ -158,6 +157,7 @@ def _collect(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
                     "check": None
                     if verdict is None
                     else {"ok": verdict.ok, "summary": verdict.summary},
+                    "checks": None if verdict is None else verdict.as_json(),
                     "applied": applied,
                 },
                 indent=2,
@@ -170,7 +170,7 @@ def _collect(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
     for change in proposal.changes:
         left = result.remaining.get(change.path, [])
         say(f"{change.path}: {result.fixed.get(change.path, 0)} fixed, {len(left)} remain")
-    say(f"check: {verdict.summary}")
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
     say(f"{plural(len(proposal.changes), 'file')} changed · {outcome}")
+    report(verdict, args)
     return 0

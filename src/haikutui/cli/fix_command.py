@@ -45,6 +45,9 @@ def fix_parser() -> argparse.ArgumentParser:
         help="allow this request up to this estimated cost, over the [budget] in config",
     )
     add_provider_option(parser)
+    from haikutui.cli.verdict_gate import add_check_flags
+
+    add_check_flags(parser)
     return parser
 
 
@@ -84,7 +87,10 @@ def run_fix(args: argparse.Namespace) -> int:
     session.max_cost = args.max_cost
     result = asyncio.run(session.run())
     proposal, progress = result.proposal, result.progress
-    applied = session.apply().paths if args.yes else []
+    from haikutui.cli.verdict_gate import may_apply, report, verdict_for
+
+    verdict = verdict_for(repo, proposal, settings, args)
+    applied = session.apply().paths if may_apply(verdict, args) else []
     from haikutui.cli.output import plural, print_diff, say
     from haikutui.model.fix_run import UNFINISHED
     from haikutui.model.pricing import format_cost
@@ -104,6 +110,7 @@ def run_fix(args: argparse.Namespace) -> int:
                     "cost": progress.cost,
                     "note": proposal.note,
                     "unfinished": result.unfinished,
+                    "checks": verdict.as_json(),
                 },
                 indent=2,
             )
@@ -124,6 +131,7 @@ def run_fix(args: argparse.Namespace) -> int:
     if outside:
         say(f"warning: edits outside the selection ({outside})")
     say(f"{summary} · {outcome}")
+    report(verdict, args)
     return 0
 
 

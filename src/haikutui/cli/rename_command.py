@@ -9,13 +9,13 @@ from pathlib import Path
 
 from haikutui.cli.output import plural, print_diff, say
 from haikutui.cli.parser import Parser, add_provider_option
+from haikutui.cli.verdict_gate import add_check_flags, may_apply, report, verdict_for
 from haikutui.core.config import load_settings
 from haikutui.core.errors import ModelError, UsageError
 from haikutui.core.repo import Repo
 from haikutui.model.client import has_key
 from haikutui.model.ladder import resolve
 from haikutui.model.pricing import format_cost
-from haikutui.tasks.checks import check_proposal
 from haikutui.tasks.rename.session import RenameSession
 from haikutui.tasks.rename.target import AT
 
@@ -42,14 +42,11 @@ def run_rename(args: argparse.Namespace) -> int:
             raise
         raise ModelError(f"{exc.message}; or pass --no-model for rope's part only") from None
     proposal = result.proposal
-    verdict = check_proposal(
-        repo, proposal, test_command=settings.test_command, timeout=settings.test_timeout
-    )
+    verdict = verdict_for(repo, proposal, settings, args, renamed=(args.old, args.new))
     held_problems = session.held_problems  # unsure hunks rejected, skipped files using it
     verdict.problems.extend(held_problems)
     renamed = {u.key for hunk, held in session.unsure_hunks if hunk.accepted for u in held}
-    held = args.yes and bool(held_problems) and not getattr(args, "force", False)
-    applied = session.apply().paths if args.yes and not held else []
+    applied = session.apply().paths if may_apply(verdict, args) else []
     target = plan.target
     if args.json:
         print(
@@ -85,6 +82,7 @@ def run_rename(args: argparse.Namespace) -> int:
                     ],
                     "rungs": [vars(a) | {"usage": vars(a.usage)} for a in session.attempts],
                     "check": {"ok": verdict.ok, "summary": verdict.summary},
+                    "checks": verdict.as_json(),
                     "diff": proposal.diff(),
                     "applied": applied,
                     "cost": session.cost,
@@ -113,16 +111,14 @@ def run_rename(args: argparse.Namespace) -> int:
     say(f"engines: {', '.join(engines)} · rungs: {rungs} · {format_cost(session.cost)}")
     if session.kept_note:
         say(f"  {session.kept_note}")
-    say(f"check: {verdict.summary}")
     added, removed = proposal.stats()
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
-    if held:
-        outcome = f"not applied: {'; '.join(held_problems)}"
     say(
         f"{plural(len(proposal.changes), 'file')} · {plural(len(proposal.hunks), 'hunk')} "
         f"(+{added} -{removed}) · {outcome}"
     )
-    return 4 if held else 0
+    report(verdict, args)
+    return 0
 
 
 RENAME_EXIT_CODES = """exit codes:
@@ -130,8 +126,9 @@ RENAME_EXIT_CODES = """exit codes:
   1  nothing to rename, or the model proposed nothing usable
   2  bad input: an invalid or clashing new name, symbol not found, not a git repo, stale file
   3  API or provider error: no key, network, rate limit, overload, server error
-  4  not applied: unsure references left, or a skipped file, an import, a reference or a
-     string in code still uses the old name (see the check line)"""
+  4  the rename failed its checks (unsure references left, a skipped file, an import, a
+     reference or a string in code still using the old name, a new finding, a failing
+     test): with --yes, nothing was written (--force applies it)"""
 
 
 def rename_parser() -> argparse.ArgumentParser:
@@ -163,4 +160,5 @@ def rename_parser() -> argparse.ArgumentParser:
         help="also rename the occurrences rope is unsure about (otherwise shown as rejected hunks)",
     )
     add_provider_option(parser)
+    add_check_flags(parser, tests_by_default=True)
     return parser

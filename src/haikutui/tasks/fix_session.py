@@ -31,6 +31,8 @@ class FixSession:
         client: AsyncAnthropic | None = None,
     ) -> None:
         self.repo = repo
+        self.renamed: tuple[str, str] | None = None
+        """(old, new) for a rename, so the verdict reads old findings with the new name."""
         self.settings = settings
         self.request = request
         self.rung = rung

@@ -49,14 +49,18 @@ def mirror_layout(repo: Repo) -> tuple[list[str], list[str]]:
     lack those, and I001 would sort imports unlike `ruff check` in the repo.
     """
     configs: list[str] = []
-    skeleton: list[str] = []
+    shallow: list[str] = []
     for entry in repo.files():
         if not entry.tracked:
             continue
         if Path(entry.path).name in CONFIG_NAMES:
             configs.append(entry.path)
         elif entry.path.endswith((".py", ".pyi")) and entry.path.count("/") <= 1:
-            skeleton.append(entry.path)
+            shallow.append(entry.path)
+    # A package only needs its `__init__.py` for `pkg/` to exist, not its 1,000 modules; a
+    # folder without one may be a source root (`src/`, `lib/`), whose modules all count.
+    packages = {p.partition("/")[0] for p in shallow if p.endswith("/__init__.py")}
+    skeleton = [p for p in shallow if p.partition("/")[0] not in packages or "/__init__" in p]
     return configs, skeleton
 
 
@@ -145,8 +149,13 @@ class RuffMirror:
         """Ruff's safe fixes, applied to the mirror's copies."""
         self._run(["--fix-only", "--quiet"], paths)
 
-    def check(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
-        out = self._run(["--output-format", "json", "--quiet"], paths)
+    def check(self, paths: list[str], extra: Sequence[str] = ()) -> dict[str, list[Diagnostic]]:
+        """Findings by path. `--no-fix`: a config's `fix = true` must not rewrite the copies
+        (it would hide fixable findings and shift every line number after them).
+
+        `extra` are more arguments, such as `--extend-select` for the verdict's rules.
+        """
+        out = self._run(["--output-format", "json", "--quiet", "--no-fix", *extra], paths)
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in paths}
         roots = {str(self.path) + os.sep, str(self.path.resolve()) + os.sep}
         rels: dict[str, str] = {}  # one lookup per file, not per finding (thousands on a repo)

@@ -75,6 +75,7 @@ class RenameSession(FixSession):
             repo, settings, FixRequest(at or "", f"rename {old} to {new}"), rung or ROPE, client
         )
         self.old, self.new, self.at = old, new, at
+        self.renamed = (old, new)
         self.model_rung = rung
         self.auto_escalate = escalate and settings.lint_escalate != "off"
         self.plan: RenamePlan | None = None

@@ -129,6 +129,8 @@ class RenameReviewScreen(ReviewScreen):
         ),
     ]
 
+    tests_by_default: ClassVar[bool] = True
+
     def __init__(self, session: RenameSession) -> None:
         super().__init__(session)
         self.rename = session

@@ -13,16 +13,18 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from haikutui.core.errors import HaikutuiError, StaleError
 from haikutui.core.proposal import Proposal
 from haikutui.core.rebase import check_no_conflicts, rebase_proposal, stale_paths
 from haikutui.core.scope import outside_selection
 from haikutui.model.fix_request import FixRequest
-from haikutui.tasks.checks import Verdict, check_proposal
+from haikutui.tasks.checks import Verdict, accepted_key, check_proposal
 from haikutui.tasks.fix_session import FixSession
 from haikutui.tui.fix_runner import key_missing, run_session
 from haikutui.tui.screens.refine import RefineScreen
+from haikutui.tui.screens.verdict_confirm import needs_confirm, verdict_confirm
 from haikutui.tui.widgets.diff_view import DiffView
 from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar
@@ -61,11 +63,18 @@ class ReviewScreen(Screen[list[str] | None]):
             "Send the tool results and let the model go on; its edits join this proposal",
             show=False,
         ),
+        _bind(
+            "t", "run_tests", "Test", "Run the tests that import the changed modules", show=False
+        ),
         _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),
     ]
 
+    tests_by_default: ClassVar[bool] = False
+    """True runs the tests check for every proposal (renames); else `t` or a test_command."""
+
     def __init__(self, session: FixSession, *, ask_model: bool = True) -> None:
         super().__init__()
+        self.tests_wanted: bool | None = True if self.tests_by_default else None
         assert session.proposal is not None
         self.session = session
         self.proposal: Proposal = session.proposal
@@ -153,38 +162,52 @@ class ReviewScreen(Screen[list[str] | None]):
     class Checked(Message):
         """The checks finished for `proposal` (posted from a thread)."""
 
-        def __init__(self, proposal: Proposal, verdict: Verdict) -> None:
+        def __init__(
+            self, proposal: Proposal, verdict: Verdict, accepted: tuple[bool, ...] = ()
+        ) -> None:
             super().__init__()
-            self.proposal, self.verdict = proposal, verdict
+            self.proposal, self.verdict, self.accepted = proposal, verdict, accepted
 
     verdict: Verdict | None = None
+    verdict_key: tuple[bool, ...] = ()
+    """The accepted hunks the verdict is for: it is checked again when they change."""
 
     @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
     def run_checks(self) -> None:
         """Parse, ruff on the changed lines, and `[checks] test_command`: off the event loop."""
         proposal, session = self.proposal, self.session
+        accepted = accepted_key(proposal)
+        worker = get_current_worker()
         try:
             verdict = check_proposal(
                 session.repo,
                 proposal,
                 test_command=session.settings.test_command,
+                tests=self.tests_wanted,
                 timeout=session.settings.test_timeout,
+                cancelled=lambda: worker.is_cancelled,
+                renamed=session.renamed,
             )
         except Exception as exc:  # a broken check must not hide the proposal
             verdict = Verdict(problems=[f"the checks failed to run: {exc}".splitlines()[0]])
-        self.post_message(self.Checked(proposal, verdict))
+        self.post_message(self.Checked(proposal, verdict, accepted))
 
     @on(Checked)
     def _checked(self, event: Checked) -> None:
-        if event.proposal is self.proposal:
-            self.verdict = event.verdict
-            self._show_header()
+        if event.proposal is not self.proposal:
+            return
+        if event.accepted != accepted_key(self.proposal):
+            self.run_checks()  # hunks were accepted or rejected while it ran
+            return
+        self.verdict, self.verdict_key = event.verdict, event.accepted
+        self._show_header()
 
     def _verdict_line(self) -> Content:
         if self.verdict is None:
             return Content.styled("checking…", "$text-muted")
         style = "bold $text-success" if self.verdict.ok else "bold $text-error"
-        return Content.styled(self.verdict.summary, style)
+        hint = " (t runs them)" if self.verdict.tests_note == "tests not run" else ""
+        return Content.styled(self.verdict.summary + hint, style)
 
     def _header_extra(self) -> Content:
         """More for the third header line; the lint review adds per-file counts."""
@@ -192,6 +215,9 @@ class ReviewScreen(Screen[list[str] | None]):
 
     def _sync(self) -> None:
         self.query_one(DiffView).sync()
+        if self.verdict is not None and self.verdict_key != accepted_key(self.proposal):
+            self.verdict = None
+            self.run_checks()
         self._show_header()
 
     def _move(self, delta: int) -> None:
@@ -230,11 +256,30 @@ class ReviewScreen(Screen[list[str] | None]):
             hunk.accepted = True
         self._sync()
 
+    def action_run_tests(self) -> None:
+        """The tests check for this and later proposals, on a temp copy with the change."""
+        self.tests_wanted, self.verdict = True, None
+        self._show_header()
+        self.run_checks()
+
     def action_apply(self) -> None:
         status = self.query_one(StatusBar)
         if self.running:
             status.show("wait for the run to finish, or press Esc to cancel it", error=True)
             return
+        try:
+            check_no_conflicts(self.proposal)  # refusals first: asking would be pointless
+        except HaikutuiError as exc:
+            status.show(exc.message, error=True)
+            return
+        if any(h.accepted for _, h in self.proposal.hunks) and needs_confirm(self.verdict):
+            confirm = verdict_confirm(self.verdict)
+            self.app.push_screen(confirm, lambda yes: self._apply() if yes else None)
+            return
+        self._apply()
+
+    def _apply(self) -> None:
+        status = self.query_one(StatusBar)
         try:
             check_no_conflicts(self.proposal)
             applied = self.session.apply()
