@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import FIRST_SCREEN  # noqa: E402
-from tmux_clock import pane, screen, start, time_to_marker, tmux_server  # noqa: E402
+from tmux_clock import TMUX, pane, screen, start, time_to_marker, tmux_server  # noqa: E402
 
 TYPED = ("mod_04217", "pkg42/sub3", "s3m9")
 """What a user types into the filter, one key at a time."""
@@ -76,7 +76,7 @@ def _descendants(pid: int) -> list[int]:
 
 def _app_pid(session: str) -> int:
     pane = subprocess.run(
-        ["tmux", "list-panes", "-t", session, "-F", "#{pane_pid}"], capture_output=True, text=True
+        [*TMUX, "list-panes", "-t", session, "-F", "#{pane_pid}"], capture_output=True, text=True
     ).stdout.split()[0]
     found = [
         pid
@@ -125,7 +125,7 @@ def idle_and_memory(repo: Path, env: str, loaded: str, idle: float) -> dict[str,
                 seen = f"{time.monotonic() - started:.2f} s"
                 break
             time.sleep(0.02)
-        subprocess.run(["tmux", "send-keys", "-t", session, "/", *TYPED[0]], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", session, "/", *TYPED[0]], check=True)
         time.sleep(2.0)
         return {
             "idle_cpu": f"{used:.3f} s CPU in {wall:.1f} s idle ({100 * used / wall:.2f}% of a core)",

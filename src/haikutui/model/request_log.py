@@ -48,6 +48,8 @@ class RequestRecord:
     """Whether the proposal passed its check; None while unknown."""
     target: str = ""
     batch: bool = False
+    prefix_hash: str = ""
+    """Names the cached prefix sent (`estimate.prefix_hash`): the next estimate knows it is warm."""
     content: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -89,6 +91,7 @@ class RunLog:
     strongest: str
     thinking: str | None
     content: dict[str, Any] | None
+    prefix_hash: str = ""
 
     def write(
         self,
@@ -118,6 +121,7 @@ class RunLog:
             escalated_from=self.escalated_from,
             target=self.target,
             content=content,
+            prefix_hash=self.prefix_hash,
         )
         record.strongest_cost = cost(self.strongest, usage)
         append(self.root, record)

@@ -148,7 +148,7 @@ class MainScreen(Screen[None]):
             return None
         from haikutui.model.estimate import estimate_fix
 
-        return estimate_fix(request, self.file_text, self.settings)
+        return estimate_fix(request, self.file_text, self.settings, root=self.repo.root)
 
     def _show_estimate(self) -> None:
         from haikutui.model.estimate import COUNT_TOKENS_ABOVE
@@ -171,7 +171,7 @@ class MainScreen(Screen[None]):
         counted = await counted_tokens(request, text, self.settings)
         if counted is not None and request == self._request():
             self.query_one(PromptBar).estimate = estimate_fix(
-                request, text, self.settings, counted=counted
+                request, text, self.settings, counted=counted, root=self.repo.root
             )
 
     @work(exclusive=True, group="models", exit_on_error=False)
