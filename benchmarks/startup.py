@@ -68,6 +68,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--before", help="another install's haikutui, timed in the same runs")
     args = parser.parse_args()
     if shutil.which("tmux") is None or shutil.which("haikutui") is None:
         print("needs tmux and an installed haikutui on PATH", file=sys.stderr)
@@ -90,6 +91,8 @@ def main() -> int:
             "list": (f"{env} haikutui .", repo, listed),
             "loaded": (f"{env} haikutui .", repo, f"{args.files} files"),
         }
+        if args.before:
+            commands["before"] = (f"{env} {args.before} .", repo, listed)
         for command, cwd, marker in commands.values():
             time_to_marker(command, cwd, marker)  # warm: bytecode, page cache
         rows: dict[str, list[float]] = {name: [] for name in commands}
@@ -103,7 +106,10 @@ def main() -> int:
         ("first", "haikutui ., first screen (footer drawn)"),
         ("list", "haikutui ., first file name in the list"),
         ("loaded", "haikutui ., file list filled"),
+        ("before", "--before, first file name in the list"),
     ):
+        if name not in rows:
+            continue
         median = statistics.median(rows[name])
         print(
             f"{label:<42} {median:6.3f}  ({median / hello_median:4.2f}x hello)"
