@@ -145,6 +145,44 @@ class RuffMirror:
         """Ruff's safe fixes, applied to the mirror's copies."""
         self._run(["--fix-only", "--quiet"], paths)
 
+    def fix_and_check(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
+        """One run: ruff's safe fixes written to the mirror's copies, and what remains."""
+        return self._findings(
+            self._run(["--fix", "--output-format", "json", "--quiet"], paths), paths
+        )
+
+    def _findings(self, out: str, paths: list[str]) -> dict[str, list[Diagnostic]]:
+        """Ruff's JSON as findings per path (`check` parses the same way)."""
+        found: dict[str, list[Diagnostic]] = {rel: [] for rel in paths}
+        roots = {str(self.path) + os.sep, str(self.path.resolve()) + os.sep}
+        rels: dict[str, str] = {}
+        for item in json.loads(out or "[]"):
+            name = item["filename"]
+            if name not in rels:
+                root = next((r for r in roots if name.startswith(r)), None)
+                rel = (
+                    name[len(root) :]
+                    if root
+                    else Path(name).resolve().relative_to(self.path.resolve()).as_posix()
+                )
+                rels[name] = rel.replace(os.sep, "/")
+            rel = rels[name]
+            location, end = item.get("location") or {}, item.get("end_location") or {}
+            fix = item.get("fix") or {}
+            found.setdefault(rel, []).append(
+                Diagnostic(
+                    path=rel,
+                    code=item.get("code") or "syntax-error",
+                    message=item.get("message", ""),
+                    row=int(location.get("row", 1)),
+                    column=int(location.get("column", 1)),
+                    end_row=int(end.get("row", location.get("row", 1))),
+                    name=item.get("name") or "",
+                    fix=fix.get("applicability"),
+                )
+            )
+        return found
+
     def check(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
         out = self._run(["--output-format", "json", "--quiet"], paths)
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in paths}
