@@ -9,6 +9,7 @@ get highlight offsets: the list never shows more.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import re
 import threading
@@ -121,6 +122,7 @@ class FuzzyIndex:
                 step = self._with_char(ch)
                 if limit:
                     self._ranked(step, limit)
+            gc.collect()  # here, not as a 20 ms pause on the first key typed
 
     def _with_char(self, ch: str) -> _Step:
         """Every path holding `ch`: the first key's answer, kept per character."""
