@@ -47,6 +47,14 @@ def test_one_fix_run_and_one_read_only_run(lint_repo: Path, ruff_calls: Path) ->
 
 
 def test_read_only_run_never_writes_through_its_hardlinks(lint_repo: Path) -> None:
+    """With `fix = true` in the config a plain `ruff check` fixes: through a hardlink, that
+    would be the user's own file (flask's pyproject has it)."""
+    config = lint_repo / "pyproject.toml"
+    config.write_text(
+        config.read_text().replace(
+            "[tool.ruff.lint]", "[tool.ruff]\nfix = true\n\n[tool.ruff.lint]"
+        )
+    )
     before = {p: p.read_bytes() for p in lint_repo.rglob("*.py")}
     inodes = {p: os.stat(p).st_ino for p in before}
     ruff_only(Repo(lint_repo), Settings(), None)

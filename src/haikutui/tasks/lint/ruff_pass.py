@@ -156,7 +156,7 @@ class LintRepair:
                     os.link(self.repo.root / rel, target)
                 except OSError:  # another file system: a copy reads the same
                     shutil.copyfile(self.repo.root / rel, target)
-            return reading.check(self.paths)
+            return reading.check_read_only(self.paths)
 
     def open_mirror(self) -> RuffMirror:
         texts = {rel: self.overlay.read(rel) for rel in self.paths}

@@ -151,6 +151,12 @@ class RuffMirror:
             self._run(["--fix", "--output-format", "json", "--quiet"], paths), paths
         )
 
+    def check_read_only(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
+        """Findings with `--no-fix`: a config's `fix = true` would otherwise write the files,
+        and a mirror of hardlinks shares them with the repo."""
+        out = self._run(["--no-fix", "--output-format", "json", "--quiet"], paths)
+        return self._findings(out, paths)
+
     def _findings(self, out: str, paths: list[str]) -> dict[str, list[Diagnostic]]:
         """Ruff's JSON as findings per path (`check` parses the same way)."""
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in paths}
