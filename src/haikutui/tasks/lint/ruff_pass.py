@@ -19,7 +19,7 @@ from haikutui.core.proposal import FileChange, Proposal
 from haikutui.core.repo import FileEntry, Repo, is_secret
 from haikutui.core.textfile import TextFile
 from haikutui.model.pricing import Usage, cost
-from haikutui.tasks.lint.ruff_runner import CONFIG_NAMES, Diagnostic, RuffMirror
+from haikutui.tasks.lint.ruff_runner import CONFIG_NAMES, Diagnostic, RuffMirror, ruff_binary
 
 PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 
@@ -129,20 +129,29 @@ class LintRepair:
         only reads) gives what was there, so that fixed = before - after.
         """
         before: list[dict[str, list[Diagnostic]]] = []
-        reader = threading.Thread(target=lambda: before.append(self._findings_before()))
+        failed: list[BaseException] = []
+
+        def read_only() -> None:
+            try:
+                before.append(self._findings_before())
+            except BaseException as exc:  # raised again below, in the caller's thread
+                failed.append(exc)
+
+        ruff_binary()  # first here: its first call (ruff's sysconfig look-up) is not thread-safe
+        reader = threading.Thread(target=read_only)
         reader.start()
         try:
             after = mirror.fix_and_check(self.paths)
         finally:
             reader.join()
+        if failed:
+            raise failed[0]
         for rel in self.paths:
             fixed = mirror.read(rel)
             entry = self.overlay.files[rel]
             if fixed != entry.text:  # only these are diffed, once, by the proposal
                 self.overlay.files[rel] = OverlayFile(entry.base, fixed)
             self.ruff_texts[rel] = fixed
-        if not before:
-            raise UsageError("ruff failed on the unfixed files")
         return before[0], after
 
     def _findings_before(self) -> dict[str, list[Diagnostic]]:
