@@ -13,6 +13,7 @@ import gc
 import heapq
 import re
 import threading
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -63,7 +64,8 @@ class _Step:
     """
 
     query: str
-    found: list[int]
+    found: array[int]
+    """Positions as C ints: 4 bytes each, not a 28-byte int object (100 MB at 100k paths)."""
     ends: list[int] | None = None
     ranked: dict[int, list[int]] = field(default_factory=dict, compare=False)
     """The best `limit` positions, by limit: a first key's ranking is built ahead too."""
@@ -80,7 +82,8 @@ class _Step:
             first = map(str.find, map(lower.__getitem__, self.found), repeat(self.query))
             starts = map(add, first, repeat(1))
         after = list(map(add, map(str.find, paths, repeat(ch), starts), repeat(1)))
-        return _Step(self.query + ch, list(compress(self.found, after)), list(filter(None, after)))
+        found = array("i", compress(self.found, after))
+        return _Step(self.query + ch, found, list(filter(None, after)))
 
 
 @dataclass
@@ -118,7 +121,7 @@ class FuzzyIndex:
                 self._names = [p[p.rfind("/") + 1 :] for p in lower]
                 self._by_length, self._lower, self._built = ordered, lower, True
         if every_key:
-            for ch in sorted(set().union(*map(set, self._lower))):
+            for ch in sorted(set("".join(self._lower))):
                 step = self._with_char(ch)
                 if limit:
                     self._ranked(step, limit)
@@ -129,7 +132,7 @@ class FuzzyIndex:
         step = self._by_char.get(ch)
         if step is None:
             every = range(len(self._lower))
-            found = list(compress(every, map(contains, self._lower, repeat(ch))))
+            found = array("i", compress(every, map(contains, self._lower, repeat(ch))))
             step = self._by_char.setdefault(ch, _Step(ch, found))
         return step
 
@@ -162,7 +165,7 @@ class FuzzyIndex:
             best = step.ranked.setdefault(limit, self._rank(step.query, step.found, limit))
         return best
 
-    def _rank(self, query: str, found: list[int], limit: int) -> list[int]:
+    def _rank(self, query: str, found: array[int], limit: int) -> list[int]:
         """Whole in the name first (shortest first), then the rest: tightest, then shortest."""
         names = self._names.__getitem__
         named = list(
