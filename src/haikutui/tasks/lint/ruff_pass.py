@@ -76,19 +76,26 @@ class LintRepair:
         """Files whose bytes on disk are the text ruff sees: its read-only run links to them."""
         entries = repo.files()
         self.configs = [e.path for e in entries if e.tracked and Path(e.path).name in CONFIG_NAMES]
-        self.paths = self._load(self._python_files(entries, paths))
-        self.skeleton = [p for p in self._python_files(entries, None) if p.count("/") <= 1]
+        every = self._python_files(entries, None)
+        self.paths = self._load(self._python_files(entries, paths, every))
+        self.skeleton = [p for p in every if p.count("/") <= 1]
 
-    def _python_files(self, entries: list[FileEntry], paths: list[str] | None) -> list[str]:
+    def _python_files(
+        self, entries: list[FileEntry], paths: list[str] | None, every: list[str] | None = None
+    ) -> list[str]:
         """Tracked Python files under `paths` (repo-relative; None, "" or "." mean the repo)."""
-        tracked = [
-            e.path
-            for e in entries
-            if e.tracked
-            and e.path.endswith(PYTHON_SUFFIXES)
-            and not is_secret(e.path)
-            and (self.repo.root / e.path).is_file()
-        ]
+        tracked = (
+            every
+            if every is not None
+            else [
+                e.path
+                for e in entries
+                if e.tracked
+                and e.path.endswith(PYTHON_SUFFIXES)
+                and not is_secret(e.path)
+                and (self.repo.root / e.path).is_file()
+            ]
+        )
         if not paths or any(raw in (".", "") for raw in paths):
             return tracked
         chosen: list[str] = []
