@@ -20,6 +20,8 @@ from functools import cached_property
 from itertools import compress, islice, repeat
 from operator import add, contains
 
+COLLECT_ABOVE = 20_000
+"""A big index leaves a garbage collection due; it runs in the build's thread above this."""
 FULL_SCORING = 5_000
 """Above this many matches, rank by name-hit then length only: exact enough, and 10x faster."""
 
@@ -125,7 +127,8 @@ class FuzzyIndex:
                 step = self._with_char(ch)
                 if limit:
                     self._ranked(step, limit)
-            gc.collect()  # here, not as a 20 ms pause on the first key typed
+            if len(self._lower) > COLLECT_ABOVE:
+                gc.collect()  # here, not as a 20 ms pause on the first key typed
 
     def _with_char(self, ch: str) -> _Step:
         """Every path holding `ch`: the first key's answer, kept per character."""
