@@ -21,10 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import FIRST_SCREEN  # noqa: E402
-from tmux_clock import pane, screen, start, time_to_marker, tmux_server  # noqa: E402
+from tmux_clock import TMUX, pane, screen, start, time_to_marker, tmux_server  # noqa: E402
 
 TYPED = ("mod_04217", "pkg42/sub3", "s3m9")
 """What a user types into the filter, one key at a time."""
+FRAME_MS = 16.0
+"""Issue 12's goal for the first key: one frame at 60 Hz; no key over 50 ms."""
 
 
 def make_repo(root: Path, count: int) -> Path:
@@ -48,20 +50,52 @@ def make_repo(root: Path, count: int) -> Path:
     return repo
 
 
-def fuzzy_per_key(paths: list[str]) -> list[tuple[str, float, float, int]]:
-    """For each typed query: median and worst ms per keystroke, and the final match count."""
-    from haikutui.tui.widgets.file_list import MAX_SHOWN
-    from haikutui.tui.widgets.fuzzy import fuzzy_filter
+def fuzzy_per_key(
+    paths: list[str], fuzzy_file: Path | None = None
+) -> tuple[float, list[tuple[str, float, float, float, int]]]:
+    """Build the index as the file list does (in its worker, after the list is shown), then
+    type each query one key at a time on it: seconds to build, and per query the first
+    key's, the median and the worst milliseconds per keystroke, and the final match count.
 
+    `fuzzy_file` loads another `fuzzy.py` (say, the one before issue 12) to time it the same
+    way; an index without `warm` is timed as it was used: one search per key.
+    """
+    import importlib.util
+
+    from haikutui.tui.widgets.file_list import MAX_SHOWN
+
+    if fuzzy_file is None:
+        from haikutui.tui.widgets import fuzzy
+    else:
+        spec = importlib.util.spec_from_file_location("fuzzy_other", fuzzy_file)
+        assert spec is not None and spec.loader is not None
+        fuzzy = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = fuzzy  # dataclasses look their module up there
+        spec.loader.exec_module(fuzzy)
     out = []
+    build = 0.0
     for query in TYPED:
+        started = time.perf_counter()
+        index = fuzzy.FuzzyIndex(paths)
+        if hasattr(index, "warm"):
+            index.warm(every_key=True, limit=MAX_SHOWN)
+        build = time.perf_counter() - started
         times, total = [], 0
         for end in range(1, len(query) + 1):
             started = time.perf_counter()
-            _, total = fuzzy_filter(query[:end], paths, MAX_SHOWN)
+            _, total = index.search(query[:end], MAX_SHOWN)
             times.append((time.perf_counter() - started) * 1000)
-        out.append((query, statistics.median(times), max(times), total))
-    return out
+        out.append((query, times[0], statistics.median(times), max(times), total))
+    return build, out
+
+
+def print_fuzzy(label: str, build: float, keys: list[tuple[str, float, float, float, int]]) -> None:
+    print(f"fuzzy filter, {label} (index built in {build:.2f} s, off the UI thread):")
+    for query, first, median, worst, total in keys:
+        print(
+            f"  typing {query!r:<14} first key {first:6.1f} ms ({first / FRAME_MS:4.2f}x a frame)"
+            f"   median {median:6.1f} ms   worst {worst:6.1f} ms   {total:,} matches"
+        )
 
 
 def _descendants(pid: int) -> list[int]:
@@ -76,7 +110,7 @@ def _descendants(pid: int) -> list[int]:
 
 def _app_pid(session: str) -> int:
     pane = subprocess.run(
-        ["tmux", "list-panes", "-t", session, "-F", "#{pane_pid}"], capture_output=True, text=True
+        [*TMUX, "list-panes", "-t", session, "-F", "#{pane_pid}"], capture_output=True, text=True
     ).stdout.split()[0]
     found = [
         pid
@@ -125,7 +159,7 @@ def idle_and_memory(repo: Path, env: str, loaded: str, idle: float) -> dict[str,
                 seen = f"{time.monotonic() - started:.2f} s"
                 break
             time.sleep(0.02)
-        subprocess.run(["tmux", "send-keys", "-t", session, "/", *TYPED[0]], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", session, "/", *TYPED[0]], check=True)
         time.sleep(2.0)
         return {
             "idle_cpu": f"{used:.3f} s CPU in {wall:.1f} s idle ({100 * used / wall:.2f}% of a core)",
@@ -146,13 +180,29 @@ def _measure(repo: Path, env: str, args: argparse.Namespace) -> tuple:  # type: 
     return first, filled, paths, fuzzy_per_key(paths), idle_and_memory(repo, env, loaded, args.idle)
 
 
+def fuzzy_only(args: argparse.Namespace) -> int:
+    """`--fuzzy-only`: the filter alone on the benchmark's paths, this one and `--before`."""
+    paths = [f"pkg{i % 100:02d}/sub{i % 7}/mod_{i:06d}.py" for i in range(args.files)]
+    sides = [("this tree", None)] + ([("--before", args.before)] if args.before else [])
+    for _ in range(2):  # interleaved, the second round reported
+        rounds = [(label, *fuzzy_per_key(paths, where)) for label, where in sides]
+    print(f"{len(paths):,} paths")
+    for label, build, keys in rounds:
+        print_fuzzy(label, build, keys)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle watching")
     parser.add_argument("--keep", type=Path, help="build (or reuse) the repo here")
+    parser.add_argument("--fuzzy-only", action="store_true", help="time the filter alone")
+    parser.add_argument("--before", type=Path, help="another fuzzy.py, timed beside this one")
     args = parser.parse_args()
+    if args.fuzzy_only:
+        return fuzzy_only(args)
     if shutil.which("tmux") is None or shutil.which("haikutui") is None:
         print("needs tmux and an installed haikutui on PATH", file=sys.stderr)
         return 2
@@ -173,16 +223,11 @@ def main() -> int:
                 figures = _measure(repo, env, args)
         finally:
             subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
-    first, filled, paths, keys, idle = figures
+    first, filled, paths, (build, keys), idle = figures
     print(f"files: {args.files:,} (repo built in {built:.1f} s)   runs: {args.runs}")
     print(f"first screen (tmux, median)          {statistics.median(first):6.3f} s")
     print(f"file list filled (tmux, median)      {statistics.median(filled):6.3f} s")
-    print(f"fuzzy filter over {len(paths):,} paths, per keystroke:")
-    for query, median, worst, total in keys:
-        print(
-            f"  typing {query!r:<14} median {median:6.1f} ms   worst {worst:6.1f} ms   "
-            f"{total:,} matches"
-        )
+    print_fuzzy(f"{len(paths):,} paths", build, keys)
     print(f"idle while watching                  {idle['idle_cpu']}")
     print(f"threads in the app process           {idle['threads']}")
     print(f"a change on disk shown in the list   {idle['change_seen']}")

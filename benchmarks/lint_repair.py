@@ -1,13 +1,19 @@
-"""Lint repair with `--no-model` on a real project, against `ruff check --fix` alone.
+"""Lint repair with `--no-model` on real projects, against `ruff check --fix` alone.
 
-The project is an installed package's own source (pygments, else rich, else textual),
-copied into two temp git repos: one for `haikutui lint --no-model --yes`, one for
-`ruff check --fix`, each run as a user would, with default ruff rules and no cache.
-Prints figures and asserts nothing (CONTRIBUTING.md, Benchmarks).
+Issue 12, row 3 (goal: at most 2x ruff). Each project (an unpacked sdist, e.g. from
+`pip download --no-deps --no-binary :all: httpx==0.27.0`) is copied into fresh git repos:
+one for `haikutui lint --no-model --yes`, one for `ruff check --fix --no-cache`, each run as
+a user would, with the project's own ruff config. Runs are interleaved (project by project,
+side by side) so a slow spell hits both. With no project given, an installed package's
+source is used (pygments, else rich, else textual). Prints figures and asserts nothing.
+
+    python benchmarks/lint_repair.py --project /tmp/sdists/httpx-0.27.0 [--project ...]
+        [--runs 3] [--haikutui haikutui] [--before /tmp/old/bin/haikutui]
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import os
 import shutil
@@ -19,27 +25,18 @@ import time
 from pathlib import Path
 
 CANDIDATES: tuple[str, ...] = ("pygments", "rich", "textual")
-RUNS = 3
 
 
-def source_of(name: str) -> Path | None:
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.origin is None:
-        return None
-    return Path(spec.origin).parent
-
-
-def version_of(name: str) -> str:
-    from importlib.metadata import version
-
-    try:
-        return version(name)
-    except Exception:
-        return "?"
+def default_project() -> Path | None:
+    for name in CANDIDATES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin is not None:
+            return Path(spec.origin).parent
+    return None
 
 
 def make_repo(src: Path, dest: Path) -> int:
-    shutil.copytree(src, dest / src.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".git"))
     run = {"cwd": dest, "check": True, "capture_output": True}
     subprocess.run(["git", "init", "-q", "-b", "main"], **run)  # type: ignore[call-overload]
     subprocess.run(["git", "add", "-A"], **run)  # type: ignore[call-overload]
@@ -55,55 +52,72 @@ def ruff_bin() -> str:
     return str(find_ruff_bin())
 
 
-def timed(
-    cmd: list[str], cwd: Path, env: dict[str, str]
-) -> tuple[float, subprocess.CompletedProcess[str]]:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    return time.perf_counter() - start, proc
+    seconds = time.perf_counter() - start
+    summary = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+    return seconds, f"exit {proc.returncode}: {summary}"
+
+
+def same_tree(a: Path, b: Path) -> str:
+    out = subprocess.run(
+        ["diff", "-r", "-q", "-x", ".git", str(a), str(b)], capture_output=True, text=True
+    ).stdout
+    return "identical" if not out else f"differ in {len(out.splitlines())} files"
 
 
 def main() -> int:
-    name = next((n for n in CANDIDATES if source_of(n) is not None), None)
-    if name is None:
-        print("none of", ", ".join(CANDIDATES), "is installed; nothing to measure")
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--project", type=Path, action="append", default=[])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--haikutui", default=f"{sys.executable} -m haikutui")
+    parser.add_argument("--before", help="another install's haikutui, timed in the same runs")
+    args = parser.parse_args()
+    projects = args.project or [p for p in [default_project()] if p is not None]
+    if not projects:
+        print("no project given and none of", ", ".join(CANDIDATES), "is installed")
         return 0
-    src = source_of(name)
-    assert src is not None
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
     env["HAIKUTUI_CONFIG"] = os.devnull
-    ours: list[float] = []
-    theirs: list[float] = []
+    sides = {"haikutui": args.haikutui.split()}
+    if args.before:
+        sides["before"] = args.before.split()
+    times: dict[tuple[str, str], list[float]] = {}
+    sizes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="haikutui-bench-") as tmp:
-        for n in range(RUNS):
-            a, b = Path(tmp) / f"haikutui-{n}", Path(tmp) / f"ruff-{n}"
-            files = make_repo(src, a)
-            make_repo(src, b)
-            seconds, proc = timed(
-                [sys.executable, "-m", "haikutui", "lint", "--no-model", "--yes"], a, env
-            )
-            ours.append(seconds)
-            summary = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-            seconds, _ = timed([ruff_bin(), "check", "--fix", "--no-cache", "--quiet", "."], b, env)
-            theirs.append(seconds)
-            same = subprocess.run(
-                ["diff", "-r", "-q", "-x", ".git", str(a), str(b)], capture_output=True, text=True
-            )
-            print(
-                f"run {n + 1}: haikutui lint --no-model --yes {ours[-1]:.2f}s (exit {proc.returncode}: "
-                f"{summary}) · ruff check --fix {theirs[-1]:.2f}s · trees "
-                f"{'identical' if not same.stdout else 'differ: ' + str(len(same.stdout.splitlines())) + ' files'}"
-            )
+        for n in range(args.runs):
+            for project in projects:
+                name = project.name
+                theirs = Path(tmp) / f"{name}-ruff-{n}"
+                sizes[name] = make_repo(project, theirs)
+                seconds, _ = timed(
+                    [ruff_bin(), "check", "--fix", "--no-cache", "--quiet", "."], theirs, env
+                )
+                times.setdefault((name, "ruff"), []).append(seconds)
+                line = f"run {n + 1} {name}: ruff check --fix {seconds:.2f}s"
+                for side, command in sides.items():
+                    ours = Path(tmp) / f"{name}-{side}-{n}"
+                    make_repo(project, ours)
+                    seconds, summary = timed([*command, "lint", "--no-model", "--yes"], ours, env)
+                    times.setdefault((name, side), []).append(seconds)
+                    line += f" · {side} {seconds:.2f}s ({summary}; trees {same_tree(ours, theirs)})"
+                print(line)
     print()
-    print(
-        f"project: {name} {version_of(name)} ({files} Python files, copied from {src.parent.name})"
-    )
-    print(f"haikutui lint --no-model --yes: median {statistics.median(ours):.2f}s")
-    print(f"ruff check --fix alone:         median {statistics.median(theirs):.2f}s")
-    print(
-        f"overhead: {statistics.median(ours) - statistics.median(theirs):+.2f}s "
-        f"({statistics.median(ours) / statistics.median(theirs):.1f}x)"
-    )
+    print(f"{'project':<22} {'files':>5} {'ruff --fix':>10} " + " ".join(f"{s:>16}" for s in sides))
+    sums = {side: 0.0 for side in ("ruff", *sides)}
+    for project in projects:
+        name = project.name
+        base = statistics.median(times[(name, "ruff")])
+        sums["ruff"] += base
+        cells = []
+        for side in sides:
+            ours = statistics.median(times[(name, side)])
+            sums[side] += ours
+            cells.append(f"{ours:6.2f}s ({ours / base:4.1f}x)")
+        print(f"{name:<22} {sizes[name]:>5} {base:9.2f}s " + " ".join(f"{c:>16}" for c in cells))
+    cells = [f"{sums[s]:6.2f}s ({sums[s] / sums['ruff']:4.1f}x)" for s in sides]
+    print(f"{'summed':<22} {'':>5} {sums['ruff']:9.2f}s " + " ".join(f"{c:>16}" for c in cells))
     return 0
 
 

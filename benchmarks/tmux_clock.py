@@ -8,6 +8,7 @@ with the program for the machine's two cores, and the time is that of the write 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import select
 import subprocess
@@ -16,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 WIDTH, HEIGHT = 140, 40
+TMUX = ["tmux", "-L", os.environ.get("HAIKUTUI_BENCH_SOCKET", "haikutui-bench")]
+"""A tmux server of our own (`-L`), so the clock never touches anyone else's sessions."""
 _ESCAPES = re.compile(
     rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78MDEc])"
 )
@@ -26,11 +29,11 @@ _OCTAL = re.compile(rb"\\([0-7]{3})")
 def tmux_server() -> Iterator[None]:
     """A session that outlives the measured ones, so each one finds the server already up."""
     name = f"bench-keeper-{time.monotonic_ns()}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "sleep 3600"], check=True)
+    subprocess.run([*TMUX, "new-session", "-d", "-s", name, "sleep 3600"], check=True)
     try:
         yield
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
 
 
 @contextlib.contextmanager
@@ -41,24 +44,24 @@ def pane(command: str, cwd: Path) -> Iterator[str]:
     """
     session = f"bench{time.monotonic_ns()}"
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT)]
+        [*TMUX, "new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT)]
         + ["-c", str(cwd), f"read _ && exec {command}"],
         check=True,
     )
     try:
         yield session
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", session], capture_output=True)
 
 
 def start(session: str) -> None:
-    subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+    subprocess.run([*TMUX, "send-keys", "-t", session, "Enter"], check=True)
 
 
 def screen(session: str) -> str:
     """What the pane shows now, as text."""
     return subprocess.run(
-        ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+        [*TMUX, "capture-pane", "-p", "-t", session], capture_output=True, text=True
     ).stdout
 
 
@@ -71,7 +74,7 @@ def time_to_marker(command: str, cwd: Path, marker: str, timeout: float = 30.0) 
     """Seconds from Enter to the moment `command` has written `marker` to its pane."""
     with pane(command, cwd) as session:
         client = subprocess.Popen(
-            ["tmux", "-C", "attach-session", "-t", session],
+            [*TMUX, "-C", "attach-session", "-t", session],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,

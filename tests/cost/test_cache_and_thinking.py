@@ -39,11 +39,16 @@ def edit(n: int) -> object:
     return str_replace("steps.py", f"    return result + {n}\n", f"    return result - {n}\n")
 
 
+HUGE_PY = BIG_PY + BIG_PY.replace("def step_", "def more_step_").replace("result + ", "result * ")
+"""About 62K characters: with a selection, its window and outline are still above 4,096 tokens."""
+
+
 def test_two_fixes_of_a_large_file_send_a_byte_identical_prefix(
-    big_repo: Path, fake_api: FakeAnthropic
+    tmp_path: Path, fake_api: FakeAnthropic
 ) -> None:
+    big_repo = make_repo(tmp_path / "huge", {"steps.py": HUGE_PY})
     request = FixRequest("steps.py", "x", (5, 5))
-    prefix_tokens, _ = base_counts(request, BIG_PY)
+    prefix_tokens, _ = base_counts(request, HUGE_PY)
     assert prefix_tokens > 4096  # above Haiku 4.5's minimum
     fake_api.script(
         tool_reply(edit(1), usage={"cache_creation_input_tokens": 7000, "input_tokens": 60}),
@@ -67,7 +72,8 @@ def test_two_fixes_of_a_large_file_send_a_byte_identical_prefix(
         return json.dumps([body["tools"], body["system"], first]).encode()
 
     assert prefix(a) == prefix(b)
-    assert b"def step_199" in prefix(a)  # the file is in the cached prefix
+    assert b"def step_7(" in prefix(a)  # the file's window is in the cached prefix ...
+    assert b"def more_step_199(" in prefix(a)  # ... and the outline of the rest
     # What differs (selection, instruction) comes after the breakpoint.
     assert a["messages"][0]["content"][1] != b["messages"][0]["content"][1]
     assert second.cache_note == "cache 99% read"

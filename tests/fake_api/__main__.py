@@ -33,9 +33,14 @@ def main(argv: Iterable[str] | None = None) -> int:
         "--script",
         help="JSON list of reply specs; without it every request gets a canned text reply",
     )
+    parser.add_argument(
+        "--count-usage",
+        action="store_true",
+        help="bill input tokens from each request (billing.py)",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
 
-    fake = FakeAnthropic(args.host, args.port, log=True)
+    fake = FakeAnthropic(args.host, args.port, log=True, count_usage=args.count_usage)
     fake.script(*(_load_script(args.script) if args.script else _iter_default()))
     fake.start()
     print(fake.base_url, flush=True)

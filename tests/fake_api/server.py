@@ -9,10 +9,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.fake_api.billing import Biller
 from tests.fake_api.replies import (
     DEFAULT_USAGE,
     ERROR_STATUS,
@@ -159,7 +160,14 @@ class FakeAnthropic:
     count_tokens and models) is recorded in :attr:`requests`.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, log: bool = False) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        log: bool = False,
+        count_usage: bool = False,
+    ) -> None:
         self._host = host
         self._port = port
         self._log = log
@@ -174,6 +182,8 @@ class FakeAnthropic:
         """How many status checks a new batch answers `in_progress` before it has `ended`."""
         self.model_info: dict[str, dict[str, Any]] = {}
         """Per model ID, fields laid over ``GET /v1/models/{id}`` (e.g. ``lifecycle``)."""
+        self.biller = Biller() if count_usage else None
+        """Set: input tokens are counted from each request (`billing.py`), not scripted."""
 
     # ---- lifecycle
 
@@ -451,6 +461,8 @@ class FakeAnthropic:
             _sleep(reply.delay)
             h.send_json(reply.status, _error_body(reply.error_type, reply.message), reply.headers)
         elif isinstance(reply, MessageReply):
+            if self.biller is not None:
+                reply = replace(reply, usage=self.biller.usage(rec.body, rec.json, reply.usage))
             if stream:
                 self._play(h, _stream_events(reply, model), reply.delay)
             else:

@@ -170,3 +170,14 @@ def test_every_apply_is_journalled_and_undone_from_the_shell(
     assert (repo_dir / "core.py").read_bytes() == original
     assert main(["undo"]) == 2
     assert "nothing to undo" in capsys.readouterr().err
+
+
+def test_old_and_new_bytes_of_an_apply_go_in_one_packed_file(tmp_path: Path) -> None:
+    """One fsync per apply, not two per file (issue 12): 67 files cost 0.4 s of fsyncs."""
+    names = {f"m{n}.py": f"x = {n}\n".encode() for n in range(5)}
+    root = make_repo(tmp_path / "r", names)
+    entry_id = applied(root, [(rel, old, old + b"# new\n") for rel, old in names.items()])
+    folder = Repo(root).git_dir / "haikutui" / "journal" / entry_id
+    assert sorted(p.name for p in folder.iterdir()) == ["blobs.pack", "entry.json"]
+    assert sorted(Journal(Repo(root).git_dir).undo(root, entry_id)) == sorted(names)
+    assert all((root / rel).read_bytes() == old for rel, old in names.items())

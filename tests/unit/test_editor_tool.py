@@ -90,6 +90,24 @@ def test_str_replace_no_match(tool: EditorTool) -> None:
     assert text_of(tool, "core.py") == CORE_PY
 
 
+def test_str_replace_recovers_old_str_quoted_with_view_line_numbers(tool: EditorTool) -> None:
+    """The file is sent plain, but a model may quote a `view` result, prefixes and all."""
+    old = "     4\t    for i in range(len(values) + 1):\n     5\t        result += values[i]"
+    new = "     4\t    for value in values:\n     5\t        result += value"
+    out = tool.run({"command": "str_replace", "path": "core.py", "old_str": old, "new_str": new})
+    assert out.edited and not out.is_error
+    assert "    for value in values:\n        result += value\n" in text_of(tool, "core.py")
+    assert "\t" not in text_of(tool, "core.py")
+
+
+def test_prefix_stripping_never_guesses_between_matches(tool: EditorTool) -> None:
+    tool.overlay.write("core.py", CORE_PY + "x = 1\nx = 1\n")
+    out = tool.run(
+        {"command": "str_replace", "path": "core.py", "old_str": "    11\tx = 1", "new_str": "y"}
+    )
+    assert out.is_error and out.content == NO_MATCH
+
+
 def test_str_replace_several_matches(tool: EditorTool) -> None:
     out = tool.run(
         {"command": "str_replace", "path": "core.py", "old_str": "values", "new_str": "xs"}

@@ -1,12 +1,14 @@
-"""The first request: the file with line numbers, the selection and the instruction, in one turn."""
+"""The first request: the file as plain text, the selection and the instruction, in one turn."""
 
 from __future__ import annotations
 
 from haikutui.core.textfile import TextFile
 from haikutui.model.fix_request import (
     SYSTEM_PROMPT,
+    WHOLE_FILE_CHARS,
     WHOLE_FILE_LINES,
     WINDOW,
+    WINDOW_STEP,
     FixRequest,
     PriorAttempt,
     build_messages,
@@ -21,11 +23,18 @@ def texts(request: FixRequest, file: TextFile) -> tuple[str, str]:
     return shown, asked
 
 
-def test_file_is_sent_with_numbered_lines() -> None:
+def test_file_is_sent_as_plain_text_without_line_number_prefixes() -> None:
     shown, _ = texts(FixRequest("core.py", "fix it"), TextFile(CORE_PY))
-    assert shown.startswith('<file path="core.py" lines="10">\n')
-    assert "     4\t    for i in range(len(values) + 1):\n" in shown
-    assert "    10\t    return total(values) / len(values)\n</file>" in shown
+    assert shown == f'<file path="core.py" lines="10">\n{CORE_PY.rstrip(chr(10))}\n</file>'
+    assert "\t" not in shown  # the numbering (6 wide and a tab) added half as much again
+
+
+def test_selection_is_a_line_range_with_its_text_quoted() -> None:
+    shown, asked = texts(FixRequest("core.py", "fix it", (4, 4)), TextFile(CORE_PY))
+    assert (
+        "The user selected line 4 of core.py:\n```\n    for i in range(len(values) + 1):\n```"
+        in (asked)
+    )
 
 
 def test_selected_range_and_instruction() -> None:
@@ -50,30 +59,60 @@ def big_file(lines: int) -> TextFile:
     return TextFile("".join(f"row-{n:05d}\n" for n in range(1, lines + 1)))
 
 
-def test_file_at_the_limit_is_sent_whole() -> None:
-    shown, _ = texts(FixRequest("big.txt", "x", (700, 700)), big_file(WHOLE_FILE_LINES))
-    assert "row-00001" in shown and f"row-{WHOLE_FILE_LINES:05d}" in shown
+def test_file_at_the_size_limit_is_sent_whole() -> None:
+    lines = WHOLE_FILE_CHARS // len("row-00001\n")
+    shown, _ = texts(FixRequest("big.txt", "x", (400, 400)), big_file(lines))
+    assert "row-00001" in shown and f"row-{lines:05d}" in shown and "shown=" not in shown
 
 
 def test_larger_file_sends_only_a_window_around_the_selection() -> None:
     total = WHOLE_FILE_LINES + 500
     shown, asked = texts(FixRequest("big.txt", "rename", (1000, 1001)), big_file(total))
     start, end = 1000 - WINDOW, 1001 + WINDOW
-    assert f'<file path="big.txt" lines="{total}" shown="{start}-{end}">' in shown
-    assert f"  {start}\trow-{start:05d}\n" in shown
-    assert f"  {end}\trow-{end:05d}\n" in shown
-    assert f"row-{start - 1:05d}" not in shown and f"row-{end + 1:05d}" not in shown
+    block = shown.split('shown="', 1)[1]
+    first, last = (int(n) for n in block.split('"', 1)[0].split("-"))
+    assert first <= start and last >= end  # at least WINDOW lines either side ...
+    assert last - first <= 2 * WINDOW + 2 * WINDOW_STEP  # ... and not much more
+    assert f"\nrow-{first:05d}\n" in shown and f"\nrow-{last:05d}\n" in shown
+    assert f"row-{first - 1:05d}" not in shown and f"row-{last + 1:05d}" not in shown
     assert "row-00001" not in shown
     assert "`view`" in shown  # the model is told how to see more
     assert "```\nrow-01000\nrow-01001\n```" in asked
 
 
+def test_nearby_selections_share_the_window_so_the_cached_prefix_is_reused() -> None:
+    file = big_file(WHOLE_FILE_LINES + 500)
+    one, _ = texts(FixRequest("big.txt", "x", (1001, 1001)), file)
+    two, _ = texts(FixRequest("big.txt", "y", (1005, 1010)), file)
+    assert one == two
+
+
 def test_window_is_clamped_at_the_file_edges() -> None:
     total = WHOLE_FILE_LINES + 10
     shown, _ = texts(FixRequest("big.txt", "x", (total, total)), big_file(total))
-    assert f'shown="{total - WINDOW}-{total}"' in shown
+    assert f'-{total}">' in shown
     shown, _ = texts(FixRequest("big.txt", "x", (1, 2)), big_file(total))
-    assert f'shown="1-{2 + WINDOW}"' in shown
+    assert 'shown="1-' in shown
+
+
+def test_a_mid_sized_file_sends_a_window_and_an_outline_of_the_rest() -> None:
+    body = ["import os", "from pathlib import Path", ""]
+    for n in range(90):
+        body += ["", f"class Kind{n}:", f"    def run_{n}(self, x):", "        return x + 1", ""]
+        body += [f"    async def wait_{n}(self):", "        return os.sep", ""]
+    text = "\n".join(body) + "\n"
+    assert len(text) > WHOLE_FILE_CHARS
+    line = body.index("class Kind50:") + 1
+    shown, _ = texts(FixRequest("kinds.py", "rename", (line, line)), TextFile(text))
+    window, rest = shown.split("</file>")
+    assert "class Kind50:" in window and "class Kind1:" not in window
+    assert "<outline>\n1: import os\n2: from pathlib import Path\n" in rest
+    n = body.index("class Kind1:") + 1
+    assert f"\n{n}: class Kind1:\n{n + 1}:     def run_1(self, x):\n" in rest
+    assert f"{n + 4}:     async def wait_1(self):" in rest
+    assert "return x + 1" not in rest  # bodies are left out
+    assert "class Kind50:" not in rest  # what the window shows is not repeated
+    assert len(shown) < len(text)
 
 
 def test_prior_attempt_is_included_after_escalation() -> None:

@@ -282,3 +282,37 @@ def test_repo_accepts_a_relative_start(repo_dir: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(repo_dir / "pkg")
     assert Repo(".").root == repo_dir.resolve()
     assert Repo(os.curdir).resolve("pkg/util.py") == "pkg/util.py"
+
+
+def test_porcelain_v2_lines_become_v1_codes() -> None:
+    from haikutui.core.repo import parse_status_v2
+
+    out = "\0".join(
+        [
+            "1 .M N... 100644 100644 100644 aaa aaa dir with space/a b.py",
+            "1 A. N... 000000 100644 100644 000 bbb new.py",
+            "2 R. N... 100644 100644 100644 ccc ccc R100 moved name.py",
+            "old name.py",
+            "u UU N... 100644 100644 100644 100644 d1 d2 d3 conflict.py",
+            "? notes dir/todo.txt",
+            "",
+        ]
+    )
+    codes, untracked = parse_status_v2(out)
+    assert codes == {
+        "dir with space/a b.py": " M",
+        "new.py": "A ",
+        "moved name.py": "R ",
+        "conflict.py": "UU",
+    }
+    assert untracked == ["notes dir/todo.txt"]  # the rename's source is not a path of its own
+
+
+def test_listing_takes_the_index_then_one_status_call(repo_dir: Path) -> None:
+    (repo_dir / "core.py").write_text("changed\n")
+    (repo_dir / "later.py").write_text("")
+    repo = Repo(repo_dir)
+    repo.start_listing()  # as the app does before its first frame
+    assert repo.tracked() == ["README.md", "core.py", "pkg/util.py"]
+    assert repo.status_and_untracked() == ({"core.py": " M"}, ["later.py"])
+    assert [e.path for e in repo.files()] == ["later.py", "README.md", "core.py", "pkg/util.py"]

@@ -132,10 +132,10 @@ async def test_main_screen_reloads_open_file_and_marks(
 
         def updated() -> bool:
             text = str(code.render_line(0))
-            return "changed elsewhere" in text and "fresh.py" in files(app)._entries
+            return "changed elsewhere" in text and files(app).entry("fresh.py") is not None
 
         await within(pilot, updated)
         await settle(pilot)
         assert code.path == "core.py" and code.cursor == 2  # reloaded in place
-        assert files(app)._entries["core.py"].mark == "M"
-        assert files(app)._entries["fresh.py"].mark == "?"
+        assert files(app).entry("core.py").mark == "M"  # type: ignore[union-attr]
+        assert files(app).entry("fresh.py").mark == "?"  # type: ignore[union-attr]

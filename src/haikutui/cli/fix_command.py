@@ -39,6 +39,11 @@ def fix_parser() -> argparse.ArgumentParser:
     parser.add_argument("--yes", action="store_true", help="apply the proposal to the files")
     parser.add_argument("--json", action="store_true", help="print a JSON object, not a diff")
     parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the estimate per rung (tokens, cost) and send nothing",
+    )
+    parser.add_argument(
         "--max-cost",
         type=float,
         metavar="DOLLARS",
@@ -82,6 +87,8 @@ def run_fix(args: argparse.Namespace) -> int:
             raise UsageError(f"{rel} has {total} lines; line {lines[1]} is past the end")
     request = FixRequest(rel, args.message, lines)
     rung = resolve(args.model, settings)
+    if args.dry_run:
+        return _dry_run(request, file.text, rung, settings, repo.root, as_json=args.json)
     _check_budget(request, file.text, rung, settings, args.max_cost)
     session = FixSession(repo, settings, request, rung)
     session.max_cost = args.max_cost
@@ -159,6 +166,39 @@ def outside_selection(proposal: Proposal, rel: str, lines: tuple[int, int] | Non
             runs.append([n])
     spans = [f"{r[0]}" if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
     return ("line " if len(found) == 1 else "lines ") + ", ".join(spans)
+
+
+def _dry_run(
+    request: FixRequest, text: str, rung: Rung, settings: Settings, root: Path, *, as_json: bool
+) -> int:
+    """The figures the TUI's prompt bar shows for the same request; nothing is sent."""
+    from haikutui.model.estimate import estimate_fix
+    from haikutui.model.pricing import format_cost
+
+    items = list(estimate_fix(request, text, settings, root=root).rungs)
+    if all(item.rung.model != rung.model for item in items):
+        items += estimate_fix(request, text, settings, extra_rungs=(rung,), root=root).rungs[-1:]
+    rows = [
+        {
+            "rung": item.rung.name,
+            "model": item.rung.model,
+            "input_tokens": item.input_tokens,
+            "cache": "read" if item.warm else "write" if item.cacheable else "none",
+            "output_tokens": item.output_tokens,
+            "cost": item.cost,
+        }
+        for item in items
+    ]
+    if as_json:
+        print(json.dumps({"target": request.target, "rungs": rows}, indent=2))
+        return 0
+    for row in rows:
+        print(
+            f"{row['rung']:<9} {row['model']:<28} ≈{row['input_tokens']:,} input tokens "
+            f"(cache {row['cache']}) + {row['output_tokens']:,} output · "
+            f"{format_cost(row['cost'])}"  # type: ignore[arg-type]
+        )
+    return 0
 
 
 def _check_budget(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 from pathlib import Path
@@ -19,7 +18,7 @@ from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
 from haikutui.model.pricing import format_cost
 from haikutui.tasks.checks import Verdict
-from haikutui.tasks.lint.repair import LintResult, repair
+from haikutui.tasks.lint.ruff_pass import LintResult, ruff_only
 
 
 def lint_parser() -> argparse.ArgumentParser:
@@ -84,7 +83,14 @@ def run_lint(args: argparse.Namespace) -> int:
         return submit_lint_batch(repo, settings, paths, args)
     start = None if args.no_model else resolve(args.model, settings)
     escalate = "off" if settings.lint_escalate == "off" else "auto"
-    result = asyncio.run(repair(repo, settings, paths, start=start, escalate=escalate))
+    if start is None:  # no event loop, no model client: Python's start-up is most of it
+        result = ruff_only(repo, settings, paths)
+    else:
+        import asyncio
+
+        from haikutui.tasks.lint.repair import repair
+
+        result = asyncio.run(repair(repo, settings, paths, start=start, escalate=escalate))
     proposal = result.proposal
     for rel in result.skipped:
         say(f"skipped: {rel} (binary or over the size limit)")

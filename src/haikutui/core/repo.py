@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from functools import cached_property
@@ -65,10 +66,36 @@ class FileEntry:
         return " "
 
 
+_FIELDS_BEFORE_PATH = {"1": 8, "2": 9, "u": 10}
+"""Space-separated fields before the path in porcelain v2's ordinary, renamed and unmerged
+lines; the path may hold spaces, so it is whatever follows them."""
+
+
+def parse_status_v2(out: str) -> tuple[dict[str, str], list[str]]:
+    """Porcelain v2 (`-z`) as v1-style codes (`"M "`, `" D"`, `"UU"`), and the untracked paths."""
+    codes: dict[str, str] = {}
+    untracked: list[str] = []
+    items = iter(out.split("\0"))
+    for item in items:
+        kind = item[:1]
+        if kind == "?":
+            untracked.append(item[2:])
+        elif kind in _FIELDS_BEFORE_PATH:
+            fields = item.split(" ", _FIELDS_BEFORE_PATH[kind])
+            codes[fields[-1]] = fields[1].replace(".", " ")
+            if kind == "2":
+                next(items, None)  # the rename's source path
+    return codes, untracked
+
+
+_SECRET_NAME = re.compile("|".join(fnmatch.translate(p) for p in SECRET_PATTERNS))
+"""The patterns as one regex: a lint run asks this of every file (fnmatch: 25 ms per 100)."""
+
+
 def is_secret(path: str) -> bool:
     """True for paths whose name matches a secret pattern; they never reach a model."""
     name = PurePosixPath(path).name
-    return any(fnmatch.fnmatch(name, pattern) for pattern in SECRET_PATTERNS)
+    return _SECRET_NAME.match(os.path.normcase(name)) is not None
 
 
 class Repo:
@@ -105,6 +132,7 @@ class Repo:
             raise UsageError(f"{start.resolve()} is inside .git/, not in a work tree")
         self.root = Path(lines[2]).resolve()
         self.git_dir = Path(lines[1]).resolve()
+        self._listing: subprocess.Popen[bytes] | None = None
 
     @cached_property
     def submodules(self) -> tuple[str, ...]:
@@ -125,31 +153,48 @@ class Repo:
 
         return git.Repo(self.root)
 
+    def start_listing(self) -> None:
+        """Start `git ls-files` now, so that it runs while the app starts; `tracked` reads it."""
+        if self._listing is None:
+            self._listing = subprocess.Popen(
+                ["git", "ls-files", "-z", "--cached"],
+                cwd=self.root,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+
+    def tracked(self) -> list[str]:
+        """Paths in the index, in git's order: reads the index only, 40 ms at 100,000 files."""
+        self.start_listing()
+        proc, self._listing = self._listing, None
+        assert proc is not None
+        out, _ = proc.communicate()
+        if proc.returncode != 0:
+            raise UsageError(f"{self.root}: git ls-files failed")
+        return list(dict.fromkeys(p for p in out.decode(errors="surrogateescape").split("\0") if p))
+
     def files(self) -> list[FileEntry]:
-        """Tracked files plus untracked ones that are not ignored, each with its status."""
-        out = self._git.git.ls_files("-z", "--cached", "--others", "--exclude-standard")
-        status = self.status()
-        seen: set[str] = set()
-        entries: list[FileEntry] = []
-        for path in out.split("\0"):
-            if path and path not in seen:
-                seen.add(path)
-                entries.append(FileEntry(path, status.get(path, "  ")))
-        return entries
+        """Untracked files that are not ignored, then tracked ones, each with its status."""
+        codes, untracked = self.status_and_untracked()
+        entries = [FileEntry(path, "??") for path in untracked]
+        return entries + [FileEntry(path, codes.get(path, "  ")) for path in self.tracked()]
 
     def status(self) -> dict[str, str]:
         """Porcelain status codes by path (`" M"`, `"M "`, `"??"`, ...)."""
-        out = self._git.git.status("--porcelain=v1", "-z", "--untracked-files=all")
-        result: dict[str, str] = {}
-        items = iter(out.split("\0"))
-        for item in items:
-            if len(item) < 4:
-                continue
-            code, path = item[:2], item[3:]
-            result[path] = code
-            if code[0] in "RC":
-                next(items, None)  # the rename's source path
-        return result
+        codes, untracked = self.status_and_untracked()
+        return {**codes, **dict.fromkeys(untracked, "??")}
+
+    def status_and_untracked(self) -> tuple[dict[str, str], list[str]]:
+        """One `git status --porcelain=v2 -z`: codes of changed tracked paths, and the
+        untracked ones that are not ignored (it walks the work tree: the slow half of a list)."""
+        out = subprocess.run(
+            ["git", "status", "--porcelain=v2", "-z", "--untracked-files=all"],
+            cwd=self.root,
+            capture_output=True,
+        )
+        if out.returncode != 0:
+            raise UsageError(f"{self.root}: git status failed: {out.stderr.decode().strip()}")
+        return parse_status_v2(out.stdout.decode(errors="surrogateescape"))
 
     def is_tracked(self, rel: str) -> bool:
         # `:(literal)`: a file named `[ab].py` is not a pattern that matches `a.py`.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,16 @@ def numbered(text: str, start: int = 1) -> str:
         lines.pop()
     width = max(6, len(str(start + len(lines))))
     return "\n".join(f"{n:>{width}}\t{line}" for n, line in enumerate(lines, start))
+
+
+_PREFIXED = re.compile(r"^ *\d+\t(?:.*)(?:\n *\d+\t.*)*\n?$")
+"""Every line starts with a `view` line-number prefix (digits, right-aligned, then a tab)."""
+_PREFIX = re.compile(r"^ *\d+\t", re.MULTILINE)
+
+
+def _unnumbered(text: str) -> str:
+    """`text` without `view`'s prefixes, when every line has one; else unchanged."""
+    return _PREFIX.sub("", text) if _PREFIXED.match(text) else text
 
 
 class EditorTool:
@@ -135,6 +146,10 @@ class EditorTool:
             )
         refuse_secret_write(rel, new)
         count = text.count(old)
+        if count == 0 and _PREFIXED.match(old):  # quoted from a `view`, numbers and all
+            bare_old, bare_new = _unnumbered(old), _unnumbered(new)
+            if text.count(bare_old) == 1:
+                old, new, count = bare_old, bare_new, 1
         if count == 0:
             return ToolOutcome(
                 "No match found for replacement. Please check your text and try again.",

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
+import statistics
+import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from haikutui.core.config import Settings
 from haikutui.model.capabilities import DEFAULT_BUDGET, known_caps
-from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest, request_text, stable_file_block
+from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest
 from haikutui.model.ladder import RUNGS, Rung, resolve
 from haikutui.model.pricing import Usage, cost
 
 TOOL_TOKENS = 700
 """What the text editor tool's declaration adds to every request (Anthropic's figure)."""
 EXPECTED_OUTPUT = 400
-"""A quick fix's reply: a sentence and one or two `str_replace` calls."""
+"""A quick fix's reply when this repo has no past fix to go by: a sentence and a call or two."""
 COUNT_TOKENS_ABOVE = 20_000
 """Above this local estimate the exact count is worth a `count_tokens` request (key set)."""
+CHARS_PER_TOKEN = 4
+"""Of the JSON body as sent: escapes (`\\n`, `\\"`) make code about 10% longer there, so
+this comes to about 3.6 characters of code a token, close to what the API bills for code."""
+CACHE_TTL = 300.0
+"""A written prefix stays warm five minutes, and each read starts the five minutes again."""
 
 _PIECES = re.compile(r" ?[A-Za-z]+| ?\d+| ?[^\w\s]+|\n|[ \t]+|\w+")
 
@@ -56,6 +67,9 @@ class RungEstimate:
     prefix_tokens: int
     min_cache_tokens: int
     cost: float | None
+    warm: bool = False
+    """The prefix was written or read within CACHE_TTL: priced as a cache read."""
+    output_tokens: int = EXPECTED_OUTPUT
 
     @property
     def cacheable(self) -> bool:
@@ -76,12 +90,118 @@ class Estimate:
         return None
 
 
-def base_counts(request: FixRequest, text: str) -> tuple[int, int]:
-    """(stable prefix, everything else) in tokens, before any model's tokenizer ratio."""
-    prefix = (
-        TOOL_TOKENS + count_tokens(SYSTEM_PROMPT) + count_tokens(stable_file_block(request, text))
-    )
-    return prefix, count_tokens(request_text(request, text))
+def _dumps(value: object) -> str:
+    """The SDK's own serialisation (`openapi_dumps`): compact, UTF-8 kept as is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def body_tokens(chars: int) -> int:
+    """Tokens for `chars` characters of request body, before the tool's fixed overhead."""
+    return -(-chars // CHARS_PER_TOKEN)
+
+
+def _cached_part(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages up to and including the last block with a cache breakpoint."""
+    cut: list[dict[str, Any]] = []
+    for i, message in enumerate(messages):
+        content = message.get("content")
+        if not isinstance(content, list):
+            continue
+        for j, block in enumerate(content):
+            if isinstance(block, dict) and "cache_control" in block:
+                cut = [*messages[:i], {**message, "content": content[: j + 1]}]
+    return cut
+
+
+def prefix_text(system: str, messages: list[dict[str, Any]]) -> str:
+    """Tools, system and messages to the breakpoint, as the API reads the cached prefix."""
+    from haikutui.model.editor_tool import TOOL_DECLARATION
+
+    cut = _cached_part(messages)
+    return _dumps([[TOOL_DECLARATION], system, cut]) if cut else ""
+
+
+def prefix_hash(model: str, system: str, messages: list[dict[str, Any]]) -> str:
+    """Names a cached prefix in the request log, so the next estimate knows it is warm."""
+    text = prefix_text(system, messages)
+    return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()[:16] if text else ""
+
+
+def prefix_tokens(system: str, messages: list[dict[str, Any]]) -> int:
+    """Tokens up to and including the last cache breakpoint (tool overhead in); 0 without one."""
+    text = prefix_text(system, messages)
+    return TOOL_TOKENS + body_tokens(len(text)) if text else 0
+
+
+def request_body(request: FixRequest, text: str, model: str, settings: Settings) -> dict[str, Any]:
+    """What `fix_run` sends for this request, field for field, to be counted as sent."""
+    from haikutui.model.editor_tool import TOOL_DECLARATION
+    from haikutui.model.fix_request import messages_for_text
+
+    return {
+        "max_tokens": settings.max_tokens,
+        "messages": messages_for_text(request, text),
+        "model": model,
+        "system": SYSTEM_PROMPT,
+        "tools": [TOOL_DECLARATION],
+        "stream": True,
+    }
+
+
+def base_counts(
+    request: FixRequest, text: str, settings: Settings | None = None
+) -> tuple[int, int]:
+    """(stable prefix, everything else) in tokens for the fast rung's model, tool overhead in."""
+    settings = settings or Settings()
+    body = request_body(request, text, settings.models["fast"], settings)
+    total = TOOL_TOKENS + body_tokens(len(_dumps(body)))
+    prefix = prefix_tokens(SYSTEM_PROMPT, body["messages"])
+    return prefix, total - prefix
+
+
+@dataclass(frozen=True)
+class History:
+    """What the repo's request log says: when each prefix goes cold, and a fix's usual reply."""
+
+    warm_until: dict[str, float]
+    output_tokens: int
+
+    def warm(self, key: str, now: float | None = None) -> bool:
+        return self.warm_until.get(key, 0.0) > (time.time() if now is None else now)
+
+    @classmethod
+    def of(cls, root: Path | None) -> History:
+        """Read once per change of the log: the prompt bar asks again on every key."""
+        if root is None:
+            return cls({}, EXPECTED_OUTPUT)
+        from haikutui.model.request_log import log_path, read
+
+        try:
+            stat = log_path(root).stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = (0, 0)
+        cached = _HISTORY.get(root)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        records = read(root)
+        warm: dict[str, float] = {}
+        for record in records:
+            touched = record.cache_read_tokens or record.cache_write_5m_tokens
+            if record.prefix_hash and touched and record.error is None:
+                until = record.time + CACHE_TTL
+                warm[record.prefix_hash] = max(warm.get(record.prefix_hash, 0.0), until)
+        outputs = [
+            r.output_tokens
+            for r in records
+            if r.task == "fix" and r.error is None and r.output_tokens > 0
+        ]
+        history = cls(warm, round(statistics.median(outputs)) if outputs else EXPECTED_OUTPUT)
+        _HISTORY[root] = (stamp, history)
+        return history
+
+
+_HISTORY: dict[Path, tuple[tuple[int, int], History]] = {}
 
 
 def estimate_fix(
@@ -91,35 +211,53 @@ def estimate_fix(
     *,
     counted: int | None = None,
     extra_rungs: tuple[Rung, ...] = (),
+    root: Path | None = None,
 ) -> Estimate:
-    """Input tokens on each rung, priced as if the prefix is written to the cache (the worst case).
+    """Input tokens on each rung, with the cache priced as it will be used.
 
-    `counted` is the API's exact total for the fast rung's model; the others are scaled from it.
-    Output is assumed at EXPECTED_OUTPUT, plus the thinking budget where thinking is on.
+    The count is of the request body as it will be sent (CHARS_PER_TOKEN), plus the tool's
+    fixed overhead. A prefix at or above the model's cache minimum is priced as a write,
+    or as a read when the request log (under `root`) shows it written or read within
+    CACHE_TTL. Output is the median of this repo's past fixes, else EXPECTED_OUTPUT; plus
+    the thinking budget where thinking is on. `counted` is the API's exact total for the
+    fast rung's model; the others are scaled from it.
     """
-    prefix, rest = base_counts(request, text)
+    history = History.of(root)
+    rungs = [resolve(name, settings) for name in RUNGS] + list(extra_rungs)
     scale = 1.0
     if counted:
-        fast = known_caps(settings.models["fast"])
-        scale = counted / max(1, round((prefix + rest) * fast.token_ratio))
-    rungs = [resolve(name, settings) for name in RUNGS] + list(extra_rungs)
+        fast = settings.models["fast"]
+        local = TOOL_TOKENS + body_tokens(len(_dumps(request_body(request, text, fast, settings))))
+        scale = counted / max(1, round(local * known_caps(fast).token_ratio))
     out: list[RungEstimate] = []
     for rung in rungs:
+        body = request_body(request, text, rung.model, settings)
+        total = TOOL_TOKENS + body_tokens(len(_dumps(body)))
+        prefix = prefix_tokens(SYSTEM_PROMPT, body["messages"])
         caps = known_caps(rung.model)
         ratio = caps.token_ratio * scale
-        prefix_tokens = round(prefix * ratio)
-        total = round((prefix + rest) * ratio)
-        output = EXPECTED_OUTPUT
+        prefix_n, total_n = round(prefix * ratio), round(total * ratio)
+        output = history.output_tokens
         if settings.thinking_wanted(rung.name):
             output += settings.thinking_budget.get(rung.name, DEFAULT_BUDGET)
-        cached = prefix_tokens >= caps.min_cache_tokens
+        cached = prefix_n >= caps.min_cache_tokens
+        warm = cached and history.warm(prefix_hash(rung.model, SYSTEM_PROMPT, body["messages"]))
         usage = Usage(
-            input_tokens=total - (prefix_tokens if cached else 0),
+            input_tokens=total_n - (prefix_n if cached else 0),
             output_tokens=output,
-            cache_write_tokens=prefix_tokens if cached else 0,
+            cache_write_tokens=prefix_n if cached and not warm else 0,
+            cache_read_tokens=prefix_n if warm else 0,
         )
         out.append(
-            RungEstimate(rung, total, prefix_tokens, caps.min_cache_tokens, cost(rung.model, usage))
+            RungEstimate(
+                rung,
+                total_n,
+                prefix_n,
+                caps.min_cache_tokens,
+                cost(rung.model, usage),
+                warm=warm,
+                output_tokens=output,
+            )
         )
     return Estimate(tuple(out), exact=counted is not None)
 

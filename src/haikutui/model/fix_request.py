@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from haikutui.core.textfile import TextFile
-from haikutui.model.editor_tool import TOOL_NAME, numbered
+from haikutui.model.editor_tool import TOOL_NAME
 
 WHOLE_FILE_LINES = 1500
 """Up to this many lines the whole file is sent; above it, a window around the selection."""
+WHOLE_FILE_CHARS = 8_000
+"""About 2,000 tokens: a longer file with a selection is sent as a window plus an outline."""
 WINDOW = 120
+WINDOW_STEP = 40
 
 SYSTEM_PROMPT = f"""You are haikutui, a careful engineer making a small, precise change to a \
 file in a git repository.
 - Edit only with the {TOOL_NAME} tool. Paths are relative to the repository root.
-- The file is shown to you with line numbers: do not call `view` on it; edit it with \
-`str_replace`.
-- `old_str` must match the file text exactly once, without the line-number prefixes. Include \
-enough surrounding lines to make it unique.
+- The file is shown to you as plain text (a long one as a window of it, with an outline of \
+the rest): do not call `view` on what is shown; edit it with `str_replace`.
+- `old_str` must match the file text exactly once. Include enough surrounding lines to make \
+it unique.
 - Change only what the instruction asks for; keep the file's style and indentation.
 - You get one reply and no tool results: put every edit in that reply, as parallel tool \
 calls, never one per turn.
 - If no change is needed, say why in one sentence and do not call the tool."""
 """The one-reply contract: the fast path stops after the first reply whose edits succeeded,
 so the model must send them all at once (`c` on the review lets it go on when it did not).
-Its local token estimate is kept at that of the earlier prompt, so estimates do not move."""
+It describes the file block as `stable_file_block` builds it: plain text, no line numbers."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ CACHE_BREAKPOINT: dict[str, str] = {"type": "ephemeral"}
 
 
 def build_messages(request: FixRequest, file: TextFile) -> list[dict[str, Any]]:
-    """The first user turn: file (or a window of it) with line numbers, then the instruction."""
+    """The first user turn: the file (or a window and an outline of it), then the instruction."""
     return messages_for_text(request, file.text)
 
 
@@ -76,9 +80,9 @@ def messages_for_text(request: FixRequest, text: str) -> list[dict[str, Any]]:
     """The prompt laid out for the cache: what stays the same for a file comes first.
 
     Tools, then the system prompt, then the file block carrying the only cache breakpoint:
-    that prefix is byte-identical across fixes of the same file, so the second fix reads it
-    from the cache. What changes per request (selection, instruction, follow-ups, an earlier
-    attempt) comes after the breakpoint.
+    that prefix is byte-identical across fixes of the same file (and, for a windowed file,
+    of the same stretch of it), so the second fix reads it from the cache. What changes per
+    request (selection, instruction, follow-ups, an earlier attempt) comes after it.
     """
     shown = stable_file_block(request, text)
     return [
@@ -96,19 +100,48 @@ def _line_count(lines: list[str]) -> int:
     return len(lines) - 1 if lines and lines[-1] == "" else len(lines)
 
 
+_OUTLINED = re.compile(r"^\s*(?:async\s+def|def|class)\s|^(?:import|from)\s")
+"""Lines an outline keeps: imports, and def/class headers at any depth."""
+
+
+def outline(lines: list[str], skip: range) -> str:
+    """`12: def name(...)` for each import and def/class line outside `skip` (the window)."""
+    return "\n".join(
+        f"{n}: {line.rstrip()}"
+        for n, line in enumerate(lines, 1)
+        if n not in skip and _OUTLINED.match(line)
+    )
+
+
+def _window(selected: tuple[int, int], total: int) -> tuple[int, int]:
+    """WINDOW lines either side, widened to WINDOW_STEP boundaries so that nearby selections
+    give the same window, and with it the same cached prefix."""
+    start = max(1, (selected[0] - WINDOW - 1) // WINDOW_STEP * WINDOW_STEP + 1)
+    end = min(total, -(-(selected[1] + WINDOW) // WINDOW_STEP) * WINDOW_STEP)
+    return start, end
+
+
 def stable_file_block(request: FixRequest, text: str) -> str:
-    """The file with line numbers; for a very long file with a selection, a window of it."""
+    """The file as plain text; over WHOLE_FILE_CHARS with a selection, a window plus an outline.
+
+    No line-number prefixes: `str_replace` needs none, and they cost about half as much
+    again as the text. Line numbers appear where they help: the selection's range, the
+    window's bounds and the outline. `view` results stay numbered, as the tool returns them.
+    """
     lines = text.split("\n")
     total = _line_count(lines)
-    if total <= WHOLE_FILE_LINES or request.lines is None:
-        return f'<file path="{request.path}" lines="{total}">\n{numbered(text)}\n</file>'
-    start = max(1, request.lines[0] - WINDOW)
-    end = min(total, request.lines[1] + WINDOW)
+    body = text[:-1] if text.endswith("\n") else text
+    if request.lines is None or (len(text) <= WHOLE_FILE_CHARS and total <= WHOLE_FILE_LINES):
+        return f'<file path="{request.path}" lines="{total}">\n{body}\n</file>'
+    start, end = _window(request.lines, total)
     window = "\n".join(lines[start - 1 : end])
+    rest = outline(lines[:total], range(start, end + 1))
+    summary = f"\n<outline>\n{rest}\n</outline>" if rest else ""
     return (
         f'<file path="{request.path}" lines="{total}" shown="{start}-{end}">\n'
-        f"{numbered(window, start)}\n</file>\n"
-        "Only these lines are shown; `view` other ranges if you really need them."
+        f"{window}\n</file>{summary}\n"
+        f"Only lines {start}-{end} are shown (the outline gives other lines' numbers); "
+        "`view` other ranges if you really need them."
     )
 
 

@@ -180,6 +180,7 @@ async def run_edits(
             thinking=thinking.note if thinking.on else None,
             content={"instruction": instruction} if settings.log_include_content else None,
             provider=client_provider(client),
+            prefix_hash=_prefix_hash(rung.model, system, messages),
         )
         editor = EditorTool(overlay)
         texts: list[str] = []
@@ -290,22 +291,15 @@ async def _choose_thinking(
 
 def _prefix_tokens(model: str, system: str, messages: list[dict[str, Any]]) -> int:
     """Estimated tokens up to and including the last cache breakpoint; 0 without one."""
-    from haikutui.model.estimate import TOOL_TOKENS, count_tokens
+    from haikutui.model.estimate import prefix_tokens
 
-    texts: list[str] = []
-    upto = 0
-    for message in messages:
-        content = message.get("content")
-        blocks = content if isinstance(content, list) else [{"text": str(content)}]
-        for block in blocks:
-            if isinstance(block, dict):
-                texts.append(str(block.get("text", "")))
-                if "cache_control" in block:
-                    upto = len(texts)
-    if not upto:
-        return 0
-    tokens = TOOL_TOKENS + count_tokens(system) + sum(count_tokens(t) for t in texts[:upto])
-    return round(tokens * known_caps(model).token_ratio)
+    return round(prefix_tokens(system, messages) * known_caps(model).token_ratio)
+
+
+def _prefix_hash(model: str, system: str, messages: list[dict[str, Any]]) -> str:
+    from haikutui.model.estimate import prefix_hash
+
+    return prefix_hash(model, system, messages)
 
 
 async def _stream_once(

@@ -48,6 +48,8 @@ class RequestRecord:
     """Whether the proposal passed its check; None while unknown."""
     target: str = ""
     batch: bool = False
+    prefix_hash: str = ""
+    """Names the cached prefix sent (`estimate.prefix_hash`): the next estimate knows it is warm."""
     content: dict[str, Any] = field(default_factory=dict)
     provider: str = "anthropic"
     """anthropic, bedrock or vertex: where the request went (prices are the same list prices)."""
@@ -92,6 +94,7 @@ class RunLog:
     thinking: str | None
     content: dict[str, Any] | None
     provider: str = "anthropic"
+    prefix_hash: str = ""
 
     def write(
         self,
@@ -122,6 +125,7 @@ class RunLog:
             target=self.target,
             content=content,
             provider=self.provider,
+            prefix_hash=self.prefix_hash,
         )
         record.strongest_cost = cost(self.strongest, usage)
         append(self.root, record)

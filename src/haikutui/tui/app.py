@@ -190,4 +190,5 @@ def _commands() -> type[Provider]:
 
 def create_app(repo: Repo, settings: Settings, *, model: str | None = None) -> HaikutuiApp:
     """The one way to build the app, used by the CLI and by every test."""
+    repo.start_listing()  # git lists the index while Textual starts
     return HaikutuiApp(repo, settings, resolve(model, settings))

@@ -48,7 +48,9 @@ async def within_budget(session: FixSession, status: StatusBar) -> bool:
         text = session.repo.read_for_model(session.request.path).text
     except HaikutuiError:
         return True  # the run itself will say what is wrong with the file
-    mine = estimate_fix(session.request, text, session.settings).on(session.rung.name)
+    mine = estimate_fix(session.request, text, session.settings, root=session.repo.root).on(
+        session.rung.name
+    )
     spend = status.spend
     problem = over_budget(
         mine.cost if mine is not None else None,

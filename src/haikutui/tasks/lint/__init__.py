@@ -3,5 +3,6 @@
 __all__ = [
     "batch",
     "repair",
+    "ruff_pass",
     "ruff_runner",
 ]

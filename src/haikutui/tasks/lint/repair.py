@@ -5,30 +5,28 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from haikutui.core.config import Settings
-from haikutui.core.errors import HaikutuiError, NoChange, UsageError
-from haikutui.core.overlay import Overlay, OverlayFile
-from haikutui.core.proposal import FileChange, Proposal
-from haikutui.core.repo import FileEntry, Repo, is_secret
-from haikutui.core.textfile import TextFile
+from haikutui.core.errors import HaikutuiError, NoChange
+from haikutui.core.overlay import Overlay
+from haikutui.core.repo import Repo
 from haikutui.model.client import make_client
 from haikutui.model.editor_tool import TOOL_NAME, numbered
 from haikutui.model.fix_request import FixRequest
 from haikutui.model.fix_run import FixResult, Progress, ProgressCallback, run_edits
 from haikutui.model.ladder import Rung, next_rung, resolve
-from haikutui.model.pricing import Usage, cost
 from haikutui.tasks.fix_session import FixSession
-from haikutui.tasks.lint.ruff_runner import CONFIG_NAMES, Diagnostic, RuffMirror
+from haikutui.tasks.lint.ruff_pass import LintRepair as LintRepair  # batch.py, tests
+from haikutui.tasks.lint.ruff_pass import LintResult as LintResult
+from haikutui.tasks.lint.ruff_pass import RungAttempt as RungAttempt
+from haikutui.tasks.lint.ruff_pass import mark_sources as mark_sources
+from haikutui.tasks.lint.ruff_runner import Diagnostic
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
 
 CONTEXT = 3
-PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 
 LINT_SYSTEM = f"""You are haikutui, fixing the lint findings that ruff could not fix by itself.
 - Edit only with the {TOOL_NAME} tool. Paths are relative to the repository root.
@@ -40,151 +38,6 @@ LINT_SYSTEM = f"""You are haikutui, fixing the lint findings that ruff could not
 
 AskCallback = Callable[[Rung, dict[str, list[Diagnostic]]], Awaitable[bool]]
 """`ask` escalation: given the next rung and what is left, say whether to climb."""
-
-
-@dataclass
-class RungAttempt:
-    """One rung's try: which model, and what was left after it."""
-
-    rung: str
-    model: str
-    remaining: int
-    usage: Usage = field(default_factory=Usage)
-    error: str = ""
-
-
-@dataclass
-class LintResult:
-    """A lint repair: the proposal, the findings before and after, and the rungs it took."""
-
-    proposal: Proposal
-    before: dict[str, list[Diagnostic]]
-    after: dict[str, list[Diagnostic]]
-    attempts: list[RungAttempt] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-    def fixed(self, path: str) -> int:
-        return max(0, len(self.before.get(path, [])) - len(self.after.get(path, [])))
-
-    def remaining(self, path: str | None = None) -> int:
-        if path is not None:
-            return len(self.after.get(path, []))
-        return sum(len(v) for v in self.after.values())
-
-    @property
-    def total_before(self) -> int:
-        return sum(len(v) for v in self.before.values())
-
-    @property
-    def cost(self) -> float:
-        return sum(cost(a.model, a.usage) or 0.0 for a in self.attempts)
-
-
-class LintRepair:
-    """Holds the ruff mirror for one repair, so re-linting the overlay costs one ruff call."""
-
-    def __init__(self, repo: Repo, settings: Settings, paths: list[str] | None = None) -> None:
-        self.repo = repo
-        self.settings = settings
-        self.overlay = Overlay(repo)
-        self.ruff_texts: dict[str, str] = {}
-        self.skipped: list[str] = []
-        """Python files that cannot be repaired as text (binary, over the size limit)."""
-        entries = repo.files()
-        self.configs = [e.path for e in entries if e.tracked and Path(e.path).name in CONFIG_NAMES]
-        self.paths = self._load(self._python_files(entries, paths))
-        self.skeleton = [p for p in self._python_files(entries, None) if p.count("/") <= 1]
-
-    def _python_files(self, entries: list[FileEntry], paths: list[str] | None) -> list[str]:
-        """Tracked Python files under `paths` (repo-relative; None, "" or "." mean the repo)."""
-        tracked = [
-            e.path
-            for e in entries
-            if e.tracked
-            and e.path.endswith(PYTHON_SUFFIXES)
-            and not is_secret(e.path)
-            and (self.repo.root / e.path).is_file()
-        ]
-        if not paths or any(raw in (".", "") for raw in paths):
-            return tracked
-        chosen: list[str] = []
-        for raw in paths:
-            rel = self.repo.resolve(raw).rstrip("/")
-            inside = [p for p in tracked if p == rel or p.startswith(rel + "/")]
-            if not inside:
-                raise UsageError(f"{raw}: no tracked Python file there")
-            chosen.extend(p for p in inside if p not in chosen)
-        return chosen
-
-    def _load(self, paths: list[str]) -> list[str]:
-        """Read each file once into the overlay; git already said they are tracked.
-
-        (`Overlay.load` asks git again for every file, which costs a process per file.)
-        """
-        loaded: list[str] = []
-        for rel in paths:
-            try:
-                base = TextFile.decode((self.repo.root / rel).read_bytes(), rel)
-            except UsageError:
-                self.skipped.append(rel)
-                continue
-            self.overlay.files[rel] = OverlayFile(base, base.text)
-            loaded.append(rel)
-        return loaded
-
-    def ruff_rung(
-        self, mirror: RuffMirror
-    ) -> tuple[dict[str, list[Diagnostic]], dict[str, list[Diagnostic]]]:
-        """Ruff's safe fixes on the mirror; the overlay takes them. No key, no request."""
-        before = mirror.check(self.paths)
-        mirror.fix(self.paths)
-        for rel in self.paths:
-            fixed = mirror.read(rel)
-            base = self.overlay.load(rel).base
-            self.overlay.files[rel] = OverlayFile(base, fixed)
-            self.ruff_texts[rel] = fixed
-        return before, mirror.check(self.paths)
-
-    def open_mirror(self) -> RuffMirror:
-        texts = {rel: self.overlay.read(rel) for rel in self.paths}
-        return RuffMirror(self.repo.root, texts, self.configs, self.skeleton)
-
-    def relint(self, mirror: RuffMirror) -> dict[str, list[Diagnostic]]:
-        mirror.write({rel: self.overlay.read(rel) for rel in self.paths})
-        return mirror.check(self.paths)
-
-    def model_diff(self) -> str:
-        """What the model changed on top of ruff's fixes: the part a stronger model should see."""
-        return "".join(
-            FileChange(rel, TextFile(self.ruff_texts[rel]), self.overlay.files[rel].text).diff()
-            for rel in self.paths
-            if self.overlay.files[rel].text != self.ruff_texts[rel]
-        )
-
-    def reset_to_ruff(self) -> None:
-        """Escalation starts again from ruff's output, not from the weaker model's edits."""
-        for rel, text in self.ruff_texts.items():
-            self.overlay.files[rel].text = text
-
-    def proposal(self, attempts: list[RungAttempt]) -> Proposal:
-        """The overlay's changes, each hunk marked with the rung that made it."""
-        proposal = Proposal.from_overlay(self.overlay)
-        by_model = [a.model for a in attempts if not a.error]
-        mark_sources(proposal, self.ruff_texts, by_model[-1] if by_model else "model")
-        proposal.model = by_model[-1] if by_model else "ruff"
-        proposal.rung = attempts[-1].rung if attempts else "ruff"
-        return proposal
-
-
-def mark_sources(proposal: Proposal, ruff_texts: dict[str, str], model: str) -> None:
-    """`hunk.source`: "ruff" when ruff's fixes alone explain every edit in it, else `model`."""
-    for change in proposal.changes:
-        ruff_text = ruff_texts.get(change.path, change.old_text)
-        ruff_change = FileChange(change.path, change.base, ruff_text)
-        ruff_lines = {line for h in ruff_change.hunks for line in h.lines if line[0] in "+-"}
-        for hunk in change.hunks:
-            edits = [line for line in hunk.lines if line[0] in "+-"]
-            hunk.source = "ruff" if all(line in ruff_lines for line in edits) else model
 
 
 def lint_messages(

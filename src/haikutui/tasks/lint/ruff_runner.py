@@ -149,16 +149,17 @@ class RuffMirror:
         """Ruff's safe fixes, applied to the mirror's copies."""
         self._run(["--fix-only", "--quiet"], paths)
 
-    def check(self, paths: list[str], extra: Sequence[str] = ()) -> dict[str, list[Diagnostic]]:
-        """Findings by path. `--no-fix`: a config's `fix = true` must not rewrite the copies
-        (it would hide fixable findings and shift every line number after them).
+    def fix_and_check(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
+        """One run: ruff's safe fixes written to the mirror's copies, and what remains."""
+        return self._findings(
+            self._run(["--fix", "--output-format", "json", "--quiet"], paths), paths
+        )
 
-        `extra` are more arguments, such as `--extend-select` for the verdict's rules.
-        """
-        out = self._run(["--output-format", "json", "--quiet", "--no-fix", *extra], paths)
+    def _findings(self, out: str, paths: list[str]) -> dict[str, list[Diagnostic]]:
+        """Ruff's JSON as findings per path (`check` parses the same way)."""
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in paths}
         roots = {str(self.path) + os.sep, str(self.path.resolve()) + os.sep}
-        rels: dict[str, str] = {}  # one lookup per file, not per finding (thousands on a repo)
+        rels: dict[str, str] = {}
         for item in json.loads(out or "[]"):
             name = item["filename"]
             if name not in rels:
@@ -185,3 +186,13 @@ class RuffMirror:
                 )
             )
         return found
+
+    def check(self, paths: list[str], extra: Sequence[str] = ()) -> dict[str, list[Diagnostic]]:
+        """Findings by path. `--no-fix`: a config's `fix = true` must not rewrite the copies
+        (it would hide fixable findings and shift every line number after them), and a mirror
+        of hardlinks shares them with the repo.
+
+        `extra` are more arguments, such as `--extend-select` for the verdict's rules.
+        """
+        out = self._run(["--output-format", "json", "--quiet", "--no-fix", *extra], paths)
+        return self._findings(out, paths)

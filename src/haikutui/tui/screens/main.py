@@ -14,7 +14,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 
 from haikutui.core.config import Settings
-from haikutui.core.repo import FileEntry, Repo
+from haikutui.core.errors import HaikutuiError
+from haikutui.core.repo import Repo
 from haikutui.model.client import has_key
 from haikutui.model.ladder import RUNGS, Rung, resolve
 from haikutui.tui.fix_runner import key_missing, run_session, warm_up
@@ -51,9 +52,11 @@ class MainScreen(FocusingScreen):
     class FilesListed(Message):
         """git answered with the files, or with one line of what failed (posted from a thread)."""
 
-        def __init__(self, entries: list[FileEntry], error: str = "") -> None:
+        def __init__(
+            self, paths: list[str], codes: dict[str, str] | None = None, error: str = ""
+        ) -> None:
             super().__init__()
-            self.entries, self.error = entries, error
+            self.paths, self.codes, self.error = paths, codes or {}, error
 
     def __init__(self, repo: Repo, settings: Settings, rung: Rung) -> None:
         super().__init__()
@@ -72,6 +75,7 @@ class MainScreen(FocusingScreen):
 
     def on_mount(self) -> None:
         self.query_one(FileList).label = self.repo.root.name
+        self._show_tracked()
         self.query_one(StatusBar).spend = getattr(self.app, "spend", None)
         self._show_rung()
         if has_key(self.settings, quick=True):
@@ -97,12 +101,23 @@ class MainScreen(FocusingScreen):
 
     # -- git and files, in threads -------------------------------------------------------
 
+    def _show_tracked(self) -> None:
+        """The index's paths (one `git ls-files`, started with the app) in the first frame;
+        status marks and untracked files follow from `list_files` after it is painted."""
+        try:
+            paths = self.repo.tracked()
+        except HaikutuiError:
+            return  # list_files says what is wrong
+        self.query_one(FileList).set_listing(paths, {}, warm=False)
+
     @work(thread=True, exit_on_error=False, group="git", exclusive=True)
     def list_files(self) -> None:
         try:
-            self.post_message(self.FilesListed(self.repo.files()))
-        except Exception as exc:  # gitpython raises many kinds; the app must stay up
-            self.post_message(self.FilesListed([], f"git failed: {exc}".splitlines()[0]))
+            codes, untracked = self.repo.status_and_untracked()
+            paths = untracked + self.repo.tracked()
+            self.post_message(self.FilesListed(paths, {**codes, **dict.fromkeys(untracked, "??")}))
+        except Exception as exc:  # git can fail in many ways; the app must stay up
+            self.post_message(self.FilesListed([], error=f"git failed: {exc}".splitlines()[0]))
 
     @on(FilesListed)
     def _files_listed(self, event: FilesListed) -> None:
@@ -110,7 +125,7 @@ class MainScreen(FocusingScreen):
         if event.error:
             status.show(event.error, error=True)
             return
-        self.query_one(FileList).set_entries(event.entries)
+        self.query_one(FileList).set_listing(event.paths, event.codes)
         if status.message == "loading files…":
             status.show("")
 
@@ -157,7 +172,7 @@ class MainScreen(FocusingScreen):
             return None
         from haikutui.model.estimate import estimate_fix
 
-        return estimate_fix(request, self.file_text, self.settings)
+        return estimate_fix(request, self.file_text, self.settings, root=self.repo.root)
 
     def _show_estimate(self) -> None:
         from haikutui.model.estimate import COUNT_TOKENS_ABOVE
@@ -184,7 +199,7 @@ class MainScreen(FocusingScreen):
         counted = await counted_tokens(request, text, self.settings)
         if counted is not None and request == self._request():
             self.query_one(PromptBar).estimate = estimate_fix(
-                request, text, self.settings, counted=counted
+                request, text, self.settings, counted=counted, root=self.repo.root
             )
 
     @work(exclusive=True, group="models", exit_on_error=False)

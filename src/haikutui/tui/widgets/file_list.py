@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -18,6 +19,8 @@ from haikutui.tui.widgets.fuzzy import FuzzyIndex, Match
 
 MAX_SHOWN = 300
 """Rendering every one of 10,000 options is what makes a list slow; the filter finds the rest."""
+FIRST_ROWS = 60
+"""A screenful: these options go in at once, the rest of MAX_SHOWN after the next paint."""
 MARK_STYLES: dict[str, str] = {
     "M": "bold $text-warning",
     "S": "bold $text-success",
@@ -64,9 +67,12 @@ class FileList(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._entries: dict[str, FileEntry] = {}
         self._paths: list[str] = []
+        self._codes: dict[str, str] = {}
         self._index = FuzzyIndex([])
+        self._shown: list[str] = []
+        self._fills = 0
+        """Counts option fills, so a fill left over from an older filter is dropped."""
         self.label = ""
         """Shown before the file count: the repository folder's name."""
 
@@ -75,18 +81,43 @@ class FileList(Vertical):
         yield OptionList(id="file-options")
 
     def on_mount(self) -> None:
-        self.border_title = "loading files…"
+        if not self._paths:
+            self.border_title = "loading files…"
 
     def set_entries(self, entries: list[FileEntry]) -> None:
         """Replace the list, keeping the current filter."""
-        self._entries = {e.path: e for e in entries}
-        self._paths = [e.path for e in entries]
-        self._index = FuzzyIndex(self._paths)
+        codes = {e.path: e.status for e in entries if e.status != "  "}
+        self.set_listing([e.path for e in entries], codes)
+
+    def set_listing(self, paths: list[str], codes: dict[str, str], *, warm: bool = True) -> None:
+        """Replace the list (paths in order, status codes of the changed ones), keeping the
+        filter and the highlighted file; `warm` builds the filter's tables in a thread."""
+        same = paths == self._paths
+        if same and codes == self._codes and self._shown:
+            return  # nothing a user could see changed: keep the options as they are
+        self._paths, self._codes = paths, codes
+        if not same:
+            self._index = FuzzyIndex(paths)
         options = self.query_one(OptionList)
         keep = None
         if options.highlighted is not None and options.option_count:
             keep = options.get_option_at_index(options.highlighted).id
-        self._refilter(self.query_one(Input).value, keep)
+        if self.is_mounted:
+            self._refilter(self.query_one(Input).value, keep)
+        if warm and not same:
+            self.run_worker(
+                partial(self._index.warm, every_key=True, limit=MAX_SHOWN),
+                thread=True,
+                group="fuzzy-index",
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    def entry(self, path: str) -> FileEntry | None:
+        """The listed file at `path` with its status, or None when it is not listed."""
+        if path not in self._index.paths_set:
+            return None
+        return FileEntry(path, self._codes.get(path, "  "))
 
     def focus_filter(self) -> None:
         """At once, not after the queue: keys typed right after this one land in the input."""
@@ -122,18 +153,30 @@ class FileList(Vertical):
 
     def _refilter(self, query: str, keep: str | None = None) -> None:
         matches, total = self._index.search(query, MAX_SHOWN)
+        shown = [m.path for m in matches]
+        at = shown.index(keep) if keep in shown else 0  # a re-list keeps the highlight
+        first = max(FIRST_ROWS, at + 1)
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([Option(self._prompt(m), id=m.path) for m in matches])
+        options.add_options([Option(self._prompt(m), id=m.path) for m in matches[:first]])
+        self._shown = shown
+        self._fills += 1
+        if len(matches) > first:  # the first screenful is painted before the rest is built
+            self.call_after_refresh(self._fill_rest, self._fills, matches[first:])
         if matches:
-            shown = [m.path for m in matches]
-            options.highlighted = shown.index(keep) if keep in shown else 0  # a re-list keeps it
+            options.highlighted = at
         more = f" (showing {len(matches)})" if total > len(matches) else ""
         noun = "file" if total == 1 else "files"
         self.border_title = f"{self.label} · {total} {noun}{more}".lstrip(" ·")
 
+    def _fill_rest(self, fill: int, rest: list[Match]) -> None:
+        if fill == self._fills and self.is_attached:
+            self.query_one(OptionList).add_options(
+                [Option(self._prompt(m), id=m.path) for m in rest]
+            )
+
     def _prompt(self, match: Match) -> Content:
-        entry = self._entries[match.path]
-        mark = Content.styled(entry.mark, MARK_STYLES.get(entry.mark, ""))
+        mark_of = FileEntry(match.path, self._codes.get(match.path, "  ")).mark
+        mark = Content.styled(mark_of, MARK_STYLES.get(mark_of, ""))
         spans = [Span(o, o + 1, "bold $text-accent") for o in match.offsets]
         return Content.assemble(mark, " ", Content(match.path, spans=spans))

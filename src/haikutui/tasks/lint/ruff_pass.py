@@ -1,0 +1,228 @@
+"""Ruff's rung of the repair ladder: safe fixes on a mirror, counted, and no model at all.
+
+Kept apart from `repair.py` so that `haikutui lint --no-model` imports neither asyncio nor
+the model client: at ruff's pace, Python's start-up is most of the bill.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from haikutui.core.config import Settings
+from haikutui.core.errors import UsageError
+from haikutui.core.overlay import Overlay, OverlayFile
+from haikutui.core.proposal import FileChange, Proposal
+from haikutui.core.repo import FileEntry, Repo, is_secret
+from haikutui.core.textfile import TextFile
+from haikutui.model.pricing import Usage, cost
+from haikutui.tasks.lint.ruff_runner import CONFIG_NAMES, Diagnostic, RuffMirror, ruff_binary
+
+PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
+
+
+@dataclass
+class RungAttempt:
+    """One rung's try: which model, and what was left after it."""
+
+    rung: str
+    model: str
+    remaining: int
+    usage: Usage = field(default_factory=Usage)
+    error: str = ""
+
+
+@dataclass
+class LintResult:
+    """A lint repair: the proposal, the findings before and after, and the rungs it took."""
+
+    proposal: Proposal
+    before: dict[str, list[Diagnostic]]
+    after: dict[str, list[Diagnostic]]
+    attempts: list[RungAttempt] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def fixed(self, path: str) -> int:
+        return max(0, len(self.before.get(path, [])) - len(self.after.get(path, [])))
+
+    def remaining(self, path: str | None = None) -> int:
+        if path is not None:
+            return len(self.after.get(path, []))
+        return sum(len(v) for v in self.after.values())
+
+    @property
+    def total_before(self) -> int:
+        return sum(len(v) for v in self.before.values())
+
+    @property
+    def cost(self) -> float:
+        return sum(cost(a.model, a.usage) or 0.0 for a in self.attempts)
+
+
+class LintRepair:
+    """Holds the ruff mirror for one repair, so re-linting the overlay costs one ruff call."""
+
+    def __init__(self, repo: Repo, settings: Settings, paths: list[str] | None = None) -> None:
+        self.repo = repo
+        self.settings = settings
+        self.overlay = Overlay(repo)
+        self.ruff_texts: dict[str, str] = {}
+        self.skipped: list[str] = []
+        """Python files that cannot be repaired as text (binary, over the size limit)."""
+        self.as_on_disk: set[str] = set()
+        """Files whose bytes on disk are the text ruff sees: its read-only run links to them."""
+        entries = repo.files()
+        self.configs = [e.path for e in entries if e.tracked and Path(e.path).name in CONFIG_NAMES]
+        every = self._python_files(entries, None)
+        self.paths = self._load(self._python_files(entries, paths, every))
+        self.skeleton = [p for p in every if p.count("/") <= 1]
+
+    def _python_files(
+        self, entries: list[FileEntry], paths: list[str] | None, every: list[str] | None = None
+    ) -> list[str]:
+        """Tracked Python files under `paths` (repo-relative; None, "" or "." mean the repo)."""
+        tracked = (
+            every
+            if every is not None
+            else [
+                e.path
+                for e in entries
+                if e.tracked
+                and e.path.endswith(PYTHON_SUFFIXES)
+                and not is_secret(e.path)
+                and (self.repo.root / e.path).is_file()
+            ]
+        )
+        if not paths or any(raw in (".", "") for raw in paths):
+            return tracked
+        chosen: list[str] = []
+        for raw in paths:
+            rel = self.repo.resolve(raw).rstrip("/")
+            inside = [p for p in tracked if p == rel or p.startswith(rel + "/")]
+            if not inside:
+                raise UsageError(f"{raw}: no tracked Python file there")
+            chosen.extend(p for p in inside if p not in chosen)
+        return chosen
+
+    def _load(self, paths: list[str]) -> list[str]:
+        """Read each file once into the overlay; git already said they are tracked.
+
+        (`Overlay.load` asks git again for every file, which costs a process per file.)
+        """
+        loaded: list[str] = []
+        for rel in paths:
+            try:
+                raw = (self.repo.root / rel).read_bytes()
+                base = TextFile.decode(raw, rel)
+            except UsageError:
+                self.skipped.append(rel)
+                continue
+            self.overlay.files[rel] = OverlayFile(base, base.text)
+            if raw == base.text.encode():  # ruff would read the same bytes from a link
+                self.as_on_disk.add(rel)
+            loaded.append(rel)
+        return loaded
+
+    def ruff_rung(
+        self, mirror: RuffMirror
+    ) -> tuple[dict[str, list[Diagnostic]], dict[str, list[Diagnostic]]]:
+        """Ruff's safe fixes on the mirror; the overlay takes them. No key, no request.
+
+        One `--fix` run on the mirror gives both the fixed text and what remains; beside it,
+        in a thread, one `--no-fix` run on a second mirror (hardlinks to the files where ruff
+        only reads) gives what was there, so that fixed = before - after.
+        """
+        before: list[dict[str, list[Diagnostic]]] = []
+        failed: list[BaseException] = []
+
+        def read_only() -> None:
+            try:
+                before.append(self._findings_before())
+            except BaseException as exc:  # raised again below, in the caller's thread
+                failed.append(exc)
+
+        ruff_binary()  # first here: its first call (ruff's sysconfig look-up) is not thread-safe
+        reader = threading.Thread(target=read_only)
+        reader.start()
+        try:
+            after = mirror.fix_and_check(self.paths)
+        finally:
+            reader.join()
+        if failed:
+            raise failed[0]
+        for rel in self.paths:
+            fixed = mirror.read(rel)
+            entry = self.overlay.files[rel]
+            if fixed != entry.text:  # only these are diffed, once, by the proposal
+                self.overlay.files[rel] = OverlayFile(entry.base, fixed)
+            self.ruff_texts[rel] = fixed
+        return before[0], after
+
+    def _findings_before(self) -> dict[str, list[Diagnostic]]:
+        texts = {rel: self.overlay.read(rel) for rel in self.paths if rel not in self.as_on_disk}
+        skeleton = [p for p in self.skeleton if p not in self.as_on_disk]
+        with RuffMirror(self.repo.root, texts, self.configs, skeleton) as reading:
+            for rel in self.as_on_disk:
+                target = reading.path / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(self.repo.root / rel, target)
+                except OSError:  # another file system: a copy reads the same
+                    shutil.copyfile(self.repo.root / rel, target)
+            return reading.check(self.paths)
+
+    def open_mirror(self) -> RuffMirror:
+        texts = {rel: self.overlay.read(rel) for rel in self.paths}
+        return RuffMirror(self.repo.root, texts, self.configs, self.skeleton)
+
+    def relint(self, mirror: RuffMirror) -> dict[str, list[Diagnostic]]:
+        mirror.write({rel: self.overlay.read(rel) for rel in self.paths})
+        return mirror.check(self.paths)
+
+    def model_diff(self) -> str:
+        """What the model changed on top of ruff's fixes: the part a stronger model should see."""
+        return "".join(
+            FileChange(rel, TextFile(self.ruff_texts[rel]), self.overlay.files[rel].text).diff()
+            for rel in self.paths
+            if self.overlay.files[rel].text != self.ruff_texts[rel]
+        )
+
+    def reset_to_ruff(self) -> None:
+        """Escalation starts again from ruff's output, not from the weaker model's edits."""
+        for rel, text in self.ruff_texts.items():
+            self.overlay.files[rel].text = text
+
+    def proposal(self, attempts: list[RungAttempt]) -> Proposal:
+        """The overlay's changes, each hunk marked with the rung that made it."""
+        proposal = Proposal.from_overlay(self.overlay)
+        by_model = [a.model for a in attempts if not a.error]
+        mark_sources(proposal, self.ruff_texts, by_model[-1] if by_model else "model")
+        proposal.model = by_model[-1] if by_model else "ruff"
+        proposal.rung = attempts[-1].rung if attempts else "ruff"
+        return proposal
+
+
+def mark_sources(proposal: Proposal, ruff_texts: dict[str, str], model: str) -> None:
+    """`hunk.source`: "ruff" when ruff's fixes alone explain every edit in it, else `model`."""
+    for change in proposal.changes:
+        ruff_text = ruff_texts.get(change.path, change.old_text)
+        if ruff_text == change.new_text:  # ruff made every edit: no second diff
+            for hunk in change.hunks:
+                hunk.source = "ruff"
+            continue
+        ruff_change = FileChange(change.path, change.base, ruff_text)
+        ruff_lines = {line for h in ruff_change.hunks for line in h.lines if line[0] in "+-"}
+        for hunk in change.hunks:
+            edits = [line for line in hunk.lines if line[0] in "+-"]
+            hunk.source = "ruff" if all(line in ruff_lines for line in edits) else model
+
+
+def ruff_only(repo: Repo, settings: Settings, paths: list[str] | None) -> LintResult:
+    """The ladder's first rung alone, with no event loop: what `lint --no-model` runs."""
+    job = LintRepair(repo, settings, paths)
+    with job.open_mirror() as mirror:
+        before, after = job.ruff_rung(mirror)
+    return LintResult(job.proposal([]), before, after, [], skipped=job.skipped)

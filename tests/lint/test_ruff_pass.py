@@ -1,0 +1,62 @@
+"""Issue 12: ruff's rung is one `--fix` run and one read-only run, counted before minus after."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from haikutui.core.config import Settings
+from haikutui.core.repo import Repo
+from haikutui.tasks.lint import ruff_runner
+from haikutui.tasks.lint.ruff_pass import ruff_only
+
+
+@pytest.fixture
+def ruff_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A ruff that logs its arguments, then runs the real one."""
+    real, log = ruff_runner.ruff_binary(), tmp_path / "ruff-calls.log"
+    wrapper = tmp_path / "ruff-logged"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+        f"os.execv({real!r}, [{real!r}, *sys.argv[1:]])\n"
+    )
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(ruff_runner, "ruff_binary", lambda: str(wrapper))
+    return log
+
+
+def test_one_fix_run_and_one_read_only_run(lint_repo: Path, ruff_calls: Path) -> None:
+    result = ruff_only(Repo(lint_repo), Settings(), None)
+    calls = ruff_calls.read_text().splitlines()
+    assert len(calls) == 2  # was three: check, fix, check again
+    assert sum(" --fix " in f" {c} " for c in calls) == 1
+    words = "pkg/words.py"
+    assert result.fixed(words) == 2 and result.remaining(words) == 0  # before minus after
+    assert result.remaining("pkg/calc.py") >= 1  # E711 has no safe fix
+    changed = {c.path for c in result.proposal.changes}
+    assert words in changed and "tests/test_calc.py" not in changed
+    assert all(h.source == "ruff" for c in result.proposal.changes for h in c.hunks)
+    assert (lint_repo / words).read_text().startswith('"""Only unused imports')  # disk untouched
+    assert "import json" in (lint_repo / words).read_text()
+
+
+def test_read_only_run_never_writes_through_its_hardlinks(lint_repo: Path) -> None:
+    """With `fix = true` in the config a plain `ruff check` fixes: through a hardlink, that
+    would be the user's own file (flask's pyproject has it)."""
+    config = lint_repo / "pyproject.toml"
+    config.write_text(
+        config.read_text().replace(
+            "[tool.ruff.lint]", "[tool.ruff]\nfix = true\n\n[tool.ruff.lint]"
+        )
+    )
+    before = {p: p.read_bytes() for p in lint_repo.rglob("*.py")}
+    inodes = {p: os.stat(p).st_ino for p in before}
+    ruff_only(Repo(lint_repo), Settings(), None)
+    assert {p: p.read_bytes() for p in before} == before
+    assert {p: os.stat(p).st_ino for p in before} == inodes
