@@ -19,16 +19,16 @@ from haikutui.core import ui_state
 from haikutui.core.config import Settings
 from haikutui.core.repo import Repo
 from haikutui.tasks.lint.repair import LintSession
-from haikutui.tasks.rename.rope_engine import Unsure
 from haikutui.tasks.rename.session import RenameSession
 from haikutui.tui.screens.batch import BatchScreen
 from haikutui.tui.screens.confirm import ConfirmScreen
 from haikutui.tui.screens.help import HelpScreen
 from haikutui.tui.screens.history import HistoryScreen
+from haikutui.tui.screens.key_entry import KeyEntryScreen
 from haikutui.tui.screens.lint_review import LintReviewScreen
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.screens.refine import RefineScreen
-from haikutui.tui.screens.rename import RenameReviewScreen, RenameScreen, UnsureScreen
+from haikutui.tui.screens.rename import RenameReviewScreen, RenameScreen
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.screens.stats import StatsScreen
 from haikutui.tui.themes import THEME_VARIABLES
@@ -110,7 +110,7 @@ async def test_every_screen_opens_under_theme(prepared: Prepared, theme: str) ->
             LintReviewScreen(prepared.lint),
             RenameReviewScreen(prepared.rename),
             RenameScreen("area_of", "shapes/geometry.py:6"),
-            UnsureScreen([Unsure("shapes/geometry.py", 6, "area_of(1, 2)", 40)]),
+            KeyEntryScreen("the OS keyring"),
             HistoryScreen(repo, settings, rung),
             StatsScreen(root),
             BatchScreen(repo, settings, rung),
