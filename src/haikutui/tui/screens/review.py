@@ -50,6 +50,7 @@ class ReviewScreen(Screen[list[str] | None]):
         _bind("a", "apply", "Apply", "Write the accepted hunks to disk"),
         _bind("e", "escalate", "Escalate", "Ask the next, stronger model for the same change"),
         _bind("r", "refine", "Refine", "Add a follow-up instruction and ask again"),
+        _bind("E", "edit_hunk", "Edit", "Edit this hunk's new text in $VISUAL / $EDITOR"),
         _bind("b", "rebase", "Re-base", "Merge a stale proposal onto the file as it now is"),
         _bind("R", "rerun_fresh", "Re-run", "Ask again against the files as they now are"),
         _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),
@@ -239,6 +240,34 @@ class ReviewScreen(Screen[list[str] | None]):
         if follow_up:
             self.session.refine(follow_up)
             self.rerun()
+
+    async def action_edit_hunk(self) -> None:
+        """The current hunk in the user's editor; their text replaces it and the checks rerun."""
+        from haikutui.tui.hunk_editor import edit_in_editor
+
+        status, view = self.query_one(StatusBar), self.query_one(DiffView)
+        if self.running or not self.proposal.hunks:
+            status.show("nothing to edit while a run streams, or with no hunk", error=True)
+            return
+        change, hunk = self.proposal.hunks[view.current]
+        try:
+            text = edit_in_editor(self.app, change, hunk)
+            if text is None:
+                raise ValueError("the editor failed; the hunk is unchanged")
+            edit = self.proposal.edit_hunk(view.current, text)
+        except (ValueError, UnicodeDecodeError) as exc:
+            status.show(str(exc).splitlines()[0], error=True)
+            return
+        if edit.before == edit.after:
+            status.show("the hunk is unchanged")
+            return
+        current = view.current
+        self.verdict = None
+        await view.replace(self.proposal)
+        view.current = min(current, max(0, len(self.proposal.hunks) - 1))
+        self._sync()
+        self.run_checks()
+        status.show(f"{edit.path}: hunk edited by you; checking again")
 
     def action_leave(self) -> None:
         if self.running:

@@ -74,6 +74,7 @@ class HunkView(Widget):
             Content.styled(self.hunk.header, "$diff-hunk"),
             "  ",
             Content.styled(verdict[0], f"bold {verdict[1]}"),
+            Content.styled("  ✎ edited by you", "bold $warning") if self.hunk.edited else "",
         )
         rows = [header]
         digits = max([3, *(max(len(a), len(b)) for a, b in self._numbers)])
