@@ -7,6 +7,8 @@ They stand on `model` and `core`. `cli` and `tui` may use the modules in `__all_
 __all__ = [
     "checks",
     "fix_session",
+    "import_graph",
     "lint",
     "rename",
+    "test_runner",
 ]
