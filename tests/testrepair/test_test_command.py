@@ -1,0 +1,130 @@
+"""`haikutui test` headless: the failure found, one request, proven on a mirror, then written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from haikutui.cli.main import main
+from haikutui.model.request_log import read
+from tests.fake_api import FakeAnthropic, str_replace, text_reply, tool_reply
+from tests.testrepair.conftest import BUG, FIXED, STATS_PY, TEST_STATS_PY
+
+
+@pytest.fixture
+def in_calc(calc_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(calc_repo)
+    return calc_repo
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def project_tests_pass(root: Path) -> bool:
+    python = root / ".venv" / "bin" / "python"
+    done = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root, capture_output=True
+    )
+    return done.returncode == 0
+
+
+def test_a_fix_that_works_is_proven_then_applied_in_one_request(
+    in_calc: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert not project_tests_pass(in_calc)
+    fake_api.script(
+        tool_reply(str_replace("calc/stats.py", BUG, FIXED), text="Fixing the code: off by one.")
+    )
+    code, out, err = run(capsys, "test", "--yes")
+    assert code == 0, err
+    assert len(fake_api.message_requests) == 1
+    assert "✓ test_mean now passes, 3 neighbours pass" in err
+    assert "fixes the code" in err and "applied to calc/stats.py" in err
+    assert "+    return sum(values) / len(values)" in out
+    assert (in_calc / "calc" / "stats.py").read_text() == STATS_PY.replace(BUG, FIXED)
+    assert project_tests_pass(in_calc)
+    # What travelled: the failure, the trimmed report, the test's source, the failing file.
+    sent = fake_api.message_requests[0].json
+    assert sent is not None
+    shown, asked = (block["text"] for block in sent["messages"][0]["content"])
+    assert 'path="calc/stats.py"' in shown and BUG in shown
+    assert "tests/test_stats.py::test_mean fails" in asked
+    assert "assert mean(data) == 499.5" in asked  # the test's source and its frame
+    assert "E       assert 499.000999000999 == 499.5" in asked
+    assert "site-packages" not in asked
+    assert [r.task for r in read(in_calc)] == ["test"]
+
+
+def test_a_fix_that_does_not_work_exits_4_and_writes_nothing(
+    in_calc: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = str_replace("calc/stats.py", BUG, "return sum(values) / (len(values) + 0.5)")
+    fake_api.script(tool_reply(wrong, text="Fixing the code: maybe."))
+    code, out, err = run(capsys, "test", "--yes")
+    assert code == 4, err
+    assert "✗ test_mean still fails" in err
+    assert "not applied: its test does not pass" in err
+    assert (in_calc / "calc" / "stats.py").read_text() == STATS_PY
+    assert len(fake_api.message_requests) == 1
+
+
+def test_a_fix_that_breaks_a_neighbour_is_refused(
+    in_calc: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # test_mean passes now, but median is broken on the way: not a ✓.
+    fake_api.script(
+        tool_reply(
+            str_replace("calc/stats.py", BUG, FIXED),
+            str_replace("calc/stats.py", "return ordered[middle]\n", "return ordered[0]\n"),
+        )
+    )
+    code, _, err = run(capsys, "test", "--yes")
+    assert code == 4
+    assert "✗ test_mean now passes, but 1 neighbour(s) now fail: test_median_odd" in err
+    assert (in_calc / "calc" / "stats.py").read_text() == STATS_PY
+
+
+def test_fixing_the_test_is_said_in_json(
+    in_calc: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A suite whose test is the one that is wrong: the model fixes the test.
+    (in_calc / "calc" / "stats.py").write_text(STATS_PY.replace(BUG, FIXED))
+    (in_calc / "tests" / "test_stats.py").write_text(TEST_STATS_PY.replace("499.5", "500"))
+    subprocess.run(["git", "commit", "-qam", "wrong test"], cwd=in_calc, check=True)
+    fake_api.script(
+        tool_reply(
+            str_replace("tests/test_stats.py", "== 500", "== 499.5"),
+            text="Fixing the test: the mean of 0..999 is 499.5.",
+        )
+    )
+    code, out, _ = run(capsys, "test", "--json", "tests/test_stats.py")
+    data = json.loads(out)
+    assert code == 0
+    (repair,) = data["repairs"]
+    assert repair["fixes"] == "the test" and repair["ok"] and repair["applied"] == []
+    assert repair["verdict"] == "✓ test_mean now passes, 3 neighbours pass"
+    assert (in_calc / "tests" / "test_stats.py").read_text().count("== 500") == 1
+
+
+def test_no_failure_means_no_request(
+    in_calc: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "test", "-k", "median")
+    assert code == 0
+    assert "no failing test (2 passed" in err
+    assert fake_api.message_requests == []
+
+
+def test_a_model_that_changes_nothing_exits_1(
+    in_calc: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_api.script(text_reply("I cannot see the problem."))
+    code, _, err = run(capsys, "test")
+    assert code == 1
+    assert "proposed no change" in err
