@@ -26,7 +26,7 @@ def median(values):
     return (ordered[middle - 1] + ordered[middle]) / 2
 '''
 
-TEST_STATS_PY = '''\
+TEST_STATS_PY = """\
 from calc.stats import mean, median
 
 
@@ -45,15 +45,15 @@ def test_mean():
 
 def test_mean_of_one():
     assert mean([7]) == 7
-'''
+"""
 
-TEST_OTHER_PY = '''\
+TEST_OTHER_PY = """\
 from calc import stats
 
 
 def test_module_has_doc():
     assert stats.__doc__
-'''
+"""
 
 BUG = "return sum(values) / (len(values) + 1)"
 FIXED = "return sum(values) / len(values)"

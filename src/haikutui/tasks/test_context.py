@@ -165,7 +165,7 @@ class TestContext:
         return self.failure.nodeid.rsplit("::", 1)[-1]
 
 
-def test_source(repo: Repo, nodeid: str) -> tuple[str, tuple[int, int] | None, str]:
+def source_of_test(repo: Repo, nodeid: str) -> tuple[str, tuple[int, int] | None, str]:
     """The test file, the test function's line range and its source (decorators included)."""
     parts = nodeid.split("::")
     path = parts[0]
@@ -201,7 +201,7 @@ def test_source(repo: Repo, nodeid: str) -> tuple[str, tuple[int, int] | None, s
 def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
     """Trim the traceback, find the test's source and the file the failure happened in."""
     traceback = trim_traceback(failure.traceback, repo.root)
-    test_path, lines, source = test_source(repo, failure.nodeid)
+    test_path, lines, source = source_of_test(repo, failure.nodeid)
     frames = [f for f in split_frames(failure.traceback) if is_project_file(f.path, repo.root)]
     path = frames[-1].path if frames else test_path
     if not (repo.root / path).is_file():

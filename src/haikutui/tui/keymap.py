@@ -93,5 +93,13 @@ MAIN_KEYS: list[BindingType] = [
         id="main.batches",
         tooltip="Lint batches: progress, and a queue of results to review",
     ),
+    Binding(
+        "T",
+        "tests",
+        "Tests",
+        show=False,
+        id="main.tests",
+        tooltip="Run the tests; Enter on a failure asks for a fix, tested before you see it",
+    ),
     Binding("q", "app.quit", "Quit", id="main.quit", tooltip="Leave haikutui"),
 ]

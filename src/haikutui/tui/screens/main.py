@@ -308,6 +308,11 @@ class MainScreen(Screen[None]):
             self._review_closed,
         )
 
+    def action_tests(self) -> None:
+        from haikutui.tui.screens.tests import TestsScreen
+
+        self.app.push_screen(TestsScreen(self.repo, self.settings, self.rung), self._review_closed)
+
     def action_stats(self) -> None:
         from haikutui.tui.screens.stats import StatsScreen
 
