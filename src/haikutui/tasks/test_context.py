@@ -109,7 +109,10 @@ def _trim_frame(frame: Frame) -> list[str]:
         if start:
             kept.append("    …")
         kept.extend(lines[start : marker + 1])
-        errors = [line for line in lines[marker + 1 :] if line.startswith("E ")]
+        rest = lines[marker + 1 :]
+        statement = next((i for i, line in enumerate(rest) if line.startswith("E ")), len(rest))
+        kept.extend(rest[: min(statement, MAX_ERROR_LINES)])  # the statement's other lines
+        errors = [line for line in rest if line.startswith("E ")]
         kept.extend(errors[:MAX_ERROR_LINES])
         if len(errors) > MAX_ERROR_LINES:
             kept.append(f"E   …({len(errors) - MAX_ERROR_LINES} more lines cut)")
@@ -159,6 +162,8 @@ class TestContext:
     test_source: str
     path: str
     """The file the request shows in full: where the failure happened, as in a quick fix."""
+    focus: tuple[int, int] | None = None
+    """The lines of `path` that matter (the failing line, or the called definition)."""
 
     @property
     def test_name(self) -> str:
@@ -204,29 +209,75 @@ def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
     test_path, lines, source = source_of_test(repo, failure.nodeid)
     frames = [f for f in split_frames(failure.traceback) if is_project_file(f.path, repo.root)]
     path = frames[-1].path if frames else test_path
+    focus = (frames[-1].line, frames[-1].line) if frames else None
     if not (repo.root / path).is_file():
-        path = test_path
+        path, focus = test_path, lines
     if is_test_path(path, test_path):
         # An assert in the test failed: the code it calls is what most often needs the fix,
         # so that file is shown, and the test travels as its source.
         failing = "\n".join(frames[-1].lines if frames else [])
-        path = code_under_test(repo, path, failing, source) or path
-    return TestContext(failure, traceback, test_path, lines, source, path)
+        found = code_under_test(repo, path, failing, source)
+        if found is not None:
+            path, focus = found
+    return TestContext(failure, traceback, test_path, lines, source, path, focus)
 
 
-def code_under_test(repo: Repo, test_path: str, failing: str, source: str) -> str | None:
-    """The project module whose imported name the failing line (or else the test) uses."""
+def code_under_test(
+    repo: Repo, test_path: str, failing: str, source: str
+) -> tuple[str, tuple[int, int] | None] | None:
+    """The project module defining a name the failing statement (or else the test) uses.
+
+    Modules are those the test file reaches through its imports, so `mi.ilen(...)` after
+    `import more_itertools as mi` finds `more_itertools/more.py`, where `ilen` is defined.
+    """
     from haikutui.tasks.import_graph import ImportGraph
 
     graph = ImportGraph.of_repo(repo)
-    names = [n for n in graph.imported_names(test_path) if not is_test_path(n.module_path)]
-    marked = "\n".join(line for line in failing.splitlines() if line.startswith(">"))
-    for text in (marked, source):
-        for imported in names:
-            if re.search(rf"\b{re.escape(imported.name)}\b", text):
-                return imported.module_path
-    modules = sorted(m for m in graph.imports(test_path) if not is_test_path(m))
-    return next((m for m in modules if not m.endswith("__init__.py")), None)
+    reached: list[str] = []
+    todo = [test_path]
+    while todo and len(reached) < 200:
+        for module in sorted(graph.imports(todo.pop())):
+            if module not in reached and not is_test_path(module):
+                reached.append(module)
+                todo.append(module)
+    defined: dict[str, tuple[str, tuple[int, int]]] = {}
+    for module in reached:
+        for name, span in _top_level_names(graph.text(module)):
+            defined.setdefault(name, (module, span))
+    statement = _statement(failing)
+    for text in (statement, source):
+        for name in re.findall(r"[A-Za-z_]\w*", text):
+            if name in defined:
+                return defined[name]
+    first = next((m for m in reached if not m.endswith("__init__.py")), None)
+    return (first, None) if first is not None else None
+
+
+def _statement(failing: str) -> str:
+    """The failing statement: the `>` line and the lines after it, up to the `E` lines."""
+    lines = failing.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(">")), None)
+    if start is None:
+        return ""
+    out = [lines[start]]
+    for line in lines[start + 1 :]:
+        if line.startswith("E ") or LOCATION.match(line):
+            break
+        out.append(line)
+    return "\n".join(out)
+
+
+def _top_level_names(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Top-level functions and classes, with their line ranges."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    return [
+        (node.name, (node.lineno, node.end_lineno or node.lineno))
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
 
 
 def repair_request(context: TestContext, file_lines: int = 0) -> FixRequest:
@@ -249,9 +300,13 @@ def repair_request(context: TestContext, file_lines: int = 0) -> FixRequest:
         "Make this test pass: fix the code if the code is wrong, or the test if the test is "
         "wrong. Say which in your first line."
     )
-    # Over WHOLE_FILE_LINES the file travels as a window around the failing line.
-    line = failure.line if failure.path == context.path and failure.line else None
-    window = (line, line) if line and file_lines > WHOLE_FILE_LINES else None
+    # Over WHOLE_FILE_LINES the file travels as a window around the lines that matter.
+    window = context.focus if file_lines > WHOLE_FILE_LINES else None
+    if window is not None:
+        parts.append(
+            f"The lines shown as selected ({window[0]}-{window[1]}) are where the failure "
+            "happened or the code the test calls; the user did not select them."
+        )
     return FixRequest(context.path, "\n\n".join(parts), window)
 
 
