@@ -116,7 +116,7 @@ class TestCheck:
             return f"✗ {name} now passes, but {len(self.broken)} neighbour(s) now fail: {shown}"
         still = sorted(self.failing_before - {self.nodeid})
         if still:
-            text += f" ({len(still)} failing before still fail)"
+            text += f" ({len(still)} other failing test{'s' * (len(still) != 1)} not fixed)"
         return text
 
 

@@ -50,7 +50,9 @@ class ReviewScreen(Screen[list[str] | None]):
         _bind("a", "apply", "Apply", "Write the accepted hunks to disk"),
         _bind("e", "escalate", "Escalate", "Ask the next, stronger model for the same change"),
         _bind("r", "refine", "Refine", "Add a follow-up instruction and ask again"),
-        _bind("E", "edit_hunk", "Edit", "Edit this hunk's new text in $VISUAL / $EDITOR"),
+        _bind(
+            "E", "edit_hunk", "Edit", "Edit this hunk's new text in $VISUAL / $EDITOR", show=False
+        ),
         _bind("b", "rebase", "Re-base", "Merge a stale proposal onto the file as it now is"),
         _bind("R", "rerun_fresh", "Re-run", "Ask again against the files as they now are"),
         _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),

@@ -34,12 +34,10 @@ class TestReviewScreen(ReviewScreen):
             verdict = Verdict(problems=[f"the checks failed to run: {exc}".splitlines()[0]])
         self.post_message(self.Checked(proposal, verdict))
 
-    def _header_extra(self) -> Content:
-        paths = ", ".join(c.path for c in self.proposal.changes)
-        return Content.assemble(
-            "   ", Content.styled(f"fixes {self.repair.kind}", "bold $accent"), f" ({paths})"
-        )
-
+    def _verdict_line(self) -> Content:
+        """Which side the fix is on, first, then the verdict with the test's line."""
+        kind = Content.styled(f"fixes {self.repair.kind}", "bold $accent")
+        return Content.assemble(kind, " · ", super()._verdict_line())
 
 def _add(verdict: Verdict, check: TestCheck) -> None:
     """The test's line joins the verdict: ✓ only when pytest reported it passing."""
