@@ -128,3 +128,25 @@ def test_a_model_that_changes_nothing_exits_1(
     code, _, err = run(capsys, "test")
     assert code == 1
     assert "proposed no change" in err
+
+
+def test_over_budget_nothing_is_sent(
+    in_calc: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.cost.helpers import write_config
+
+    write_config("[budget]\nper_request = 0.0001\n")
+    fake_api.script(tool_reply(str_replace("calc/stats.py", BUG, FIXED)))
+    code, _, err = run(capsys, "test", "--yes")
+    assert code == 2
+    assert "over the per-request budget of $0.0001; nothing sent" in err
+    assert fake_api.requests == []
+    assert (in_calc / "calc" / "stats.py").read_text() == STATS_PY
+
+
+def test_bad_option_is_one_line(in_calc: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["test", "--max-cost", "lots"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("haikutui: argument --max-cost") and "Traceback" not in err
