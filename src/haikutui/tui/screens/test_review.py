@@ -39,6 +39,7 @@ class TestReviewScreen(ReviewScreen):
         kind = Content.styled(f"fixes {self.repair.kind}", "bold $accent")
         return Content.assemble(kind, " · ", super()._verdict_line())
 
+
 def _add(verdict: Verdict, check: TestCheck) -> None:
     """The test's line joins the verdict: ✓ only when pytest reported it passing."""
     text = check.summary[2:]
