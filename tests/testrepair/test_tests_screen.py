@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import OptionList
 
 from haikutui.tui.screens.confirm import ConfirmScreen
@@ -114,3 +115,31 @@ async def test_esc_stops_a_slow_run(calc_repo: Path, fake_api: FakeAnthropic) ->
         await settle(pilot)
         assert isinstance(app.screen, TestsScreen)
         assert "cancelled; the tests were stopped" in header(app, "#tests-header")
+
+
+async def test_a_hand_edit_in_the_test_review_runs_the_test_again(
+    calc_repo: Path,  # noqa: F811
+    fake_api: FakeAnthropic,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.functional.test_hand_edit import scripted_editor
+
+    editor = scripted_editor(tmp_path, "/ len(values)", "/ (len(values) - 1)")
+    monkeypatch.setenv("VISUAL", str(editor))
+    fake_api.script(tool_reply(RIGHT))
+    app = build_app(calc_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TestReviewScreen)
+        await settle(pilot)
+        assert "✓" in header(app, "#review-header")
+        await pilot.press("E")
+        await settle(pilot)
+        top = header(app, "#review-header")
+        assert "✗" in top and "test_mean still fails" in top
+    assert (calc_repo / "calc" / "stats.py").read_text() == STATS_PY

@@ -76,6 +76,12 @@ class TestCheck:
     failing_before: frozenset[str] = frozenset()
     output: str = ""
     """The target test's new report, trimmed, when it still fails: for the next rung."""
+    edits: int = 0
+    """How many hand edits the proposal had when it was tested (`E` makes this stale)."""
+
+    def proves(self, proposal: Proposal) -> bool:
+        """True when this check ran on `proposal` as it now is."""
+        return proposal is self.proposal and len(proposal.hand_edits) == self.edits
 
     @property
     def target(self) -> str:
@@ -142,6 +148,7 @@ def verify(
         result,
         dict(live.counts.outcomes),
         failing_before,
+        edits=len(proposal.hand_edits),
     )
     again = [f for f in result.failures if f.nodeid == context.failure.nodeid]
     if again:
@@ -234,7 +241,7 @@ class TestRepairSession(FixSession):
     def escalate(self, reason: str = "the user asked for a stronger model") -> Rung | None:
         """The next rung hears what the test said about the last attempt."""
         check = self.check
-        if check is not None and check.proposal is self.proposal and not check.ok:
+        if check is not None and self.proposal and check.proves(self.proposal) and not check.ok:
             reason = f"{reason}. It was tested on a copy of the repo: {check.summary}"
             if check.output:
                 reason += f"\nThe test's new output:\n```\n{check.output}\n```"

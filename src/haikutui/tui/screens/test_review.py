@@ -26,7 +26,7 @@ class TestReviewScreen(ReviewScreen):
         try:
             verdict = check_proposal(session.repo, proposal)
             check = session.check
-            if check is None or check.proposal is not proposal:
+            if check is None or not check.proves(proposal):
                 check = session.verify(proposal)
                 session.check = check
             _add(verdict, check)
