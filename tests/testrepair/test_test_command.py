@@ -150,3 +150,60 @@ def test_bad_option_is_one_line(in_calc: Path, capsys: pytest.CaptureFixture[str
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("haikutui: argument --max-cost") and "Traceback" not in err
+
+
+def test_all_asks_again_only_for_what_still_fails_after_an_apply(
+    in_calc: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two tests fail from one bug: the first fix, applied, makes the second pass too.
+    fake_api.script(tool_reply(str_replace("calc/stats.py", BUG, FIXED)))
+    code, _, err = run(capsys, "test", "--all", "--yes")
+    assert code == 0, err
+    assert len(fake_api.message_requests) == 1
+    assert project_tests_pass(in_calc)
+
+
+def test_all_without_yes_proposes_one_fix_per_failure(
+    in_calc: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fix = tool_reply(str_replace("calc/stats.py", BUG, FIXED))
+    fake_api.script(fix, tool_reply(str_replace("calc/stats.py", BUG, FIXED)))
+    code, out, _ = run(capsys, "test", "--all", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert [r["test"].rsplit("::", 1)[-1] for r in data["repairs"]] == [
+        "test_mean",
+        "test_mean_of_one",
+    ]
+    assert all(r["ok"] and r["applied"] == [] for r in data["repairs"])
+    assert (in_calc / "calc" / "stats.py").read_text() == STATS_PY
+
+
+def test_a_command_that_is_not_pytest_is_refused_in_one_line(
+    in_calc: Path, fake_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.cost.helpers import write_config
+
+    write_config('[checks]\ntest_command = "false"\n')
+    code, _, err = run(capsys, "test")
+    assert code == 2
+    assert err.startswith("haikutui: `false` left no JUnit report") and err.count("\n") == 1
+    assert fake_api.requests == []
+
+
+def test_without_a_venv_or_config_it_warns_and_uses_python_m_pytest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haikutui.tasks.test_runner import pytest_command
+
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    (tmp_path / "bin").mkdir()
+    command, warning = pytest_command(tmp_path)
+    assert command.python and "may lack the project's dependencies" in warning
+    uv = tmp_path / "bin" / "uv"
+    uv.write_text("#!/bin/sh\n")
+    uv.chmod(0o755)
+    (tmp_path / "uv.lock").write_text("")
+    command, warning = pytest_command(tmp_path)
+    assert command.shell.startswith(f"{uv} run --project") and "{tests}" in command.shell
+    assert warning == ""

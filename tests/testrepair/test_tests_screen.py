@@ -58,6 +58,7 @@ async def test_list_pick_review_with_the_test_verdict_apply(
         assert isinstance(app.screen, TestsScreen)
         await settle(pilot)
         assert "✓ 5 passed: nothing to fix" in header(app, "#tests-header")
+        assert "applied to calc/stats.py; 5 passed" in status_text(app)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from haikutui.cli.parser import EXIT_CODES, Parser
-from haikutui.core.errors import NoChange
+from haikutui.core.errors import NoChange, UsageError
 
 if TYPE_CHECKING:
     from haikutui.core.config import Settings
     from haikutui.core.repo import Repo
     from haikutui.model.ladder import Rung
     from haikutui.tasks.test_context import TestContext
-    from haikutui.tasks.test_runner import TestCommand
+    from haikutui.tasks.test_runner import TestCommand, TestResult
 
 STILL_FAILS = 4
 """The proposal was made but its test still fails on the mirror: nothing is written."""
@@ -53,8 +53,9 @@ def run_test(argv: list[str]) -> int:
     from haikutui.core.config import load_settings
     from haikutui.core.repo import Repo
     from haikutui.model.ladder import resolve
+    from haikutui.tasks.test_context import failure_context
     from haikutui.tasks.test_live import LiveCounts, LiveRun
-    from haikutui.tasks.test_repair import contexts, run_suite
+    from haikutui.tasks.test_repair import run_suite
     from haikutui.tasks.test_runner import pytest_command
 
     repo = Repo(Path.cwd())
@@ -71,22 +72,36 @@ def run_test(argv: list[str]) -> int:
             total = "?" if live.total is None else str(live.total)
             print(f"\rtests {live.done}/{total} · {live.failed} failed", end="", file=sys.stderr)
 
-    result = run_suite(
-        repo, command, pytest_args, timeout=settings.test_timeout, live=LiveRun(on_progress=counts)
-    )
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-    todo = contexts(repo, result, args.all)
-    if not todo:
+    def suite() -> TestResult:
+        found = run_suite(
+            repo, command, pytest_args, timeout=settings.test_timeout, live=LiveRun(counts)
+        )
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        return found
+
+    result = first = suite()
+    if not result.junit:
+        raise UsageError(
+            f"`{command.label}` left no JUnit report ({result.summary}): is it pytest?"
+        )
+    if not result.failures:
         say(f"no failing test ({result.summary}); nothing to fix")
         if args.json:
             print(json.dumps({"tests": result.summary, "repairs": []}, indent=2))
         return 0
-    say(f"{result.summary}; repairing {len(todo)} of {len(result.failures)} failure(s)")
-    failing = frozenset(f.nodeid for f in result.failures)
+    say(f"{result.summary}; repairing {'each failure' if args.all else 'the first failure'}")
     reports: list[dict[str, Any]] = []
+    attempted: set[str] = set()
     code = 0
-    for context in todo:
+    while True:
+        pending = [f for f in result.failures if f.nodeid not in attempted]
+        if not pending:
+            break
+        failure = pending[0]
+        attempted.add(failure.nodeid)
+        context = failure_context(repo, failure)
+        failing = frozenset(f.nodeid for f in result.failures)
         try:
             report = _repair_one(repo, settings, context, rung, command, failing, args)
         except NoChange as exc:
@@ -94,8 +109,12 @@ def run_test(argv: list[str]) -> int:
             report = {"test": context.failure.nodeid, "error": exc.message, "exit": exc.exit_code}
         reports.append(report)
         code = max(code, int(report["exit"]))
+        if not args.all:
+            break
+        if report.get("applied"):  # the tree changed: what still fails is asked again
+            result = suite()
     if args.json:
-        print(json.dumps({"tests": result.summary, "repairs": reports}, indent=2))
+        print(json.dumps({"tests": first.summary, "repairs": reports}, indent=2))
     return code
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from haikutui.core.config import Settings
-from haikutui.core.errors import HaikutuiError, NoChange, UsageError
+from haikutui.core.errors import HaikutuiError, NoChange
 from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
@@ -24,7 +24,6 @@ from haikutui.tasks.fix_session import FixSession
 from haikutui.tasks.test_context import (
     TEST_SYSTEM,
     TestContext,
-    failure_context,
     fix_kind,
     repair_request,
     trim_traceback,
@@ -246,11 +245,3 @@ class TestRepairSession(FixSession):
             if check.output:
                 reason += f"\nThe test's new output:\n```\n{check.output}\n```"
         return super().escalate(reason)
-
-
-def contexts(repo: Repo, result: TestResult, every: bool) -> list[TestContext]:
-    """The failures to repair, in pytest's order; refuses a run that reported nothing."""
-    if not result.junit:
-        raise UsageError(f"the test command left no JUnit report ({result.summary}); is it pytest?")
-    failures = result.failures if every else result.failures[:1]
-    return [failure_context(repo, f) for f in failures]

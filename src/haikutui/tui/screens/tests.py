@@ -173,6 +173,8 @@ class TestsScreen(Screen[list[str] | None]):
             return
         self.result, self.contexts = event.result, event.contexts
         result = event.result
+        if status.message.endswith("running the tests again"):
+            status.show(status.message.replace("running the tests again", result.summary))
         if not result.junit:
             line = f"no JUnit report from the command ({result.summary}): is it pytest?"
             self._header(Content.styled(line, "$text-error"))
