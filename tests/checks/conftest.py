@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from haikutui.cli.main import main
 from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
@@ -56,3 +60,54 @@ def shapes_repo(tmp_path: Path, venv_with_pytest: Path) -> Path:
     root = make_repo(tmp_path / "shapes", {**SHAPES, ".gitignore": ".venv\n"})
     (root / ".venv").symlink_to(venv_with_pytest)
     return root
+
+
+GEO = {
+    "pyproject.toml": '[project]\nname = "geo"\nversion = "0"\n\n[tool.ruff.lint]\nselect = ["E", "I"]\n',
+    "geo/__init__.py": "",
+    "geo/shapes.py": (
+        '"""Shapes."""\n\n\ndef area(w, h):\n    return w * h\n\n\n'
+        "def square(side):\n    return area(side, side)\n"
+    ),
+    "geo/report.py": (
+        '"""Reports."""\n\nimport os\nimport sys\n\nfrom geo.shapes import area\n\n\n'
+        'def describe(w, h):\n    return f"{w}x{h}: {area(w, h)}"\n\n\n'
+        "def summary(items):\n"
+        "    return os.linesep.join(describe(w, h) for w, h in items) + sys.platform\n"
+    ),
+    "geo/labels.py": (
+        "from geo.shapes import area\n\n\ndef surface(w, h):\n    return area(w, h)\n"
+    ),
+    "geo/stats.py": "from geo import shapes\n\n\ndef total(w, h):\n    return shapes.area(w, h)\n",
+}
+"""Ruff selects E and I only: the correctness rules (F821, F811, F401, ...) must come on top."""
+
+
+@pytest.fixture
+def geo_repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "geo", GEO)
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def haikutui(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """`haikutui(repo, "fix", ...)`: main() in-process, in `repo`."""
+
+    def run(cwd: Path, *args: str) -> Run:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run

@@ -26,7 +26,7 @@ def test_a_clean_change_passes(lint_repo: Path) -> None:
         Repo(lint_repo), proposal(lint_repo, "pkg/calc.py", "x == None", "x is None")
     )
     assert verdict.ok
-    assert verdict.summary == "✓ parses, no new ruff findings"
+    assert verdict.summary == "✓ parses · no new findings in 1 file + 1 importer · tests not run"
 
 
 def test_a_change_that_no_longer_parses(lint_repo: Path) -> None:
@@ -62,12 +62,16 @@ def test_the_user_test_command_runs_on_a_copy(lint_repo: Path) -> None:
         Repo(lint_repo), broken, test_command="python -m pytest -q -p no:cacheprovider tests"
     )
     assert not verdict.ok
-    assert "tests fail (exit 1:" in verdict.summary
+    # pytest's JUnit report, not its last line: the failing test and where it failed.
+    assert (
+        "tests fail (1 failed, 2 passed; tests/test_calc.py::test_add at tests/test_calc.py:5"
+        in verdict.summary
+    )
     assert (lint_repo / "pkg/calc.py").read_text() == CALC_PY  # ran on a copy
 
     fine = proposal(lint_repo, "pkg/calc.py", "x == None", "x is None")
     verdict = check_proposal(Repo(lint_repo), fine, test_command="python -c 'import pkg.calc'")
-    assert verdict.summary == "✓ parses, no new ruff findings, tests pass"
+    assert verdict.summary == "✓ parses · no new findings in 1 file + 1 importer · tests pass"
 
 
 def test_a_test_command_that_hangs_times_out(lint_repo: Path) -> None:
@@ -79,7 +83,7 @@ def test_a_test_command_that_hangs_times_out(lint_repo: Path) -> None:
 def test_non_python_changes_only_run_the_tests(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "docs", {"README.md": "# hi\n"})
     change = proposal(root, "README.md", "hi", "hello")
-    assert check_proposal(Repo(root), change).summary == "✓ no checks apply"
+    assert check_proposal(Repo(root), change).summary == "✓ no checks apply · tests not run"
 
 
 def test_mirror_uses_the_repo_config_and_first_party_layout(tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ def test_no_model_yes_fixes_unused_imports_without_key_or_request(
     assert "pkg/calc.py: 3 fixed, 2 remain" in run.err
     assert "pkg/words.py: 2 fixed, 0 remain" in run.err
     assert "5 of 7 findings fixed · applied to 2 files" in run.err
-    assert "check: ✓ parses, no new ruff findings" in run.err
+    assert "check: ✓ parses · no new findings in 2 files" in run.err
     assert "-import os\n" in run.out
     tests = project_tests(lint_repo)
     assert tests.returncode == 0, tests.stdout + tests.stderr

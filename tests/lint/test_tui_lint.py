@@ -67,7 +67,7 @@ async def test_lint_key_without_key_runs_ruff_only_and_applies(lint_repo: Path) 
         text = header(pilot)
         assert "◆ lint · ruff" in text
         assert "3 of 5 findings fixed · ruff" in text
-        assert "✓ parses, no new ruff findings" in text
+        assert "✓ parses · no new findings in" in text
         assert "pkg/calc.py 3 fixed · 2 left" in text
         assert "◇ ruff" in str(screen.query("SourcedHunkView").first().render())
         await pilot.press("a")
@@ -126,7 +126,7 @@ async def test_ask_escalation_no_reviews_the_weaker_proposal_then_e_escalates(
         await settle(pilot)
         assert "pkg/calc.py 5 fixed · 0 left" in header(pilot)
         assert fake_api.message_requests[1].model == "claude-sonnet-4-6"
-        assert "✓ parses, no new ruff findings" in header(pilot)
+        assert "✓ parses · no new findings in" in header(pilot)
 
 
 async def test_palette_lints_the_whole_repo(lint_repo: Path) -> None:

@@ -23,7 +23,7 @@ def header(app: object) -> str:
 @pytest.mark.parametrize(
     ("new", "config", "verdict"),
     [
-        ("range(len(values))", "", "✓ parses, no new ruff findings"),
+        ("range(len(values))", "", "✓ parses · no new findings in"),
         (
             "range(len(values)",
             '[checks]\ntest_command = "exit 3"\n',
@@ -95,7 +95,7 @@ async def test_batch_screen_progress_and_review_queue(
         text = header(app)
         assert "stale, left as it is: c.py" in text
         assert "a.py 1 fixed · 0 left" in text
-        assert "✓ parses, no new ruff findings" in text
+        assert "✓ parses · no new findings in" in text
         await pilot.press("a")
         await settle(pilot)
         assert app.screen is screen

@@ -10,4 +10,5 @@ __all__ = [
     "output",
     "parser",
     "rename_command",
+    "verdict_gate",
 ]

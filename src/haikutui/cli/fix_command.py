@@ -43,6 +43,9 @@ def fix_parser() -> argparse.ArgumentParser:
         metavar="DOLLARS",
         help="allow this request up to this estimated cost, over the [budget] in config",
     )
+    from haikutui.cli.verdict_gate import add_check_flags
+
+    add_check_flags(parser)
     return parser
 
 
@@ -81,7 +84,10 @@ def run_fix(args: argparse.Namespace) -> int:
     session = FixSession(repo, settings, request, rung)
     result = asyncio.run(session.run())
     proposal, progress = result.proposal, result.progress
-    applied = session.apply().paths if args.yes else []
+    from haikutui.cli.verdict_gate import may_apply, report, verdict_for
+
+    verdict = verdict_for(repo, proposal, settings, args)
+    applied = session.apply().paths if may_apply(verdict, args) else []
     from haikutui.cli.output import plural, print_diff, say
     from haikutui.model.pricing import format_cost
 
@@ -99,6 +105,7 @@ def run_fix(args: argparse.Namespace) -> int:
                     "usage": vars(progress.usage),
                     "cost": progress.cost,
                     "note": proposal.note,
+                    "checks": verdict.as_json(),
                 },
                 indent=2,
             )
@@ -114,6 +121,7 @@ def run_fix(args: argparse.Namespace) -> int:
     if progress.redacted:
         say(f"redacted before sending: {', '.join(progress.redacted)}")
     say(f"{summary} · {outcome}")
+    report(verdict, args)
     return 0
 
 

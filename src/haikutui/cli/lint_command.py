@@ -11,13 +11,14 @@ from typing import Any
 
 from haikutui.cli.output import plural, print_diff, say
 from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.cli.verdict_gate import add_check_flags, may_apply, report, verdict_for
 from haikutui.core.apply import apply_proposal
 from haikutui.core.config import load_settings
 from haikutui.core.errors import NoChange
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
 from haikutui.model.pricing import format_cost
-from haikutui.tasks.checks import Verdict, check_proposal
+from haikutui.tasks.checks import Verdict
 from haikutui.tasks.lint.repair import LintResult, repair
 
 
@@ -37,6 +38,7 @@ def lint_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--batch", action="store_true", help="submit the model part as a Message Batch (50%% off)"
     )
+    add_check_flags(parser)
     return parser
 
 
@@ -63,6 +65,7 @@ def lint_json(result: LintResult, verdict: Verdict | None, applied: list[str]) -
         "remaining": [d.label for ds in result.after.values() for d in ds],
         "rungs": [vars(a) | {"usage": vars(a.usage)} for a in result.attempts],
         "check": None if verdict is None else {"ok": verdict.ok, "summary": verdict.summary},
+        "checks": None if verdict is None else verdict.as_json(),
         "diff": proposal.diff(),
         "applied": applied,
         "skipped": result.skipped,
@@ -96,14 +99,8 @@ def run_lint(args: argparse.Namespace) -> int:
             f"{plural(result.remaining(), 'finding')} left and no fix proposed"
             + ("" if start else " (ruff has no safe fix for them; drop --no-model)")
         )
-    verdict = check_proposal(
-        repo,
-        proposal,
-        test_command=settings.test_command,
-        timeout=settings.test_timeout,
-        known=(result.before, result.after),  # the ladder linted both sides already
-    )
-    applied = apply_proposal(repo.root, proposal).paths if args.yes else []
+    verdict = verdict_for(repo, proposal, settings, args)
+    applied = apply_proposal(repo.root, proposal).paths if may_apply(verdict, args) else []
     if args.json:
         print(json.dumps(lint_json(result, verdict, applied), indent=2))
     else:
@@ -119,10 +116,10 @@ def run_lint(args: argparse.Namespace) -> int:
         ["ruff", *(f"{a.model} ({a.error or f'{a.remaining} left'})" for a in result.attempts)]
     )
     say(f"rungs: {rungs} · {format_cost(result.cost)}")
-    say(f"check: {verdict.summary}")
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
     say(
         f"{result.total_before - result.remaining()} of {plural(result.total_before, 'finding')} "
         f"fixed · {outcome}"
     )
+    report(verdict, args)
     return 0

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from haikutui.cli.output import plural, print_diff, say
 from haikutui.cli.parser import Parser
+from haikutui.cli.verdict_gate import add_check_flags, may_apply, report, verdict_for
 from haikutui.core.config import load_settings
 from haikutui.core.errors import ModelError, UsageError
 from haikutui.core.repo import Repo
 from haikutui.model.client import has_key
 from haikutui.model.ladder import resolve
 from haikutui.model.pricing import format_cost
-from haikutui.tasks.checks import check_proposal
 from haikutui.tasks.rename.session import RenameSession
 from haikutui.tasks.rename.target import AT
 
@@ -42,10 +42,8 @@ def run_rename(args: argparse.Namespace) -> int:
             raise
         raise ModelError(f"{exc.message}; or pass --no-model for rope's part only") from None
     proposal = result.proposal
-    verdict = check_proposal(
-        repo, proposal, test_command=settings.test_command, timeout=settings.test_timeout
-    )
-    applied = session.apply().paths if args.yes else []
+    verdict = verdict_for(repo, proposal, settings, args)
+    applied = session.apply().paths if may_apply(verdict, args) else []
     target = plan.target
     if args.json:
         print(
@@ -77,6 +75,7 @@ def run_rename(args: argparse.Namespace) -> int:
                     ],
                     "rungs": [vars(a) | {"usage": vars(a.usage)} for a in session.attempts],
                     "check": {"ok": verdict.ok, "summary": verdict.summary},
+                    "checks": verdict.as_json(),
                     "diff": proposal.diff(),
                     "applied": applied,
                     "cost": session.cost,
@@ -99,13 +98,13 @@ def run_rename(args: argparse.Namespace) -> int:
         ["rope", *(f"{a.model} ({a.unexplained} unexplained)" for a in session.attempts)]
     )
     say(f"engines: {', '.join(engines)} · rungs: {rungs} · {format_cost(session.cost)}")
-    say(f"check: {verdict.summary}")
     added, removed = proposal.stats()
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
     say(
         f"{plural(len(proposal.changes), 'file')} · {plural(len(proposal.hunks), 'hunk')} "
         f"(+{added} -{removed}) · {outcome}"
     )
+    report(verdict, args)
     return 0
 
 
@@ -113,7 +112,8 @@ RENAME_EXIT_CODES = """exit codes:
   0  a rename was proposed (and applied, with --yes)
   1  nothing to rename, or the model proposed nothing usable
   2  bad input: an invalid or clashing new name, symbol not found, not a git repo, stale file
-  3  API or provider error: no key, network, rate limit, overload, server error"""
+  3  API or provider error: no key, network, rate limit, overload, server error
+  4  the rename failed its checks: with --yes, nothing was written (--force applies it)"""
 
 
 def rename_parser() -> argparse.ArgumentParser:
@@ -144,4 +144,5 @@ def rename_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also rename the occurrences rope is unsure about (listed either way)",
     )
+    add_check_flags(parser, tests_by_default=True)
     return parser

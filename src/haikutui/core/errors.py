@@ -42,3 +42,9 @@ class StaleError(HaikutuiError):
     """The file changed on disk since the proposal was made; applying would clobber it."""
 
     exit_code = 2
+
+
+class ChecksFailed(HaikutuiError):
+    """`--yes` met a proposal that failed its checks: nothing was written (`--force` applies)."""
+
+    exit_code = 4

@@ -1,17 +1,40 @@
-"""Check a proposal before it is shown: it parses, adds no ruff findings, and passes the user's tests."""
+"""The verdict on a proposal: it parses, adds no finding, breaks no importer, passes the tests.
+
+It covers the whole change: every changed file, linted whole before and after (findings
+matched by rule and message, with counts, not by line), and every file that imports a
+changed module. The correctness rules run whatever the repo selects, and ruff never fixes.
+A ✓ says exactly what ran, never more.
+"""
 
 from __future__ import annotations
 
-import ast
-import shutil
-import subprocess
-import tempfile
+import time
+from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
-from haikutui.core.proposal import Proposal
+from haikutui.core.proposal import MovedFileChange, Proposal
 from haikutui.core.repo import Repo
+from haikutui.tasks.broken_imports import broken_imports
+from haikutui.tasks.import_graph import ImportGraph, grep_importers
 from haikutui.tasks.lint.ruff_runner import Diagnostic, RuffMirror, mirror_layout
+from haikutui.tasks.test_runner import (
+    TestResult,
+    find_test_command,
+    proposal_texts,
+    run_tests,
+)
+
+CORRECTNESS_RULES: tuple[str, ...] = ("E9", "F632", "F7", "F821", "F811", "F401")
+"""Always checked on top of the repo's own selection: code that cannot run, or names that
+do not resolve. Only findings the change adds count, so a repo's old F401s do not."""
+PYTHON_SUFFIXES = (".py", ".pyi")
+SYNTAX_CODES = frozenset({"syntax-error", "invalid-syntax"})
+"""How ruff's JSON names a parse error (no rule code; newer ruff says `invalid-syntax`)."""
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 @dataclass
@@ -20,6 +43,15 @@ class Verdict:
 
     problems: list[str] = field(default_factory=list)
     passed: list[str] = field(default_factory=list)
+    """What ran and passed, as the ✓ line says it (`parses`, `no new findings in 3 files`)."""
+    ran: list[str] = field(default_factory=list)
+    """Each check that ran, in words precise enough for `--json` readers."""
+    findings: list[str] = field(default_factory=list)
+    """Every new finding and broken import, one line each (`problems` names the first)."""
+    tests: TestResult | None = None
+    tests_note: str = "tests not run"
+    """Said when no test result is in: why the tests did not run."""
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -27,106 +59,92 @@ class Verdict:
 
     @property
     def summary(self) -> str:
+        tail = [] if self.tests is not None else [self.tests_note]
         if self.problems:
-            return "✗ " + "; ".join(self.problems)
-        return "✓ " + ", ".join(self.passed) if self.passed else "✓ no checks apply"
+            return "✗ " + " · ".join(["; ".join(self.problems), *tail])
+        parts = [*self.passed, *tail]
+        return (
+            "✓ " + " · ".join(parts) if self.passed else "✓ no checks apply · " + " · ".join(tail)
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "summary": self.summary,
+            "ran": self.ran,
+            "problems": self.problems,
+            "findings": self.findings,
+        }
 
 
 Findings = dict[str, list[Diagnostic]]
 
 
-def parse_errors(proposal: Proposal, after: Findings | None = None) -> list[str]:
-    """Python files in the proposal that no longer parse, as `path:line: message`.
+@dataclass
+class LintDelta:
+    """Ruff on the changed Python files before and after, plus the importers' imports."""
 
-    `after` is ruff's findings on the new texts when the caller has them: ruff parsed every
-    file already, so its syntax errors answer without parsing again.
-    """
-    if after is not None:
-        return [
-            f"{d.path}:{d.row}: does not parse ({d.message})"
-            for c in proposal.changes
-            for d in after.get(c.path, [])
-            if c.path.endswith(".py") and d.code == "syntax-error"
-        ]
-    found: list[str] = []
+    files: list[str]
+    importers: list[str]
+    syntax: list[str]
+    new: list[Diagnostic]
+    broken: list[str]
+    graph: ImportGraph
+
+
+def _python_changes(proposal: Proposal) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(old texts by old path, new texts by new path, new path by old path) of Python files."""
+    old: dict[str, str] = {}
+    new: dict[str, str] = {}
+    moves: dict[str, str] = {}
     for change in proposal.changes:
-        if change.path.endswith(".py"):
-            try:
-                ast.parse(change.new_text, filename=change.path)
-            except SyntaxError as exc:
-                found.append(f"{change.path}:{exc.lineno}: does not parse ({exc.msg})")
-    return found
+        target = change.path
+        if isinstance(change, MovedFileChange) and change.move_accepted:
+            target = change.target_path
+        source = change.old_path if isinstance(change, MovedFileChange) else change.path
+        source = source or change.path
+        if source.endswith(PYTHON_SUFFIXES) and change.base is not None:
+            old[source] = change.old_text
+        if target.endswith(PYTHON_SUFFIXES):
+            new[target] = change.new_text
+        moves[source] = target
+    return old, new, moves
 
 
-def added_lines(proposal_text_old: str, proposal_text_new: str) -> set[int]:
-    """1-based rows of the new text that the change added or rewrote."""
-    import difflib
-
-    old, new = proposal_text_old.splitlines(), proposal_text_new.splitlines()
-    rows: set[int] = set()
-    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
-        if tag in ("replace", "insert"):
-            rows.update(range(j1 + 1, j2 + 1))
-    return rows
-
-
-def new_diagnostics(
-    repo: Repo, proposal: Proposal, known: tuple[Findings, Findings] | None = None
-) -> list[Diagnostic]:
-    """Ruff findings on changed lines that the file did not already have before the change.
-
-    `known` is (before, after) when the caller linted both sides already, as lint repair has.
-    """
-    py = [c for c in proposal.changes if c.path.endswith(".py")]
-    if not py:
-        return []
-    if known is not None:
-        before, after = known
-    else:
-        configs, skeleton = mirror_layout(repo)
-        with RuffMirror(repo.root, {c.path: c.old_text for c in py}, configs, skeleton) as mirror:
-            before = mirror.check([c.path for c in py])
-            mirror.write({c.path: c.new_text for c in py})
-            after = mirror.check([c.path for c in py])
-    found: list[Diagnostic] = []
-    for change in py:
-        had = {(d.code, d.message) for d in before.get(change.path, [])}
-        unseen = [d for d in after.get(change.path, []) if (d.code, d.message) not in had]
-        if unseen:  # diffing only where it can matter keeps a repo-wide repair fast
-            rows = added_lines(change.old_text, change.new_text)
-            found.extend(d for d in unseen if d.row in rows)
-    return found
-
-
-def run_test_command(repo: Repo, proposal: Proposal, command: str, timeout: float) -> str | None:
-    """Run the user's test command on a temp copy of the repo with the proposal in it.
-
-    Returns None when it passes, else the last line it printed.
-    """
-    with tempfile.TemporaryDirectory(prefix="haikutui-check-") as tmp:
-        copy = Path(tmp) / repo.root.name
-        for entry in repo.files():
-            source = repo.root / entry.path
-            if entry.tracked and source.is_file():
-                target = copy / entry.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target)
-        for change in proposal.changes:
-            target = copy / change.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            template = change.base
-            data = template.encode(change.new_text) if template else change.new_text.encode()
-            target.write_bytes(data)
-        try:
-            proc = subprocess.run(
-                command, shell=True, cwd=copy, capture_output=True, text=True, timeout=timeout
-            )
-        except subprocess.TimeoutExpired:
-            return f"timed out after {timeout:.0f}s"
-    if proc.returncode == 0:
-        return None
-    lines = (proc.stdout + proc.stderr).strip().splitlines()
-    return f"exit {proc.returncode}: {lines[-1] if lines else 'no output'}"
+def lint_change(repo: Repo, proposal: Proposal) -> LintDelta:
+    """One ruff run on the old texts and one on the new, then the importers' names."""
+    old, new, moves = _python_changes(proposal)
+    changed = sorted({*old, *new})
+    graph = ImportGraph.of_repo(repo, {p: t for p, t in new.items() if p.endswith(".py")})
+    removed = [p for p in old if moves.get(p, p) != p or p not in new]
+    importers = graph.importers_of(changed, among=grep_importers(repo, changed))
+    configs, skeleton = mirror_layout(repo)
+    rules = ["--extend-select", ",".join(CORRECTNESS_RULES)]
+    with RuffMirror(repo.root, old, configs, skeleton) as mirror:
+        before = mirror.check(sorted(old), rules)
+        for path in old:
+            (mirror.path / path).unlink(missing_ok=True)
+        mirror.write(new)
+        after = mirror.check(sorted(new), rules)
+    syntax = [
+        f"{d.path}:{d.row}: does not parse ({d.message})"
+        for ds in after.values()
+        for d in ds
+        if d.code in SYNTAX_CODES
+    ]
+    fresh: list[Diagnostic] = []
+    renamed = {target: source for source, target in moves.items()}
+    for path, found in after.items():
+        had = Counter((d.code, d.message) for d in before.get(renamed.get(path, path), []))
+        for diagnostic in found:
+            key = (diagnostic.code, diagnostic.message)
+            if had[key] > 0:
+                had[key] -= 1
+            elif diagnostic.code not in SYNTAX_CODES:
+                fresh.append(diagnostic)
+    texts = {p: (old.get(p, ""), new[p]) for p in new if p.endswith(".py") and p in old}
+    broken = broken_imports(graph, texts, [*importers, *new], removed)
+    return LintDelta(sorted(new), importers, syntax, fresh, broken, graph)
 
 
 def check_proposal(
@@ -134,26 +152,85 @@ def check_proposal(
     proposal: Proposal,
     *,
     test_command: str = "",
+    tests: bool | None = None,
     timeout: float = 300,
-    known: tuple[Findings, Findings] | None = None,
 ) -> Verdict:
+    """The verdict. `tests`: True runs the tests (configured, or pytest in the repo's venv),
+    False never, None only a configured `[checks] test_command`."""
+    started = time.monotonic()
     verdict = Verdict()
-    broken = parse_errors(proposal, known[1] if known is not None else None)
-    if broken:
-        verdict.problems.extend(broken)
-    elif any(c.path.endswith(".py") for c in proposal.changes):
-        verdict.passed.append("parses")
-        fresh = new_diagnostics(repo, proposal, known)
-        if fresh:
-            verdict.problems.append(
-                f"{len(fresh)} new ruff finding{'s' * (len(fresh) != 1)} ({fresh[0].label})"
-            )
-        else:
-            verdict.passed.append("no new ruff findings")
-    if test_command and not broken:
-        failure = run_test_command(repo, proposal, test_command, timeout)
-        if failure:
-            verdict.problems.append(f"tests fail ({failure})")
-        else:
-            verdict.passed.append("tests pass")
+    delta: LintDelta | None = None
+    if any(p.endswith(PYTHON_SUFFIXES) for p in _all_paths(proposal)):
+        delta = lint_change(repo, proposal)
+        _judge_lint(verdict, delta)
+    wanted = tests if tests is not None else bool(test_command.strip())
+    if wanted and not (delta and delta.syntax):
+        _judge_tests(verdict, repo, proposal, test_command, timeout, delta)
+    elif wanted:
+        verdict.tests_note = "tests not run (a file does not parse)"
+    verdict.seconds = time.monotonic() - started
     return verdict
+
+
+def _all_paths(proposal: Proposal) -> list[str]:
+    old, new, _ = _python_changes(proposal)
+    return [*old, *new]
+
+
+def _judge_lint(verdict: Verdict, delta: LintDelta) -> None:
+    files = plural(len(delta.files), "file")
+    verdict.ran.append(f"parse {files}")
+    verdict.ran.append(
+        f"ruff --no-fix (repo config + {', '.join(CORRECTNESS_RULES)}) on {files}, "
+        "whole files before and after"
+    )
+    where = files + (f" + {plural(len(delta.importers), 'importer')}" if delta.importers else "")
+    verdict.ran.append(f"imported names checked in {where}")
+    if delta.syntax:
+        verdict.problems.extend(delta.syntax)
+        return
+    verdict.passed.append("parses")
+    verdict.findings.extend([d.label for d in delta.new] + delta.broken)
+    if delta.new:
+        count = plural(len(delta.new), "new ruff finding")
+        verdict.problems.append(f"{count} ({delta.new[0].label})")
+    if delta.broken:
+        more = f" (+{len(delta.broken) - 1} more)" if len(delta.broken) > 1 else ""
+        verdict.problems.append(delta.broken[0] + more)
+    if not delta.new and not delta.broken:
+        verdict.passed.append(f"no new findings in {where}")
+
+
+def _judge_tests(
+    verdict: Verdict,
+    repo: Repo,
+    proposal: Proposal,
+    test_command: str,
+    timeout: float,
+    delta: LintDelta | None,
+) -> None:
+    command = find_test_command(repo.root, test_command)
+    if command is None:
+        verdict.tests_note = "tests not run (no [checks] test_command, no pytest in .venv or venv)"
+        return
+    texts, removed = proposal_texts(proposal)
+    selected: list[str] | None = None
+    if command.selects:
+        graph = delta.graph if delta is not None else ImportGraph.of_repo(repo)
+        changed = sorted({*texts, *removed, *(c.path for c in proposal.changes)})
+        selected = graph.tests_reaching(changed)
+        if not selected:
+            verdict.tests_note = "tests not run (no test imports the changed modules)"
+            verdict.ran.append(f"{command.label}: no test file imports the changed modules")
+            return
+    result = run_tests(repo, command, texts, removed=removed, tests=selected, timeout=timeout)
+    verdict.tests = result
+    scope = f" on {plural(len(selected), 'test file')}" if selected else ""
+    verdict.ran.append(f"{command.label}{scope}: {result.summary}")
+    if result.ok:
+        counts = f" ({result.summary}{scope})" if result.junit else ""
+        verdict.passed.append(f"tests pass{counts}")
+        return
+    first = result.failures[0] if result.failures else None
+    where = f"; {first.nodeid} at {first.location}: {first.message}" if first else ""
+    verdict.problems.append(f"tests fail ({result.summary}{where})".rstrip())

@@ -96,19 +96,13 @@ class ImportGraph:
             tree = ast.parse(self.text(path), filename=path)
         except (SyntaxError, ValueError):
             return
-        package = module_name(path).split(".")
-        if not path.endswith("__init__.py"):
-            package = package[:-1]
+        package = _package_of(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     found |= self._with_parents(alias.name)
             elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = package[: len(package) - node.level + 1]
-                    dotted = ".".join([*base, *(node.module or "").split(".")]).strip(".")
-                else:
-                    dotted = node.module or ""
+                dotted = _absolute(node, package)
                 targets = self._with_parents(dotted)
                 found |= targets
                 modules = self.resolve(dotted)
@@ -130,10 +124,34 @@ class ImportGraph:
             found |= self.resolve(".".join(parts[:end]))
         return found
 
-    def importers_of(self, changed: Iterable[str]) -> list[str]:
-        """Files (not themselves in `changed`) that import a changed file directly."""
+    def importers_of(self, changed: Iterable[str], among: Iterable[str] | None = None) -> list[str]:
+        """Files (not themselves in `changed`) that import a changed file directly.
+
+        `among` limits the files parsed (for example to `grep_importers`'s answer).
+        """
         targets = set(changed)
-        return [p for p in self.paths if p not in targets and self.imports(p) & targets]
+        pool = self.paths if among is None else sorted(set(among) & set(self.paths))
+        return [p for p in pool if p not in targets and self.imports(p) & targets]
+
+    def module_aliases(self, path: str) -> dict[str, str]:
+        """Local dotted names bound to a module file: `m` for `import pkg.mod as m`, etc."""
+        aliases: dict[str, str] = {}
+        try:
+            tree = ast.parse(self.text(path), filename=path)
+        except (SyntaxError, ValueError):
+            return aliases
+        package = _package_of(path)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    for target in self.resolve(alias.name):
+                        aliases[alias.asname or alias.name] = target
+            elif isinstance(node, ast.ImportFrom):
+                dotted = _absolute(node, package)
+                for alias in node.names:
+                    for target in self.resolve(f"{dotted}.{alias.name}".strip(".")):
+                        aliases[alias.asname or alias.name] = target
+        return aliases
 
     def tests_reaching(self, changed: Iterable[str]) -> list[str]:
         """Test files that import a changed file, through any chain of imports."""
@@ -158,6 +176,19 @@ class ImportGraph:
         return sorted(tests)
 
 
+def _package_of(path: str) -> list[str]:
+    package = module_name(path).split(".")
+    return package if path.endswith("__init__.py") else package[:-1]
+
+
+def _absolute(node: ast.ImportFrom, package: list[str]) -> str:
+    """The absolute dotted module of a `from ... import`, relative levels resolved."""
+    if not node.level:
+        return node.module or ""
+    base = package[: len(package) - node.level + 1]
+    return ".".join([*base, *(node.module or "").split(".")]).strip(".")
+
+
 def grep_importers(repo: Repo, changed: Iterable[str]) -> list[str]:
     """Python files that may import a changed module: `git grep -w` on the modules' last names.
 
@@ -167,10 +198,19 @@ def grep_importers(repo: Repo, changed: Iterable[str]) -> list[str]:
     words = [w for w in words if w]
     if not words:
         return []
+    # `from . import name` inside a package names no module: its siblings are candidates.
+    siblings = {
+        e.path
+        for init in changed
+        if init.endswith("__init__.py")
+        for e in repo.files()
+        if e.path.endswith(".py")
+        and PurePosixPath(e.path).is_relative_to(PurePosixPath(init).parent)
+    }
     args = ["git", "grep", "-l", "-I", "--untracked", "-w"]
     for word in words:
         args += ["-e", word]
     proc = subprocess.run(
         [*args, "--", "*.py"], cwd=repo.root, capture_output=True, text=True, errors="replace"
     )
-    return [line for line in proc.stdout.splitlines() if line]
+    return sorted(siblings | {line for line in proc.stdout.splitlines() if line})

@@ -145,8 +145,13 @@ class RuffMirror:
         """Ruff's safe fixes, applied to the mirror's copies."""
         self._run(["--fix-only", "--quiet"], paths)
 
-    def check(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
-        out = self._run(["--output-format", "json", "--quiet"], paths)
+    def check(self, paths: list[str], extra: Sequence[str] = ()) -> dict[str, list[Diagnostic]]:
+        """Findings by path. `--no-fix`: a config's `fix = true` must not rewrite the copies
+        (it would hide fixable findings and shift every line number after them).
+
+        `extra` are more arguments, such as `--extend-select` for the verdict's rules.
+        """
+        out = self._run(["--output-format", "json", "--quiet", "--no-fix", *extra], paths)
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in paths}
         roots = {str(self.path) + os.sep, str(self.path.resolve()) + os.sep}
         rels: dict[str, str] = {}  # one lookup per file, not per finding (thousands on a repo)

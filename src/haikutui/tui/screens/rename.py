@@ -137,6 +137,8 @@ class RenameReviewScreen(ReviewScreen):
         ),
     ]
 
+    tests_by_default: ClassVar[bool] = True
+
     def __init__(self, session: RenameSession) -> None:
         super().__init__(session)
         self.rename = session
@@ -160,7 +162,8 @@ class RenameReviewScreen(ReviewScreen):
             self._counts(),
         )
         note = Content.styled(proposal.note or "", "italic $text-muted")
-        self.query_one("#review-header", Static).update(Content("\n").join([line, note]))
+        check = self._verdict_line()
+        self.query_one("#review-header", Static).update(Content("\n").join([line, note, check]))
 
     def action_leftovers(self) -> None:
         left = self.rename.leftovers

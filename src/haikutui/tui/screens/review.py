@@ -20,6 +20,7 @@ from haikutui.core.rebase import check_no_conflicts, rebase_proposal, stale_path
 from haikutui.tasks.checks import Verdict, check_proposal
 from haikutui.tasks.fix_session import FixSession
 from haikutui.tui.fix_runner import key_missing, run_session
+from haikutui.tui.screens.confirm import ConfirmScreen
 from haikutui.tui.screens.refine import RefineScreen
 from haikutui.tui.widgets.diff_view import DiffView
 from haikutui.tui.widgets.keys_footer import KeysFooter
@@ -55,11 +56,18 @@ class ReviewScreen(Screen[list[str] | None]):
         ),
         _bind("b", "rebase", "Re-base", "Merge a stale proposal onto the file as it now is"),
         _bind("R", "rerun_fresh", "Re-run", "Ask again against the files as they now are"),
+        _bind(
+            "t", "run_tests", "Test", "Run the tests that import the changed modules", show=False
+        ),
         _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),
     ]
 
+    tests_by_default: ClassVar[bool] = False
+    """True runs the tests check for every proposal (renames); else `t` or a test_command."""
+
     def __init__(self, session: FixSession, *, ask_model: bool = True) -> None:
         super().__init__()
+        self.tests_wanted: bool | None = True if self.tests_by_default else None
         assert session.proposal is not None
         self.session = session
         self.proposal: Proposal = session.proposal
@@ -139,6 +147,7 @@ class ReviewScreen(Screen[list[str] | None]):
                 session.repo,
                 proposal,
                 test_command=session.settings.test_command,
+                tests=self.tests_wanted,
                 timeout=session.settings.test_timeout,
             )
         except Exception as exc:  # a broken check must not hide the proposal
@@ -155,7 +164,8 @@ class ReviewScreen(Screen[list[str] | None]):
         if self.verdict is None:
             return Content.styled("checking…", "$text-muted")
         style = "bold $text-success" if self.verdict.ok else "bold $text-error"
-        return Content.styled(self.verdict.summary, style)
+        hint = " (t runs them)" if self.verdict.tests_note == "tests not run" else ""
+        return Content.styled(self.verdict.summary + hint, style)
 
     def _header_extra(self) -> Content:
         """More for the third header line; the lint review adds per-file counts."""
@@ -201,11 +211,34 @@ class ReviewScreen(Screen[list[str] | None]):
             hunk.accepted = True
         self._sync()
 
+    def action_run_tests(self) -> None:
+        """The tests check for this and later proposals, on a temp copy with the change."""
+        self.tests_wanted, self.verdict = True, None
+        self._show_header()
+        self.run_checks()
+
     def action_apply(self) -> None:
         status = self.query_one(StatusBar)
         if self.running:
             status.show("wait for the run to finish, or press Esc to cancel it", error=True)
             return
+        if self.verdict is not None and not self.verdict.ok:
+            question = "This proposal failed its checks. Apply the accepted hunks anyway?"
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Failed checks",
+                    question,
+                    detail=self.verdict.summary,
+                    yes="apply anyway",
+                    no="keep reviewing",
+                ),
+                lambda yes: self._apply() if yes else None,
+            )
+            return
+        self._apply()
+
+    def _apply(self) -> None:
+        status = self.query_one(StatusBar)
         try:
             check_no_conflicts(self.proposal)
             applied = self.session.apply()

@@ -1,0 +1,57 @@
+"""The verdict in headless commands: `--test` and `--force`, and `--yes` refused on a ✗."""
+
+from __future__ import annotations
+
+import argparse
+
+from haikutui.cli.output import say
+from haikutui.core.config import Settings
+from haikutui.core.errors import ChecksFailed
+from haikutui.core.proposal import Proposal
+from haikutui.core.repo import Repo
+from haikutui.tasks.checks import Verdict, check_proposal
+
+
+def add_check_flags(parser: argparse.ArgumentParser, *, tests_by_default: bool = False) -> None:
+    default = "on" if tests_by_default else "off unless [checks] test_command is set"
+    parser.add_argument(
+        "--test",
+        action=argparse.BooleanOptionalAction,
+        default=True if tests_by_default else None,
+        help="run the tests that import the changed modules, on a temp copy with the change "
+        f"([checks] test_command, else pytest in .venv or venv; default: {default})",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --yes, apply the proposal even when it fails its checks",
+    )
+
+
+def verdict_for(
+    repo: Repo, proposal: Proposal, settings: Settings, args: argparse.Namespace
+) -> Verdict:
+    """The checks, with the tests as `--test` / `--no-test` (or the command's default) say."""
+    return check_proposal(
+        repo,
+        proposal,
+        test_command=settings.test_command,
+        tests=args.test,
+        timeout=settings.test_timeout,
+    )
+
+
+def may_apply(verdict: Verdict, args: argparse.Namespace) -> bool:
+    """`--yes` applies a proposal that passed its checks; a failed one only with `--force`."""
+    return bool(args.yes) and (verdict.ok or bool(args.force))
+
+
+def report(verdict: Verdict, args: argparse.Namespace) -> None:
+    """The verdict on stderr; then exit 4 when `--yes` was refused because of it."""
+    say(f"check: {verdict.summary}")
+    if verdict.ok or not args.yes:
+        return
+    if args.force:
+        say("applied although the proposal failed its checks (--force)")
+        return
+    raise ChecksFailed("proposal failed its checks: nothing written (--force applies it anyway)")
