@@ -24,7 +24,7 @@ class TestReviewScreen(ReviewScreen):
         """Parse and ruff as for every proposal, then the test check (reused when it is fresh)."""
         proposal, session = self.proposal, self.repair
         try:
-            verdict = check_proposal(session.repo, proposal)
+            verdict = check_proposal(session.repo, proposal, tests=False)
             check = session.check
             if check is None or not check.proves(proposal):
                 check = session.verify(proposal)
@@ -43,4 +43,6 @@ class TestReviewScreen(ReviewScreen):
 def _add(verdict: Verdict, check: TestCheck) -> None:
     """The test's line joins the verdict: ✓ only when pytest reported it passing."""
     text = check.summary[2:]
-    (verdict.passed if check.ok else verdict.problems).append(text)
+    (verdict.passed if check.ok else verdict.problems).insert(0, text)  # what matters most
+    verdict.tests = check.result  # the tests did run: no "tests not run" note
+    verdict.ran.append(f"{check.nodeid} and its neighbours ({check.result.command}) on a mirror")
