@@ -29,8 +29,8 @@ def test_parser() -> argparse.ArgumentParser:
         description="Run the project's pytest, ask the model to fix the first failure, and run "
         "that test and its neighbours against the proposal on a temp mirror before showing or "
         "applying it. Unknown arguments go to pytest (paths, -k, -x, ...).",
-        epilog=EXIT_CODES + "\n  4  the proposal's test still fails (or broke a neighbour): "
-        "nothing written",
+        epilog="\n".join(line for line in EXIT_CODES.splitlines() if not line.startswith("  4"))
+        + "\n  4  the proposal's test still fails (or broke a neighbour): nothing written",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
