@@ -135,3 +135,48 @@ def test_cancel_stops_the_run_at_once(loader_repo: Path) -> None:
     with pytest.raises(Cancelled):
         run_suite(Repo(loader_repo), command, ["tests/test_slow.py"], live=live)
     assert time.monotonic() - started < 10
+
+
+REPORT_WITH_A_VENV = (
+    """\
+def test_fetch():
+>       fetch("http://example.invalid")
+
+tests/test_net.py:4:
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+app/net.py:9: in fetch
+    return requests.get(url, timeout=TIMEOUT)
+.venv/lib/python3.11/site-packages/requests/api.py:73: in get
+    return request("get", url, params=params, **kwargs)
+.venv/lib/python3.11/site-packages/requests/api.py:59: in request
+    return session.request(method=method, url=url, **kwargs)
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+
+self = <requests.adapters.HTTPAdapter object at 0x7f>, request = <PreparedRequest [GET]>
+
+    def send(self, request):
+>       raise ConnectionError(e, request=request)
+E       requests.exceptions.ConnectionError: HTTPConnectionPool(host='example.invalid'): """
+    + "x" * 400
+    + """
+
+.venv/lib/python3.11/site-packages/requests/adapters.py:700: ConnectionError
+"""
+)
+
+
+def test_a_venv_inside_the_repo_is_library_code(tmp_path: Path) -> None:
+    from haikutui.tasks.test_context import trim_traceback
+
+    for rel in (
+        "tests/test_net.py",
+        "app/net.py",
+        ".venv/lib/python3.11/site-packages/requests/api.py",
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    trimmed = trim_traceback(REPORT_WITH_A_VENV, tmp_path)
+    assert "app/net.py:9: in fetch" in trimmed and "tests/test_net.py:4" in trimmed
+    assert "requests/api.py" not in trimmed and "def send" not in trimmed
+    assert "3 library frames left out; it failed in adapters.py:700" in trimmed
+    assert "E       requests.exceptions.ConnectionError" in trimmed and "…(cut)" in trimmed
