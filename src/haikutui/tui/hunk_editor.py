@@ -13,7 +13,7 @@ from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
 
-from haikutui.core.proposal import FileChange, Hunk, hunk_text
+from haikutui.core.proposal import FileChange, HandEdit, Hunk, Proposal, hunk_text
 
 
 def editor_command() -> list[str]:
@@ -46,3 +46,16 @@ def edit_in_editor(app: App[object], change: FileChange, hunk: Hunk) -> str | No
     if change.base is not None and change.base.newline:  # the text keeps `\n`; encode adds CRLF
         text = text.replace("\r\n", "\n")
     return text
+
+
+def edit_hunk(app: App[object], proposal: Proposal, index: int) -> tuple[HandEdit | None, str]:
+    """Hunk `index` through the user's editor into the proposal: the edit made, or why none."""
+    change, hunk = proposal.hunks[index]
+    try:
+        text = edit_in_editor(app, change, hunk)
+        if text is None:
+            return None, "the editor failed; the hunk is unchanged"
+        edit = proposal.edit_hunk(index, text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, str(exc).splitlines()[0]
+    return (edit, "") if edit.before != edit.after else (None, "the hunk is unchanged")

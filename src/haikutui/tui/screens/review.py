@@ -20,6 +20,7 @@ from haikutui.core.rebase import check_no_conflicts, rebase_proposal, stale_path
 from haikutui.tasks.checks import Verdict, check_proposal
 from haikutui.tasks.fix_session import FixSession
 from haikutui.tui.fix_runner import key_missing, run_session
+from haikutui.tui.hunk_editor import edit_hunk
 from haikutui.tui.screens.confirm import ConfirmScreen
 from haikutui.tui.screens.refine import RefineScreen
 from haikutui.tui.widgets.diff_view import DiffView
@@ -51,9 +52,7 @@ class ReviewScreen(Screen[list[str] | None]):
         _bind("a", "apply", "Apply", "Write the accepted hunks to disk"),
         _bind("e", "escalate", "Escalate", "Ask the next, stronger model for the same change"),
         _bind("r", "refine", "Refine", "Add a follow-up instruction and ask again"),
-        _bind(
-            "E", "edit_hunk", "Edit", "Edit this hunk's new text in $VISUAL / $EDITOR", show=False
-        ),
+        _bind("E", "edit_hunk", "Edit", "Edit this hunk in $VISUAL or $EDITOR", show=False),
         _bind("b", "rebase", "Re-base", "Merge a stale proposal onto the file as it now is"),
         _bind("R", "rerun_fresh", "Re-run", "Ask again against the files as they now are"),
         _bind(
@@ -277,27 +276,15 @@ class ReviewScreen(Screen[list[str] | None]):
             self.rerun()
 
     async def action_edit_hunk(self) -> None:
-        """The current hunk in the user's editor; their text replaces it and the checks rerun."""
-        from haikutui.tui.hunk_editor import edit_in_editor
-
+        """`E`: the current hunk in $VISUAL/$EDITOR (tui/hunk_editor.py); the checks rerun."""
         status, view = self.query_one(StatusBar), self.query_one(DiffView)
-        if self.running or not self.proposal.hunks:
-            status.show("nothing to edit while a run streams, or with no hunk", error=True)
+        edit, why = None, "nothing to edit while a run streams"
+        if not self.running and self.proposal.hunks:
+            edit, why = edit_hunk(self.app, self.proposal, view.current)
+        if edit is None:
+            status.show(why, error=why != "the hunk is unchanged")
             return
-        change, hunk = self.proposal.hunks[view.current]
-        try:
-            text = edit_in_editor(self.app, change, hunk)
-            if text is None:
-                raise ValueError("the editor failed; the hunk is unchanged")
-            edit = self.proposal.edit_hunk(view.current, text)
-        except (ValueError, UnicodeDecodeError) as exc:
-            status.show(str(exc).splitlines()[0], error=True)
-            return
-        if edit.before == edit.after:
-            status.show("the hunk is unchanged")
-            return
-        current = view.current
-        self.verdict = None
+        current, self.verdict = view.current, None
         await view.replace(self.proposal)
         view.current = min(current, max(0, len(self.proposal.hunks) - 1))
         self._sync()
