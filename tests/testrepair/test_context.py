@@ -180,3 +180,25 @@ def test_a_venv_inside_the_repo_is_library_code(tmp_path: Path) -> None:
     assert "requests/api.py" not in trimmed and "def send" not in trimmed
     assert "3 library frames left out; it failed in adapters.py:700" in trimmed
     assert "E       requests.exceptions.ConnectionError" in trimmed and "…(cut)" in trimmed
+
+
+def test_the_code_under_test_is_the_innermost_call_that_made_the_value(tmp_path: Path) -> None:
+    from haikutui.tasks.test_context import code_under_test
+
+    test = (
+        "import pkg\n\n\ndef test_encode():\n"
+        "    actual = pkg.take(2, pkg.encode('aab'))\n"
+        "    assert actual == [('a', 2), ('b', 1)]\n"
+    )
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "pkg/__init__.py": "from pkg.helpers import take\nfrom pkg.codec import encode\n",
+            "pkg/helpers.py": "def take(n, it):\n    return list(it)[:n]\n",
+            "pkg/codec.py": "def encode(text):\n    return []\n",
+            "tests/test_codec.py": test,
+        },
+    )
+    failing = ">       assert actual == [('a', 2), ('b', 1)]\nE       assert [] == [('a', 2)]"
+    found = code_under_test(Repo(root), "tests/test_codec.py", failing, test.split("\n\n\n")[1])
+    assert found == ("pkg/codec.py", (1, 2))

@@ -244,13 +244,27 @@ def code_under_test(
     for module in reached:
         for name, span in _top_level_names(graph.text(module)):
             defined.setdefault(name, (module, span))
-    statement = _statement(failing)
-    for text in (statement, source):
-        for name in re.findall(r"[A-Za-z_]\w*", text):
-            if name in defined:
-                return defined[name]
+    for name in _candidates(_statement(failing), source):
+        if name in defined:
+            return defined[name]
     first = next((m for m in reached if not m.endswith("__init__.py")), None)
     return (first, None) if first is not None else None
+
+
+def _names(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z_]\w*", text)
+
+
+def _candidates(statement: str, source: str) -> list[str]:
+    """Names in the order they likely name the code under test: the failing statement's,
+    innermost call first (`take(4, run_length.encode(x))` is about `run_length`), then those
+    that made its variables (`actual = ...`), then the rest of the test."""
+    names = list(reversed(_names(statement)))
+    for var in _names(statement):
+        for line in source.splitlines():
+            if re.match(rf"\s*{re.escape(var)}\s*=[^=]", line):
+                names.extend(reversed(_names(line.split("=", 1)[1])))
+    return names + _names(source)
 
 
 def _statement(failing: str) -> str:
