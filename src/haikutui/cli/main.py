@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
             from haikutui.cli.history_command import run_history
 
             return run_history(args)
+        if args and args[0] == "test":
+            from haikutui.cli.test_command import run_test
+
+            return run_test(args[1:])
         if args and args[0] == "log":
             from haikutui.cli.log_command import run_log
 

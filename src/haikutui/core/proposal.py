@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from haikutui.core.overlay import Overlay
@@ -20,6 +21,8 @@ class Hunk:
     accepted: bool = True
     source: str = ""
     """Which engine made it (`ruff`, `rope`, a model ID), for tasks where several contribute."""
+    edited: bool = False
+    """The user rewrote it by hand in review (`E`): shown as "edited by you", told to the model."""
 
     @property
     def added(self) -> int:
@@ -124,6 +127,8 @@ class Proposal:
     model: str = ""
     rung: str = ""
     note: str = ""
+    hand_edits: list[HandEdit] = field(default_factory=list)
+    """What the user rewrote in review, oldest first, for the next request to be told."""
 
     @classmethod
     def from_overlay(cls, overlay: Overlay, *, model: str = "", rung: str = "") -> Proposal:
@@ -145,6 +150,26 @@ class Proposal:
         added = sum(h.added for _, h in self.hunks)
         removed = sum(h.removed for _, h in self.hunks)
         return added, removed
+
+    def edit_hunk(self, index: int, text: str) -> HandEdit:
+        """Replace the new side of hunk `index` (see `hunk_text`) with `text`, as the user typed it."""
+        edit = hand_edit(self, index, text)
+        if edit.before != edit.after:
+            self.hand_edits.append(edit)
+        return edit
+
+    def hand_edit_note(self) -> str:
+        """For a refine or an escalation: what the user changed by hand, so the model keeps it."""
+        if not self.hand_edits:
+            return ""
+        parts = ["\nThe user then edited the proposal by hand (the diff above includes it):"]
+        for edit in self.hand_edits:
+            parts.append(
+                f"In {edit.path}, the user replaced\n```\n{edit.before}```\nwith\n"
+                f"```\n{edit.after}```"
+            )
+        parts.append("Keep the user's edits unless the instruction says otherwise.")
+        return "\n".join(parts)
 
 
 class MoveHunk(Hunk):
@@ -197,3 +222,74 @@ class MovedFileChange(FileChange):
             lines.append(hunk.header + "\n")
             lines.extend(_diff_line(line) for line in hunk.lines)
         return "".join(lines) if moving or edits else ""
+
+
+# -- hand edits: the user rewrites a hunk's new text in their editor (`E` in review) -----------
+
+_NEW_RANGE = re.compile(r"^@@ -\S+ \+(\d+)(?:,(\d+))? @@")
+
+
+@dataclass(frozen=True)
+class HandEdit:
+    """One hunk the user rewrote: the file, the text the model proposed, and the user's text."""
+
+    path: str
+    before: str
+    after: str
+
+
+def hunk_span(change: FileChange, hunk: Hunk) -> tuple[int, int]:
+    """The hunk's lines in the change's new text, as a 0-based [start, end) range."""
+    found = _NEW_RANGE.match(hunk.header)
+    if found is None or isinstance(hunk, MoveHunk):
+        raise ValueError(f"{change.path}: this hunk has no text to edit")
+    start, length = int(found[1]), int(found[2] if found[2] is not None else 1)
+    begin = start - 1 if length else start
+    return begin, begin + length
+
+
+def hunk_text(change: FileChange, hunk: Hunk) -> str:
+    """The hunk's new side (context and added lines), exactly as the file would hold it."""
+    begin, end = hunk_span(change, hunk)
+    return "".join(change.new_text.splitlines(keepends=True)[begin:end])
+
+
+def hand_edit(proposal: Proposal, index: int, text: str) -> HandEdit:
+    """Put `text` in place of hunk `index`'s new side; the file's hunks are worked out again.
+
+    The hunks that cover the edited lines are marked `edited` and accepted; the others keep
+    their accept/reject state. Only the proposal changes: nothing touches the disk.
+    """
+    change, hunk = proposal.hunks[index]
+    begin, end = hunk_span(change, hunk)
+    before = hunk_text(change, hunk)
+    new = change.new_text.splitlines(keepends=True)
+    if before and not before.endswith("\n") and text.endswith("\n") and end == len(new):
+        text = text[:-1]  # editors add a final newline the file did not have
+    if text == before:
+        return HandEdit(change.path, before, text)
+    new_text = "".join(new[:begin]) + text + "".join(new[end:])
+    kept = {tuple(h.lines): h.accepted for h in change.hunks if h is not hunk}
+    if isinstance(change, MovedFileChange):
+        fresh: FileChange = MovedFileChange(
+            change.path, change.base, new_text, old_path=change.old_path
+        )
+        fresh.hunks[0].accepted = change.hunks[0].accepted
+    else:
+        fresh = FileChange(change.path, change.base, new_text)
+    edited_end = begin + len(text.splitlines(keepends=True))
+    for other in fresh.hunks:
+        if isinstance(other, MoveHunk):
+            continue
+        lo, hi = hunk_span(fresh, other)
+        if lo < max(edited_end, begin + 1) and hi > begin:
+            other.edited, other.accepted = True, True
+        else:
+            other.accepted = kept.get(tuple(other.lines), True)
+        other.source = hunk.source
+    position = proposal.changes.index(change)
+    if fresh.hunks:
+        proposal.changes[position] = fresh
+    else:  # the user put the file back as it was: nothing of it is proposed any more
+        del proposal.changes[position]
+    return HandEdit(change.path, before, text)

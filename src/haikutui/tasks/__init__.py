@@ -10,5 +10,8 @@ __all__ = [
     "import_graph",
     "lint",
     "rename",
+    "test_context",
+    "test_live",
+    "test_repair",
     "test_runner",
 ]

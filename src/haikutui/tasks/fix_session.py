@@ -100,6 +100,8 @@ class FixSession:
             return None
         if self.last_error is not None and not diff:
             reason = f"{reason} (its run failed: {self.last_error.message})"
+        if self.proposal is not None:
+            reason += self.proposal.hand_edit_note()
         return PriorAttempt(self.rung.model, diff, reason)
 
     def escalate(self, reason: str = "the user asked for a stronger model") -> Rung | None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from haikutui.core.proposal import MovedFileChange, Proposal
 from haikutui.core.repo import Repo
 from haikutui.tasks.import_graph import ImportGraph
+from haikutui.tasks.test_live import LiveRun
 
 VENV_DIRS: tuple[str, ...] = (".venv", "venv")
 TESTS_PLACEHOLDER = "{tests}"
@@ -217,6 +218,7 @@ def run_tests(
     removed: Iterable[str] = (),
     tests: Sequence[str] | None = None,
     timeout: float = 300.0,
+    live: LiveRun | None = None,
 ) -> TestResult:
     """Run `command` on a mirror of the repo with `texts` written in and `removed` left out.
 
@@ -224,22 +226,32 @@ def run_tests(
     command's own selection. An empty list runs nothing and says so (`total == 0`).
     """
     with TestMirror(repo, texts, removed) as mirror:
-        return run_in(mirror.path, command, tests=tests, timeout=timeout)
+        return run_in(mirror.path, command, tests=tests, timeout=timeout, live=live)
 
 
 def run_in(
-    root: Path, command: TestCommand, *, tests: Sequence[str] | None = None, timeout: float = 300.0
+    root: Path,
+    command: TestCommand,
+    *,
+    tests: Sequence[str] | None = None,
+    timeout: float = 300.0,
+    live: LiveRun | None = None,
 ) -> TestResult:
     """Run `command` in `root` (a mirror, or any prepared tree) and read its JUnit report.
 
     The report goes to a temp dir of its own: nothing is written beside `root`.
     """
     with tempfile.TemporaryDirectory(prefix="haikutui-junit-") as reports:
-        return _run(root, command, tests, timeout, Path(reports) / "junit.xml")
+        return _run(root, command, tests, timeout, Path(reports) / "junit.xml", live)
 
 
 def _run(
-    root: Path, command: TestCommand, tests: Sequence[str] | None, timeout: float, report: Path
+    root: Path,
+    command: TestCommand,
+    tests: Sequence[str] | None,
+    timeout: float,
+    report: Path,
+    live: LiveRun | None,
 ) -> TestResult:
     import time
 
@@ -256,6 +268,8 @@ def _run(
         os.pathsep
     )
     env.pop("PYTHONHOME", None)
+    if live is not None:  # counts while it runs, and Esc: see tasks/test_live.py
+        live.prepare(root, env)
     if command.python:
         argv: list[str] | str = [command.python, "-m", "pytest", "-q", *selected]
         shell = False
@@ -267,17 +281,20 @@ def _run(
         return result  # nothing to run: the caller says "no tests import the change"
     started = time.monotonic()
     try:
-        proc = subprocess.run(
-            argv,
-            shell=shell,
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-        )
+        if live is not None:
+            proc = live.run(argv, shell=shell, cwd=root, env=env, timeout=timeout)
+        else:
+            proc = subprocess.run(
+                argv,
+                shell=shell,
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=timeout,
+                stdin=subprocess.DEVNULL,
+            )
     except subprocess.TimeoutExpired:
         result.timed_out = True
         result.seconds = timeout
@@ -348,3 +365,23 @@ def _failure(case: ET.Element, outcome: ET.Element) -> TestFailure:
         else "",
         traceback=text,
     )
+
+
+def pytest_command(root: Path, configured: str = "") -> tuple[TestCommand, str]:
+    """`find_test_command`, then a `uv` project, then `python -m pytest`; with a warning for the
+    fallback, since that python may not have the project's dependencies."""
+    found = find_test_command(root, configured)
+    if found is not None:
+        return found, ""
+    uv = shutil.which("uv")
+    if uv and (root / "uv.lock").is_file():
+        project = shlex.quote(str(root))
+        return TestCommand(shell=f"{uv} run --project {project} python -m pytest -q {{tests}}"), ""
+    import sys
+
+    python = shutil.which("python3") or sys.executable
+    warning = (
+        f"no [checks] test_command and no .venv, venv or uv project in the repo: "
+        f"running `{python} -m pytest`, which may lack the project's dependencies"
+    )
+    return TestCommand(python=python), warning

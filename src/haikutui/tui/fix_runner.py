@@ -42,7 +42,8 @@ async def within_budget(session: FixSession, status: StatusBar) -> bool:
     from haikutui.model.estimate import estimate_fix
     from haikutui.tasks.fix_session import FixSession
 
-    if type(session) is not FixSession:  # lint and rename estimate their own requests
+    if type(session) is not FixSession and not getattr(session, "budget_as_fix", False):
+        # lint and rename estimate their own requests
         return True
     try:
         text = session.repo.read_for_model(session.request.path).text

@@ -111,5 +111,13 @@ MAIN_KEYS: list[BindingType] = [
         id="main.toggle_files",
         tooltip="Fold the file list away to give the code the width, or show it again",
     ),
+    Binding(
+        "T",
+        "tests",
+        "Tests",
+        show=False,
+        id="main.tests",
+        tooltip="Run the tests; Enter on a failure asks for a fix, tested before you see it",
+    ),
     Binding("q", "app.quit", "Quit", id="main.quit", tooltip="Leave haikutui"),
 ]

@@ -334,6 +334,11 @@ class MainScreen(FocusingScreen):
             self._review_closed,
         )
 
+    def action_tests(self) -> None:
+        from haikutui.tui.screens.tests import TestsScreen
+
+        self.app.push_screen(TestsScreen(self.repo, self.settings, self.rung), self._review_closed)
+
     def action_stats(self) -> None:
         from haikutui.tui.screens.stats import StatsScreen
 

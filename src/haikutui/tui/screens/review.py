@@ -23,6 +23,7 @@ from haikutui.model.fix_request import FixRequest
 from haikutui.tasks.checks import Verdict, accepted_key, check_proposal
 from haikutui.tasks.fix_session import FixSession
 from haikutui.tui.fix_runner import key_missing, run_session
+from haikutui.tui.hunk_editor import edit_hunk
 from haikutui.tui.screens.refine import RefineScreen
 from haikutui.tui.screens.verdict_confirm import needs_confirm, verdict_confirm
 from haikutui.tui.widgets.diff_view import DiffView
@@ -54,6 +55,7 @@ class ReviewScreen(Screen[list[str] | None]):
         _bind("a", "apply", "Apply", "Write the accepted hunks to disk"),
         _bind("e", "escalate", "Escalate", "Ask the next, stronger model for the same change"),
         _bind("r", "refine", "Refine", "Add a follow-up instruction and ask again"),
+        _bind("E", "edit_hunk", "Edit", "Edit this hunk in $VISUAL or $EDITOR", show=False),
         _bind("b", "rebase", "Re-base", "Merge a stale proposal onto the file as it now is"),
         _bind("R", "rerun_fresh", "Re-run", "Ask again against the files as they now are"),
         _bind(
@@ -330,6 +332,22 @@ class ReviewScreen(Screen[list[str] | None]):
             return
         self.notify("continuing: the model gets its tool results")
         self.rerun()
+
+    async def action_edit_hunk(self) -> None:
+        """`E`: the current hunk in $VISUAL/$EDITOR (tui/hunk_editor.py); the checks rerun."""
+        status, view = self.query_one(StatusBar), self.query_one(DiffView)
+        edit, why = None, "nothing to edit while a run streams"
+        if not self.running and self.proposal.hunks:
+            edit, why = edit_hunk(self.app, self.proposal, view.current)
+        if edit is None:
+            status.show(why, error=why != "the hunk is unchanged")
+            return
+        current, self.verdict = view.current, None
+        await view.replace(self.proposal)
+        view.current = min(current, max(0, len(self.proposal.hunks) - 1))
+        self._sync()
+        self.run_checks()
+        status.show(f"{edit.path}: hunk edited by you; checking again")
 
     def action_leave(self) -> None:
         if self.running:

@@ -76,6 +76,7 @@ class HunkView(Widget):
             Content.styled(self.hunk.header, "$diff-hunk"),
             "  ",
             Content.styled(verdict[0], f"bold {verdict[1]}"),
+            Content.styled("  ✎ edited by you", "bold $warning") if self.hunk.edited else "",
         )
         if self.outside:
             header = header + Content.styled("  ⚠ outside the selection", "bold $text-warning")

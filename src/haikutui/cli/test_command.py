@@ -1,0 +1,177 @@
+"""`haikutui test`: run the tests, fix the first failure (or each), prove it on a mirror first."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.core.errors import NoChange, UsageError
+
+if TYPE_CHECKING:
+    from haikutui.core.config import Settings
+    from haikutui.core.repo import Repo
+    from haikutui.model.ladder import Rung
+    from haikutui.tasks.test_context import TestContext
+    from haikutui.tasks.test_runner import TestCommand, TestResult
+
+STILL_FAILS = 4
+"""The proposal was made but its test still fails on the mirror: nothing is written."""
+
+
+def test_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="haikutui test",
+        description="Run the project's pytest, ask the model to fix the first failure, and run "
+        "that test and its neighbours against the proposal on a temp mirror before showing or "
+        "applying it. Unknown arguments go to pytest (paths, -k, -x, ...).",
+        epilog="\n".join(line for line in EXIT_CODES.splitlines() if not line.startswith("  4"))
+        + "\n  4  the proposal's test still fails (or broke a neighbour): nothing written",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    parser.add_argument("--yes", action="store_true", help="apply a proposal whose test passes")
+    parser.add_argument("--json", action="store_true", help="print a JSON object, not diffs")
+    parser.add_argument("--all", action="store_true", help="fix each failure, not just the first")
+    parser.add_argument(
+        "--model", default="fast", help="fast|strong|strongest, an alias or a model ID"
+    )
+    parser.add_argument(
+        "--max-cost", type=float, metavar="DOLLARS", help="allow each request up to this cost"
+    )
+    return parser
+
+
+def run_test(argv: list[str]) -> int:
+    args, pytest_args = test_parser().parse_known_args(argv)
+    pytest_args = [a for a in pytest_args if a != "--"]
+    from haikutui.cli.output import say
+    from haikutui.core.config import load_settings
+    from haikutui.core.repo import Repo
+    from haikutui.model.ladder import resolve
+    from haikutui.tasks.test_context import failure_context
+    from haikutui.tasks.test_live import LiveCounts, LiveRun
+    from haikutui.tasks.test_repair import run_suite
+    from haikutui.tasks.test_runner import pytest_command
+
+    repo = Repo(Path.cwd())
+    settings = load_settings(repo.root)
+    rung = resolve(args.model, settings)
+    command, warning = pytest_command(repo.root, settings.test_command)
+    if warning:
+        say(f"warning: {warning}")
+    if pytest_args and not command.selects:
+        say(f"warning: `{command.label}` has no {{tests}}: the pytest arguments are ignored")
+
+    def counts(live: LiveCounts) -> None:
+        if sys.stderr.isatty():
+            total = "?" if live.total is None else str(live.total)
+            print(f"\rtests {live.done}/{total} · {live.failed} failed", end="", file=sys.stderr)
+
+    def suite() -> TestResult:
+        found = run_suite(
+            repo, command, pytest_args, timeout=settings.test_timeout, live=LiveRun(counts)
+        )
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        return found
+
+    result = first = suite()
+    if not result.junit:
+        raise UsageError(
+            f"`{command.label}` left no JUnit report ({result.summary}): is it pytest?"
+        )
+    if not result.failures:
+        say(f"no failing test ({result.summary}); nothing to fix")
+        if args.json:
+            print(json.dumps({"tests": result.summary, "repairs": []}, indent=2))
+        return 0
+    say(f"{result.summary}; repairing {'each failure' if args.all else 'the first failure'}")
+    reports: list[dict[str, Any]] = []
+    attempted: set[str] = set()
+    code = 0
+    while True:
+        pending = [f for f in result.failures if f.nodeid not in attempted]
+        if not pending:
+            break
+        failure = pending[0]
+        attempted.add(failure.nodeid)
+        context = failure_context(repo, failure)
+        failing = frozenset(f.nodeid for f in result.failures)
+        try:
+            report = _repair_one(repo, settings, context, rung, command, failing, args)
+        except NoChange as exc:
+            say(f"{context.failure.nodeid}: {exc.message}")
+            report = {"test": context.failure.nodeid, "error": exc.message, "exit": exc.exit_code}
+        reports.append(report)
+        code = max(code, int(report["exit"]))
+        if not args.all:
+            break
+        if report.get("applied"):  # the tree changed: what still fails is asked again
+            result = suite()
+    if args.json:
+        print(json.dumps({"tests": first.summary, "repairs": reports}, indent=2))
+    return code
+
+
+def _repair_one(
+    repo: Repo,
+    settings: Settings,
+    context: TestContext,
+    rung: Rung,
+    command: TestCommand,
+    failing: frozenset[str],
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """One failure: estimate, one request (or more if a tool call failed), the proof, the apply."""
+    from haikutui.cli.fix_command import _check_budget
+    from haikutui.cli.output import plural, print_diff, say
+    from haikutui.model.estimate import count_tokens
+    from haikutui.model.pricing import format_cost
+    from haikutui.tasks.test_repair import TestRepairSession
+
+    session = TestRepairSession(
+        repo, settings, context, rung, command, failing_before=failing - {context.failure.nodeid}
+    )
+    text = repo.read_for_model(session.request.path).text
+    _check_budget(session.request, text, rung, settings, args.max_cost)
+    say(f"{context.failure.nodeid}: {context.failure.message or context.failure.kind}")
+    result = asyncio.run(session.run())
+    proposal, progress, check = result.proposal, result.progress, session.check
+    assert check is not None
+    applied: list[str] = []
+    if check.ok and args.yes:
+        applied = session.apply().paths
+    if not args.json:
+        print_diff(proposal.diff())
+    say(f"{check.summary} · fixes {session.kind}")
+    outcome = (
+        f"applied to {', '.join(applied)}"
+        if applied
+        else "not applied: its test does not pass"
+        if not check.ok
+        else "not applied (use --yes)"
+    )
+    say(
+        f"{proposal.model} · {plural(progress.requests, 'request')} · "
+        f"{progress.usage.total:,} tokens · {format_cost(progress.cost)} · {outcome}"
+    )
+    return {
+        "test": context.failure.nodeid,
+        "fixes": session.kind,
+        "verdict": check.summary,
+        "ok": check.ok,
+        "model": proposal.model,
+        "files": [c.path for c in proposal.changes],
+        "diff": proposal.diff(),
+        "applied": applied,
+        "requests": progress.requests,
+        "usage": vars(progress.usage),
+        "cost": progress.cost,
+        "context_tokens": count_tokens(session.request.instruction),
+        "exit": 0 if check.ok else STILL_FAILS,
+    }
