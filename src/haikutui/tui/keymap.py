@@ -1,4 +1,5 @@
-"""The main screen's keys: one table, with a stable id, description and tooltip for each.
+"""The main screen's and the review's keys: one table each, with a stable id, description and
+tooltip for every key.
 
 The ids (`main.ask`, ...) are what a user keymap in config rebinds; help and the footer read
 the descriptions and tooltips from here.
@@ -120,4 +121,39 @@ MAIN_KEYS: list[BindingType] = [
         tooltip="Run the tests; Enter on a failure asks for a fix, tested before you see it",
     ),
     Binding("q", "app.quit", "Quit", id="main.quit", tooltip="Leave haikutui"),
+]
+
+
+def _bind(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
+    return Binding(key, action, description, show=show, id=f"review.{action}", tooltip=tooltip)
+
+
+REVIEW_KEYS: list[BindingType] = [
+    _bind("j,down", "next_hunk", "Next", "Move to the next hunk"),
+    _bind("k,up", "previous_hunk", "Prev", "Move to the previous hunk", show=False),
+    _bind("y", "accept", "Accept", "Accept this hunk and move on"),
+    _bind("n", "reject", "Reject", "Reject this hunk and move on"),
+    _bind(
+        "space",
+        "toggle_hunk",
+        "Toggle",
+        "Flip this hunk between accepted and rejected",
+        show=False,
+    ),
+    _bind("A", "accept_all", "All", "Accept every hunk"),
+    _bind("a", "apply", "Apply", "Write the accepted hunks to disk"),
+    _bind("e", "escalate", "Escalate", "Ask the next, stronger model for the same change"),
+    _bind("r", "refine", "Refine", "Add a follow-up instruction and ask again"),
+    _bind("E", "edit_hunk", "Edit", "Edit this hunk in $VISUAL or $EDITOR", show=False),
+    _bind("b", "rebase", "Re-base", "Merge a stale proposal onto the file as it now is"),
+    _bind("R", "rerun_fresh", "Re-run", "Ask again against the files as they now are"),
+    _bind(
+        "c",
+        "continue_run",
+        "Continue",
+        "Send the tool results and let the model go on; its edits join this proposal",
+        show=False,
+    ),
+    _bind("t", "run_tests", "Test", "Run the tests that import the changed modules", show=False),
+    _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),
 ]

@@ -8,7 +8,7 @@ from textual import on, work
 from textual._path import CSSPathType
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -24,6 +24,7 @@ from haikutui.tasks.checks import Verdict, accepted_key, check_proposal
 from haikutui.tasks.fix_session import FixSession
 from haikutui.tui.fix_runner import key_missing, run_session
 from haikutui.tui.hunk_editor import edit_hunk
+from haikutui.tui.keymap import REVIEW_KEYS
 from haikutui.tui.screens.refine import RefineScreen
 from haikutui.tui.screens.verdict_confirm import needs_confirm, verdict_confirm
 from haikutui.tui.widgets.diff_view import DiffView
@@ -31,45 +32,11 @@ from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar
 
 
-def _bind(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
-    return Binding(key, action, description, show=show, id=f"review.{action}", tooltip=tooltip)
-
-
 class ReviewScreen(Screen[list[str] | None]):
     """Dismisses with the paths written, or None when the user leaves without applying."""
 
     CSS_PATH: ClassVar[CSSPathType | None] = "review.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _bind("j,down", "next_hunk", "Next", "Move to the next hunk"),
-        _bind("k,up", "previous_hunk", "Prev", "Move to the previous hunk", show=False),
-        _bind("y", "accept", "Accept", "Accept this hunk and move on"),
-        _bind("n", "reject", "Reject", "Reject this hunk and move on"),
-        _bind(
-            "space",
-            "toggle_hunk",
-            "Toggle",
-            "Flip this hunk between accepted and rejected",
-            show=False,
-        ),
-        _bind("A", "accept_all", "All", "Accept every hunk"),
-        _bind("a", "apply", "Apply", "Write the accepted hunks to disk"),
-        _bind("e", "escalate", "Escalate", "Ask the next, stronger model for the same change"),
-        _bind("r", "refine", "Refine", "Add a follow-up instruction and ask again"),
-        _bind("E", "edit_hunk", "Edit", "Edit this hunk in $VISUAL or $EDITOR", show=False),
-        _bind("b", "rebase", "Re-base", "Merge a stale proposal onto the file as it now is"),
-        _bind("R", "rerun_fresh", "Re-run", "Ask again against the files as they now are"),
-        _bind(
-            "c",
-            "continue_run",
-            "Continue",
-            "Send the tool results and let the model go on; its edits join this proposal",
-            show=False,
-        ),
-        _bind(
-            "t", "run_tests", "Test", "Run the tests that import the changed modules", show=False
-        ),
-        _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = REVIEW_KEYS
 
     tests_by_default: ClassVar[bool] = False
     """True runs the tests check for every proposal (renames); else `t` or a test_command."""
