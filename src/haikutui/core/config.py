@@ -62,6 +62,9 @@ class Settings:
     key_command: str = ""
     """`[auth] key_command`: a command whose stdout is the API key (like apiKeyHelper)."""
     key_ttl: float = 300.0
+    prices: dict[str, dict[str, float]] = field(default_factory=dict)
+    """`[prices."MODEL"]`: dollars per million tokens that replace the list price (for
+    example a platform's regional price); user config only."""
     """`[auth] key_ttl`: seconds the key command's answer is kept in memory."""
 
     def thinking_wanted(self, rung_name: str) -> bool:
@@ -92,6 +95,9 @@ def load_settings(repo_root: Path | None = None) -> Settings:
             if path != paths[0] and "auth" in data:
                 # A cloned repo must not choose a command that runs on every request.
                 raise UsageError(f"{path}: [auth] belongs in your user config, not the repo's")
+            if path != paths[0] and "prices" in data:
+                # Nor may it make requests look cheaper than they are, under your budget.
+                raise UsageError(f"{path}: [prices] belongs in your user config, not the repo's")
             _merge(settings, data, path)
             settings.sources.append(str(path))
     return settings
@@ -150,10 +156,27 @@ def _merge(settings: Settings, data: dict[str, Any], path: Path) -> None:
         settings.theme = str(ui["theme"])
     settings.keymap.update({str(k): str(v) for k, v in table("keymap").items()})
     _merge_cost(settings, table("budget"), table("thinking"), table("log"), path)
+    _merge_prices(settings, table("prices"), path)
     _merge_provider(settings, table("provider"), table("models"), table("auth"), path)
 
 
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
+PRICE_KEYS = ("input", "output", "cache_write_5m", "cache_write_1h", "cache_read")
+
+
+def _merge_prices(settings: Settings, prices: dict[str, Any], path: Path) -> None:
+    """`[prices."claude-haiku-4-5"] input = 1.1, output = 5.5`: per million tokens."""
+    for model, table in prices.items():
+        if not isinstance(table, dict) or not table:
+            raise UsageError(f'{path}: [prices."{model}"] must be a table of prices')
+        for key, value in table.items():
+            if key not in PRICE_KEYS:
+                raise UsageError(
+                    f'{path}: [prices."{model}"] takes {", ".join(PRICE_KEYS)}, not {key}'
+                )
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise UsageError(f'{path}: [prices."{model}"] {key} must be dollars, e.g. 1.25')
+        settings.prices[str(model)] = {str(k): float(v) for k, v in table.items()}
 
 
 def _merge_cost(

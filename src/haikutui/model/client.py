@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from haikutui.core.config import Settings
 from haikutui.core.errors import HaikutuiError, ModelError
 from haikutui.core.keys import env_key, find_key, stored_key
+from haikutui.model.pricing import use_prices
 from haikutui.model.providers import make_platform_client, provider_name
 
 if TYPE_CHECKING:
@@ -42,7 +43,11 @@ def has_key(settings: Settings | None = None, *, quick: bool = False) -> bool:
 
 
 def make_client(settings: Settings) -> AsyncAnthropic:
-    """The provider's client with a short timeout; Anthropic's with the first key found."""
+    """The provider's client with a short timeout; Anthropic's with the first key found.
+
+    The user's `[prices]` take effect here too: every cost of the requests it makes uses them.
+    """
+    use_prices(settings.prices)
     provider = provider_name(settings)
     if provider != "anthropic":
         return make_platform_client(settings, provider)

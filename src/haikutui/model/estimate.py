@@ -16,7 +16,7 @@ from haikutui.core.config import Settings
 from haikutui.model.capabilities import DEFAULT_BUDGET, known_caps
 from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest
 from haikutui.model.ladder import RUNGS, Rung, resolve
-from haikutui.model.pricing import Usage, cost
+from haikutui.model.pricing import Usage, cost, use_prices
 
 TOOL_TOKENS = 700
 """What the text editor tool's declaration adds to every request (Anthropic's figure)."""
@@ -222,6 +222,7 @@ def estimate_fix(
     the thinking budget where thinking is on. `counted` is the API's exact total for the
     fast rung's model; the others are scaled from it.
     """
+    use_prices(settings.prices)
     history = History.of(root)
     rungs = [resolve(name, settings) for name in RUNGS] + list(extra_rungs)
     scale = 1.0

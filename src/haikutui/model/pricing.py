@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 PRICES_AS_OF = "2026-11 (shared/anthropic-api.md)"
@@ -103,7 +104,25 @@ class Usage:
         )
 
 
-def price_for(model: str) -> Price | None:
+_overrides: dict[str, Price] = {}
+"""Prices from the user's `[prices]` config, set by `use_prices` before estimates and requests."""
+
+
+def use_prices(table: Mapping[str, Mapping[str, float]]) -> None:
+    """The user's prices replace the list's, field by field; a model the list lacks needs
+    `input` and `output` (its cache rates then follow the usual 1.25x, 2x and 0.1x)."""
+    _overrides.clear()
+    for model, given in table.items():
+        base = _listed(model)
+        if base is None:
+            if "input" not in given or "output" not in given:
+                continue  # nothing to start from: the model stays unpriced
+            rate = given["input"]
+            base = Price(rate, given["output"], rate * 1.25, rate * 2, rate * 0.1)
+        _overrides[model] = replace(base, **dict(given))
+
+
+def _listed(model: str) -> Price | None:
     """Exact IDs first, then dated snapshots such as `claude-haiku-4-5-20251001`."""
     if model in PRICES:
         return PRICES[model]
@@ -111,6 +130,14 @@ def price_for(model: str) -> Price | None:
         if model.startswith(known):
             return price
     return None
+
+
+def price_for(model: str) -> Price | None:
+    """The user's price for this model when config sets one, else the list price."""
+    for known, price in _overrides.items():
+        if model == known or model.startswith(known):
+            return price
+    return _listed(model)
 
 
 def cost(model: str, usage: Usage, *, batch: bool = False) -> float | None:
