@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from haikutui.cli.main import main
 from tests.conftest import make_repo
 
 RUFF_CONFIG = """\
@@ -88,28 +84,3 @@ def lint_repo(tmp_path: Path) -> Path:
             "tests/test_calc.py": CALC_TESTS,
         },
     )
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def haikutui(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    """`haikutui(repo, "lint", ...)`: main() in-process, in `repo` (or a folder inside it)."""
-
-    def run(cwd: Path, *args: str) -> Run:
-        monkeypatch.chdir(cwd)
-        capsys.readouterr()
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run

@@ -12,7 +12,7 @@ import pytest
 from tests.fake_api import FakeAnthropic
 from tests.fake_api.server import RecordedRequest
 from tests.fake_cloud import FakeBedrock, FakeVertex
-from tests.lint.conftest import haikutui, lint_repo  # noqa: F401  shared fixtures
+from tests.lint.conftest import lint_repo  # noqa: F401  shared fixture
 
 
 @dataclass
