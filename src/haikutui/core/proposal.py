@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
+from haikutui.core.line_diff import grouped, opcodes
 from haikutui.core.overlay import Overlay
 from haikutui.core.textfile import TextFile
 
@@ -46,19 +46,17 @@ class FileChange:
 
     def __post_init__(self) -> None:
         old, new = self.old_lines, self.new_text.splitlines(keepends=True)
-        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        # get_grouped_opcodes trims the cached opcode list in place: keep our own copy.
-        self._opcodes = list(matcher.get_opcodes())
+        self._opcodes = opcodes(old, new)
         self._owner = [-1] * len(self._opcodes)
         index = {op: i for i, op in enumerate(self._opcodes)}
         if self.base is None and not new:
             # A new empty file (say pkg/__init__.py) is a real change with no line in it.
             self.hunks.append(Hunk("@@ -0,0 +0,0 @@ new empty file", []))
-        for group in matcher.get_grouped_opcodes(CONTEXT_LINES):
+        for group in grouped(self._opcodes, CONTEXT_LINES):
             self.hunks.append(_hunk(group, old, new))
             for op in group:
                 if op[0] != "equal":
-                    # difflib trims only `equal` opcodes when grouping, so edits match exactly.
+                    # Grouping trims only `equal` opcodes, so edits match exactly.
                     self._owner[index[op]] = len(self.hunks) - 1
 
     @property
