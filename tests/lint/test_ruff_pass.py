@@ -1,10 +1,12 @@
-"""Issue 12: ruff's rung is one `--fix` run and one read-only run, counted before minus after."""
+"""Issue 12: ruff's rung is one `--fix` run and read-only runs beside it, counted before minus
+after; the verdict then lints only the new texts."""
 
 from __future__ import annotations
 
 import os
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from haikutui.core.config import Settings
 from haikutui.core.repo import Repo
 from haikutui.tasks.lint import ruff_runner
 from haikutui.tasks.lint.ruff_pass import ruff_only
+from tests.conftest import Run
 
 
 @pytest.fixture
@@ -31,11 +34,13 @@ def ruff_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return log
 
 
-def test_one_fix_run_and_one_read_only_run(lint_repo: Path, ruff_calls: Path) -> None:
+def test_one_fix_run_and_read_only_runs_beside_it(lint_repo: Path, ruff_calls: Path) -> None:
     result = ruff_only(Repo(lint_repo), Settings(), None)
     calls = ruff_calls.read_text().splitlines()
-    assert len(calls) == 2  # was three: check, fix, check again
+    assert len(calls) == 3  # fix; the repo's rules; the verdict's rules on the same texts
     assert sum(" --fix " in f" {c} " for c in calls) == 1
+    assert sum("--extend-select" in c for c in calls) == 1
+    assert result.verdict_before is not None and set(result.verdict_before) == set(result.before)
     words = "pkg/words.py"
     assert result.fixed(words) == 2 and result.remaining(words) == 0  # before minus after
     assert result.remaining("pkg/calc.py") >= 1  # E711 has no safe fix
@@ -60,3 +65,15 @@ def test_read_only_run_never_writes_through_its_hardlinks(lint_repo: Path) -> No
     ruff_only(Repo(lint_repo), Settings(), None)
     assert {p: p.read_bytes() for p in before} == before
     assert {p: os.stat(p).st_ino for p in before} == inodes
+
+
+def test_headless_lint_lints_the_old_texts_once(
+    lint_repo: Path, ruff_calls: Path, haikutui: Callable[..., Run]
+) -> None:
+    """The verdict reuses the rung's read-only run of the old texts: four ruff runs, not five."""
+    run = haikutui(lint_repo, "lint", "--no-model", "--yes")
+    assert run.code == 0, run.err
+    assert "check: ✓" in run.err
+    calls = ruff_calls.read_text().splitlines()
+    assert len(calls) == 4, calls
+    assert sum("--extend-select" in c for c in calls) == 2  # old texts once, new texts once

@@ -106,7 +106,7 @@ def run_lint(args: argparse.Namespace) -> int:
             f"{plural(result.remaining(), 'finding')} left and no fix proposed"
             + ("" if start else " (ruff has no safe fix for them; drop --no-model)")
         )
-    verdict = verdict_for(repo, proposal, settings, args)
+    verdict = verdict_for(repo, proposal, settings, args, before=result.verdict_before)
     applied = apply_proposal(repo.root, proposal).paths if may_apply(verdict, args) else []
     if args.json:
         print(json.dumps(lint_json(result, verdict, applied), indent=2))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 
 from haikutui.cli.output import say
 from haikutui.core.config import Settings
@@ -10,6 +11,7 @@ from haikutui.core.errors import ChecksFailed
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.tasks.checks import Verdict, check_proposal
+from haikutui.tasks.lint.ruff_runner import Diagnostic
 
 
 def add_check_flags(parser: argparse.ArgumentParser, *, tests_by_default: bool = False) -> None:
@@ -34,6 +36,7 @@ def verdict_for(
     settings: Settings,
     args: argparse.Namespace,
     renamed: tuple[str, str] | None = None,
+    before: Mapping[str, list[Diagnostic]] | None = None,
 ) -> Verdict:
     """The checks, with the tests as `--test` / `--no-test` (or the command's default) say."""
     return check_proposal(
@@ -43,6 +46,7 @@ def verdict_for(
         tests=args.test,
         timeout=settings.test_timeout,
         renamed=renamed,
+        before=before,
     )
 
 

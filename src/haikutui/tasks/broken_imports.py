@@ -9,14 +9,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Mapping
 
-from haikutui.tasks.import_graph import ImportGraph
+from haikutui.tasks.import_graph import ImportGraph, parse_module
 
 
 def top_level_names(text: str) -> set[str] | None:
     """Names a module binds at its top level; None when it cannot be known (`*`, `__getattr__`)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    tree = parse_module(text)
+    if tree is None:
         return None
     names: set[str] = set()
     for node in _top_level(tree.body):
@@ -27,13 +26,47 @@ def top_level_names(text: str) -> set[str] | None:
                 if alias.name == "*":
                     return None
                 names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
         else:
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                    names.add(sub.id)
-                elif isinstance(sub, (ast.Global, ast.Nonlocal)):
-                    names.update(sub.names)
+            for part in _targets(node):
+                names.update(
+                    sub.id
+                    for sub in ast.walk(part)
+                    if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store)
+                )
+    if ":=" in text:  # rare, so only then the walk of every expression in the module's scope
+        names.update(_walrus_names(tree))
     return None if "__getattr__" in names else names
+
+
+def _walrus_names(tree: ast.Module) -> Iterable[str]:
+    """Names `(x := ...)` binds in the module's scope (comprehensions included, as Python has
+    it), not inside the bodies of functions, lambdas and classes."""
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            yield node.target.id
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            todo.extend([*node.decorator_list, node.args])
+        elif isinstance(node, ast.ClassDef):
+            todo.extend([*node.decorator_list, *node.bases, *node.keywords])
+        elif isinstance(node, ast.Lambda):
+            todo.append(node.args)
+        else:
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _targets(node: ast.stmt) -> list[ast.AST]:
+    """The parts of a statement that bind names (`:=` aside)."""
+    if isinstance(node, ast.Assign):
+        return list(node.targets)
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+        return [node.target]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [item.optional_vars for item in node.items if item.optional_vars is not None]
+    return []
 
 
 def _top_level(body: list[ast.stmt]) -> Iterable[ast.stmt]:
@@ -53,12 +86,35 @@ def _top_level(body: list[ast.stmt]) -> Iterable[ast.stmt]:
             yield node
 
 
-def removed_names(old: str, new: str) -> set[str]:
-    """Top-level names `old` bound and `new` no longer binds (empty when either is unknown)."""
-    before, after = top_level_names(old), top_level_names(new)
-    if before is None or after is None:
-        return set()
-    return before - after
+class RemovedNames:
+    """Top-level names each changed module bound before and binds no more, worked out lazily:
+    the new text first, and the old one only for a name the new text lacks (a lint pass over a
+    whole repo changes dozens of modules whose names all stay)."""
+
+    def __init__(self, changes: Mapping[str, tuple[str, str]]) -> None:
+        self.changes = changes
+        self._old: dict[str, set[str] | None] = {}
+        self._new: dict[str, set[str] | None] = {}
+
+    def _names(self, cache: dict[str, set[str] | None], path: str, side: int) -> set[str] | None:
+        if path not in cache:
+            cache[path] = top_level_names(self.changes[path][side])
+        return cache[path]
+
+    def lost(self, path: str, name: str) -> bool:
+        if path not in self.changes:
+            return False
+        after = self._names(self._new, path, 1)
+        if after is None or name in after:
+            return False
+        before = self._names(self._old, path, 0)
+        return before is not None and name in before
+
+    def all_lost(self, path: str) -> set[str]:
+        if path not in self.changes:
+            return set()
+        before, after = self._names(self._old, path, 0), self._names(self._new, path, 1)
+        return set() if before is None or after is None else before - after
 
 
 def broken_imports(
@@ -72,8 +128,7 @@ def broken_imports(
     `changes` maps a changed module's path to (old, new) text; `importers` are the files to
     check, read through `graph` (which holds the new texts of changed files).
     """
-    gone = {path: removed_names(old, new) for path, (old, new) in changes.items()}
-    gone = {path: names for path, names in gone.items() if names}
+    removed = RemovedNames(changes)
     dead = set(removed_modules)
     found: list[str] = []
     for importer in importers:
@@ -82,7 +137,7 @@ def broken_imports(
                 found.append(
                     f"{importer}:{item.line}: imports from {item.module_path}, which the change removes"
                 )
-            elif item.name in gone.get(item.module_path, ()):
+            elif removed.lost(item.module_path, item.name):
                 found.append(
                     f"{importer}:{item.line}: imports {item.name}, "
                     f"which {item.module_path} no longer defines"
@@ -93,12 +148,10 @@ def broken_imports(
         for module in aliases.values():
             if module in dead:
                 found.append(f"{importer}: imports {module}, which the change removes")
-        uses = [(a, m) for a, m in aliases.items() if gone.get(m)]
-        if not uses:
-            continue
-        try:
-            tree = ast.parse(graph.text(importer))
-        except (SyntaxError, ValueError):
+        gone = {m: removed.all_lost(m) for m in set(aliases.values())}
+        uses = [(a, m) for a, m in aliases.items() if gone[m]]
+        tree = parse_module(graph.text(importer)) if uses else None
+        if tree is None:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):

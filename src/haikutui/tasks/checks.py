@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,13 @@ from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.repo import Repo
 from haikutui.tasks.broken_imports import broken_imports
 from haikutui.tasks.import_graph import ImportGraph, grep_importers
-from haikutui.tasks.lint.ruff_runner import Diagnostic, RuffMirror, mirror_layout
+from haikutui.tasks.lint.ruff_runner import (
+    CORRECTNESS_RULES,
+    VERDICT_RULES,
+    Diagnostic,
+    RuffMirror,
+    mirror_layout,
+)
 from haikutui.tasks.test_runner import (
     TestCommand,
     TestResult,
@@ -28,9 +34,6 @@ from haikutui.tasks.test_runner import (
     run_tests,
 )
 
-CORRECTNESS_RULES: tuple[str, ...] = ("E9", "F632", "F7", "F821", "F811", "F401")
-"""Always checked on top of the repo's own selection: code that cannot run, or names that
-do not resolve. Only findings the change adds count, so a repo's old F401s do not."""
 PYTHON_SUFFIXES = (".py", ".pyi")
 SYNTAX_CODES = frozenset({"syntax-error", "invalid-syntax"})
 """How ruff's JSON names a parse error (no rule code; newer ruff says `invalid-syntax`)."""
@@ -112,26 +115,41 @@ def _python_changes(proposal: Proposal) -> tuple[dict[str, str], dict[str, str],
 
 
 def lint_change(
-    repo: Repo, proposal: Proposal, renamed: tuple[str, str] | None = None
+    repo: Repo,
+    proposal: Proposal,
+    renamed: tuple[str, str] | None = None,
+    before: Mapping[str, list[Diagnostic]] | None = None,
 ) -> LintDelta:
     """One ruff run on the old texts and one on the new, then the importers' names.
 
     `renamed` (old, new) reads the old findings with the new name: an unused import of the
     symbol stays the same finding after a rename, though its message names the new one.
+    `before`: the old texts' findings under `VERDICT_RULES`, when the caller ran them already
+    (the lint rung does, beside its fix).
     """
     old, new, moves = _python_changes(proposal)
     changed = sorted({*old, *new})
-    graph = ImportGraph.of_repo(repo, {p: t for p, t in new.items() if p.endswith(".py")})
+    entries = repo.files()
+    graph = ImportGraph(
+        repo.root,
+        [e.path for e in entries if e.path.endswith(".py")],
+        {p: t for p, t in new.items() if p.endswith(".py")},
+    )
     removed = [p for p in old if moves.get(p, p) != p or p not in new]
-    importers = graph.importers_of(changed, among=grep_importers(repo, changed))
-    configs, skeleton = mirror_layout(repo)
-    rules = ["--extend-select", ",".join(CORRECTNESS_RULES)]
-    with RuffMirror(repo.root, old, configs, skeleton) as mirror:
-        before = mirror.check(sorted(old), rules)
-        for path in old:
-            (mirror.path / path).unlink(missing_ok=True)
+    importers = graph.importers_of(changed, among=grep_importers(repo, changed, entries))
+    configs, skeleton = mirror_layout(repo, entries)
+    known = before is not None and all(p in before for p in old)
+    with RuffMirror(repo.root, {} if known else old, configs, skeleton) as mirror:
+        if before is None or not known:
+            before = mirror.check(sorted(old), VERDICT_RULES)
+            for path in old:
+                (mirror.path / path).unlink(missing_ok=True)
         mirror.write(new)
-        after = mirror.check(sorted(new), rules)
+        checking = mirror.start_check(sorted(new), VERDICT_RULES)
+        # The importers' names are read in Python while ruff runs.
+        texts = {p: (old.get(p, ""), new[p]) for p in new if p.endswith(".py") and p in old}
+        broken = broken_imports(graph, texts, [*importers, *new], removed)
+        after = checking()
     syntax = [
         f"{d.path}:{d.row}: does not parse ({d.message})"
         for ds in after.values()
@@ -157,8 +175,6 @@ def lint_change(
                 had[key] -= 1
             elif diagnostic.code not in SYNTAX_CODES:
                 fresh.append(diagnostic)
-    texts = {p: (old.get(p, ""), new[p]) for p in new if p.endswith(".py") and p in old}
-    broken = broken_imports(graph, texts, [*importers, *new], removed)
     return LintDelta(sorted(new), importers, syntax, fresh, broken, graph)
 
 
@@ -199,17 +215,18 @@ def check_proposal(
     timeout: float = 300,
     cancelled: Callable[[], bool] = lambda: False,
     renamed: tuple[str, str] | None = None,
+    before: Mapping[str, list[Diagnostic]] | None = None,
 ) -> Verdict:
     """The verdict on the accepted hunks. `tests`: True runs the tests (configured, or pytest
     in the repo's venv), False never, None only a configured `[checks] test_command`.
     `cancelled` is asked before the tests start (a newer check replaced this one); `renamed`
-    (old, new) when the proposal is a rename."""
+    (old, new) when the proposal is a rename; `before` as for `lint_change`."""
     started = time.monotonic()
     proposal = as_applied(proposal)
     verdict = Verdict()
     delta: LintDelta | None = None
     if any(p.endswith(PYTHON_SUFFIXES) for p in _all_paths(proposal)):
-        delta = lint_change(repo, proposal, renamed)
+        delta = lint_change(repo, proposal, renamed, before)
         _judge_lint(verdict, delta)
     wanted = tests if tests is not None else bool(test_command.strip())
     if wanted and cancelled():

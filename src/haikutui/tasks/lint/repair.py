@@ -131,7 +131,9 @@ async def repair(
     finally:
         if own_client is not None:
             await own_client.close()
-    return LintResult(proposal, before, after, attempts, skipped=job.skipped)
+    return LintResult(
+        proposal, before, after, attempts, skipped=job.skipped, verdict_before=job.verdict_before
+    )
 
 
 def _escalation_note(

@@ -19,7 +19,13 @@ from haikutui.core.proposal import FileChange, Proposal
 from haikutui.core.repo import FileEntry, Repo, is_secret
 from haikutui.core.textfile import TextFile
 from haikutui.model.pricing import Usage, cost
-from haikutui.tasks.lint.ruff_runner import CONFIG_NAMES, Diagnostic, RuffMirror, ruff_binary
+from haikutui.tasks.lint.ruff_runner import (
+    CONFIG_NAMES,
+    VERDICT_RULES,
+    Diagnostic,
+    RuffMirror,
+    ruff_binary,
+)
 
 PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 
@@ -44,6 +50,9 @@ class LintResult:
     after: dict[str, list[Diagnostic]]
     attempts: list[RungAttempt] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    verdict_before: dict[str, list[Diagnostic]] | None = None
+    """The old texts' findings under the verdict's rules, run beside ruff's fix: the verdict
+    then lints only the new texts."""
 
     def fixed(self, path: str) -> int:
         return max(0, len(self.before.get(path, [])) - len(self.after.get(path, [])))
@@ -72,6 +81,8 @@ class LintRepair:
         self.ruff_texts: dict[str, str] = {}
         self.skipped: list[str] = []
         """Python files that cannot be repaired as text (binary, over the size limit)."""
+        self.verdict_before: dict[str, list[Diagnostic]] | None = None
+        """Set by `ruff_rung`: see `LintResult.verdict_before`."""
         self.as_on_disk: set[str] = set()
         """Files whose bytes on disk are the text ruff sees: its read-only run links to them."""
         entries = repo.files()
@@ -132,8 +143,9 @@ class LintRepair:
         """Ruff's safe fixes on the mirror; the overlay takes them. No key, no request.
 
         One `--fix` run on the mirror gives both the fixed text and what remains; beside it,
-        in a thread, one `--no-fix` run on a second mirror (hardlinks to the files where ruff
-        only reads) gives what was there, so that fixed = before - after.
+        in a thread, `--no-fix` runs on a second mirror (hardlinks to the files where ruff
+        only reads) give what was there, so that fixed = before - after, and what the
+        verdict's rules find there (`verdict_before`).
         """
         before: list[dict[str, list[Diagnostic]]] = []
         failed: list[BaseException] = []
@@ -172,7 +184,11 @@ class LintRepair:
                     os.link(self.repo.root / rel, target)
                 except OSError:  # another file system: a copy reads the same
                     shutil.copyfile(self.repo.root / rel, target)
-            return reading.check(self.paths)
+            mine = reading.start_check(self.paths)
+            verdicts = reading.start_check(self.paths, VERDICT_RULES)
+            found = mine()
+            self.verdict_before = verdicts()
+            return found
 
     def open_mirror(self) -> RuffMirror:
         texts = {rel: self.overlay.read(rel) for rel in self.paths}
@@ -225,4 +241,6 @@ def ruff_only(repo: Repo, settings: Settings, paths: list[str] | None) -> LintRe
     job = LintRepair(repo, settings, paths)
     with job.open_mirror() as mirror:
         before, after = job.ruff_rung(mirror)
-    return LintResult(job.proposal([]), before, after, [], skipped=job.skipped)
+    return LintResult(
+        job.proposal([]), before, after, [], skipped=job.skipped, verdict_before=job.verdict_before
+    )

@@ -7,14 +7,18 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from haikutui.core.errors import UsageError
-from haikutui.core.repo import Repo
+from haikutui.core.repo import FileEntry, Repo
 
 CONFIG_NAMES: tuple[str, ...] = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+CORRECTNESS_RULES: tuple[str, ...] = ("E9", "F632", "F7", "F821", "F811", "F401")
+"""The verdict checks these on top of the repo's own selection: code that cannot run, or names
+that do not resolve. Only findings a change adds count, so a repo's old F401s do not."""
+VERDICT_RULES: tuple[str, ...] = ("--extend-select", ",".join(CORRECTNESS_RULES))
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,11 @@ def config_files(repo: Repo) -> list[str]:
     return mirror_layout(repo)[0]
 
 
-def mirror_layout(repo: Repo) -> tuple[list[str], list[str]]:
-    """The repo's ruff configs, and where its Python modules live (one git call for both).
+def mirror_layout(
+    repo: Repo, entries: Sequence[FileEntry] | None = None
+) -> tuple[list[str], list[str]]:
+    """The repo's ruff configs, and where its Python modules live (from one listing; `entries`
+    when the caller has it).
 
     The second list matters because ruff calls a module first-party when `<src>/<name>/` or
     `<src>/<name>.py` exists (`src` defaults to `.` and `src/`). A mirror of one file would
@@ -50,7 +57,7 @@ def mirror_layout(repo: Repo) -> tuple[list[str], list[str]]:
     """
     configs: list[str] = []
     shallow: list[str] = []
-    for entry in repo.files():
+    for entry in repo.files() if entries is None else entries:
         if not entry.tracked:
             continue
         if Path(entry.path).name in CONFIG_NAMES:
@@ -123,9 +130,18 @@ class RuffMirror:
         self.close()
 
     def _run(self, args: list[str], paths: list[str]) -> str:
+        return self._start(args, paths)()
+
+    def _start(self, args: list[str], paths: list[str]) -> Callable[[], str]:
+        """Start ruff now; the returned call waits for it and gives its output.
+
+        The output goes to a temp file, not a pipe: a pipe fills at 64 KB (rich's findings are
+        650 KB of JSON) and ruff would wait for a reader while the caller works in Python.
+        """
         if not paths:
-            return ""
-        proc = subprocess.run(
+            return lambda: ""
+        out = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        proc = subprocess.Popen(
             [
                 ruff_binary(),
                 "check",
@@ -137,17 +153,21 @@ class RuffMirror:
                 *paths,
             ],
             cwd=self.path,
-            capture_output=True,
+            stdout=out,
+            stderr=subprocess.PIPE,
             text=True,
         )
-        if proc.returncode != 0:
-            detail = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
-            raise UsageError(f"ruff failed: {detail}")
-        return proc.stdout
 
-    def fix(self, paths: list[str]) -> None:
-        """Ruff's safe fixes, applied to the mirror's copies."""
-        self._run(["--fix-only", "--quiet"], paths)
+        def finish() -> str:
+            with out:
+                _, err = proc.communicate()
+                if proc.returncode != 0:
+                    detail = (err.strip().splitlines() or ["unknown error"])[-1]
+                    raise UsageError(f"ruff failed: {detail}")
+                out.seek(0)
+                return out.read()
+
+        return finish
 
     def fix_and_check(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
         """One run: ruff's safe fixes written to the mirror's copies, and what remains."""
@@ -194,5 +214,11 @@ class RuffMirror:
 
         `extra` are more arguments, such as `--extend-select` for the verdict's rules.
         """
-        out = self._run(["--output-format", "json", "--quiet", "--no-fix", *extra], paths)
-        return self._findings(out, paths)
+        return self.start_check(paths, extra)()
+
+    def start_check(
+        self, paths: list[str], extra: Sequence[str] = ()
+    ) -> Callable[[], dict[str, list[Diagnostic]]]:
+        """`check`, started now: the returned call waits for the findings."""
+        finish = self._start(["--output-format", "json", "--quiet", "--no-fix", *extra], paths)
+        return lambda: self._findings(finish(), paths)
