@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from haikutui.tasks.broken_imports import RemovedNames, top_level_names
+from haikutui.tasks.import_graph import ImportGraph
 
 MODULE = """\
 import os.path
@@ -48,7 +51,8 @@ def test_unknowable_modules() -> None:
 
 
 def test_a_name_is_lost_only_when_the_old_text_bound_it() -> None:
-    removed = RemovedNames({"m.py": ("import os\nA = 1\n", "A = 1\n")})
+    graph = ImportGraph(Path("."), [], {"m.py": "A = 1\n"})
+    removed = RemovedNames({"m.py": ("import os\nA = 1\n", "A = 1\n")}, graph)
     assert removed.lost("m.py", "os")
     assert not removed.lost("m.py", "A")
     assert not removed.lost("m.py", "never_there")

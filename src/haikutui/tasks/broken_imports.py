@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from haikutui.tasks.import_graph import ImportGraph, parse_module
 
 
-def top_level_names(text: str) -> set[str] | None:
-    """Names a module binds at its top level; None when it cannot be known (`*`, `__getattr__`)."""
-    tree = parse_module(text)
+def top_level_names(text: str, tree: ast.Module | None = None) -> set[str] | None:
+    """Names a module binds at its top level; None when it cannot be known (`*`, `__getattr__`,
+    or it does not parse). `tree`: the text's tree, when the caller has parsed it."""
+    tree = parse_module(text) if tree is None else tree
     if tree is None:
         return None
     names: set[str] = set()
@@ -91,14 +92,18 @@ class RemovedNames:
     the new text first, and the old one only for a name the new text lacks (a lint pass over a
     whole repo changes dozens of modules whose names all stay)."""
 
-    def __init__(self, changes: Mapping[str, tuple[str, str]]) -> None:
+    def __init__(self, changes: Mapping[str, tuple[str, str]], graph: ImportGraph) -> None:
+        """`graph` holds the new texts (and parses each once); the old ones are parsed here."""
         self.changes = changes
+        self.graph = graph
         self._old: dict[str, set[str] | None] = {}
         self._new: dict[str, set[str] | None] = {}
 
     def _names(self, cache: dict[str, set[str] | None], path: str, side: int) -> set[str] | None:
         if path not in cache:
-            cache[path] = top_level_names(self.changes[path][side])
+            text = self.changes[path][side]
+            tree = self.graph.tree(path) if side and self.graph.text(path) == text else None
+            cache[path] = top_level_names(text, tree)
         return cache[path]
 
     def lost(self, path: str, name: str) -> bool:
@@ -128,7 +133,7 @@ def broken_imports(
     `changes` maps a changed module's path to (old, new) text; `importers` are the files to
     check, read through `graph` (which holds the new texts of changed files).
     """
-    removed = RemovedNames(changes)
+    removed = RemovedNames(changes, graph)
     dead = set(removed_modules)
     found: list[str] = []
     for importer in importers:
@@ -150,7 +155,7 @@ def broken_imports(
                 found.append(f"{importer}: imports {module}, which the change removes")
         gone = {m: removed.all_lost(m) for m in set(aliases.values())}
         uses = [(a, m) for a, m in aliases.items() if gone[m]]
-        tree = parse_module(graph.text(importer)) if uses else None
+        tree = graph.tree(importer) if uses else None
         if tree is None:
             continue
         for node in ast.walk(tree):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from haikutui.core.gc_pause import gc_paused
 from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.repo import Repo
 from haikutui.tasks.broken_imports import broken_imports
@@ -226,7 +227,8 @@ def check_proposal(
     verdict = Verdict()
     delta: LintDelta | None = None
     if any(p.endswith(PYTHON_SUFFIXES) for p in _all_paths(proposal)):
-        delta = lint_change(repo, proposal, renamed, before)
+        with gc_paused():
+            delta = lint_change(repo, proposal, renamed, before)
         _judge_lint(verdict, delta)
     wanted = tests if tests is not None else bool(test_command.strip())
     if wanted and cancelled():

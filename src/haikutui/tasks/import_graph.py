@@ -11,7 +11,6 @@ import ast
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from haikutui.core.repo import FileEntry, Repo
@@ -35,11 +34,8 @@ def module_name(path: str) -> str:
     return ".".join(parts)
 
 
-@lru_cache(maxsize=512)
 def parse_module(text: str) -> ast.Module | None:
-    """The module's tree, or None when it does not parse. Cached: the graph, the importers'
-    aliases and the removed-names check all read the same texts, and parsing is the slow part
-    (0.12 s for rich's 78 files, four times ruff's whole run)."""
+    """The module's tree, or None when it does not parse."""
     try:
         return ast.parse(text)
     except (SyntaxError, ValueError):
@@ -79,6 +75,7 @@ class ImportGraph:
             parts = name.split(".")
             for start in range(1, len(parts)):
                 self._suffix.setdefault(".".join(parts[start:]), set()).add(path)
+        self._trees: dict[str, ast.Module | None] = {}
         self._imports: dict[str, set[str]] = {}
         self._names: dict[str, list[ImportedName]] = {}
 
@@ -95,6 +92,14 @@ class ImportGraph:
                 raw = b""
             self._texts[path] = raw.decode("utf-8", errors="replace")
         return self._texts[path]
+
+    def tree(self, path: str) -> ast.Module | None:
+        """The file's tree, parsed once: the imports, the aliases and the verdict's removed
+        names all read it, and parsing is the slow part (0.12 s for rich's 78 files, four
+        times ruff's whole run). The trees go with the graph."""
+        if path not in self._trees:
+            self._trees[path] = parse_module(self.text(path))
+        return self._trees[path]
 
     def resolve(self, dotted: str) -> set[str]:
         if dotted in self._full:
@@ -117,7 +122,7 @@ class ImportGraph:
         found: set[str] = set()
         names: list[ImportedName] = []
         self._imports[path], self._names[path] = found, names
-        tree = parse_module(self.text(path))
+        tree = self.tree(path)
         if tree is None:
             return
         package = _package_of(path)
@@ -160,7 +165,7 @@ class ImportGraph:
     def module_aliases(self, path: str) -> dict[str, str]:
         """Local dotted names bound to a module file: `m` for `import pkg.mod as m`, etc."""
         aliases: dict[str, str] = {}
-        tree = parse_module(self.text(path))
+        tree = self.tree(path)
         if tree is None:
             return aliases
         package = _package_of(path)
