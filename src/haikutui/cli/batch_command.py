@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from haikutui.cli.output import plural, print_diff, say
-from haikutui.cli.parser import EXIT_CODES, Parser, add_provider_option
-from haikutui.cli.verdict_gate import add_check_flags, may_apply, report, verdict_for
+from haikutui.cli.parser import EXIT_CODES, Parser, add_check_flags, add_provider_option
+from haikutui.cli.verdict_gate import may_apply, report, verdict_for
 from haikutui.core.apply import apply_proposal
 from haikutui.core.config import Settings, load_settings
 from haikutui.core.errors import NoChange, UsageError

@@ -50,7 +50,7 @@ def fix_parser() -> argparse.ArgumentParser:
         help="allow this request up to this estimated cost, over the [budget] in config",
     )
     add_provider_option(parser)
-    from haikutui.cli.verdict_gate import add_check_flags
+    from haikutui.cli.parser import add_check_flags
 
     add_check_flags(parser)
     return parser

@@ -6,19 +6,19 @@ import argparse
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from haikutui.cli.output import plural, print_diff, say
-from haikutui.cli.parser import EXIT_CODES, Parser, add_provider_option
-from haikutui.cli.verdict_gate import add_check_flags, may_apply, report, verdict_for
-from haikutui.core.apply import apply_proposal
+from haikutui.cli.parser import EXIT_CODES, Parser, add_check_flags, add_provider_option
 from haikutui.core.config import load_settings
 from haikutui.core.errors import NoChange
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
 from haikutui.model.pricing import format_cost
-from haikutui.tasks.checks import Verdict
 from haikutui.tasks.lint.ruff_pass import LintResult, ruff_only
+
+if TYPE_CHECKING:
+    from haikutui.tasks.checks import Verdict
 
 
 def lint_parser() -> argparse.ArgumentParser:
@@ -106,6 +106,10 @@ def run_lint(args: argparse.Namespace) -> int:
             f"{plural(result.remaining(), 'finding')} left and no fix proposed"
             + ("" if start else " (ruff has no safe fix for them; drop --no-model)")
         )
+    # Only a proposal needs the verdict and apply: a clean repo exits without loading them.
+    from haikutui.cli.verdict_gate import may_apply, report, verdict_for
+    from haikutui.core.apply import apply_proposal
+
     verdict = verdict_for(repo, proposal, settings, args, before=result.verdict_before)
     applied = apply_proposal(repo.root, proposal).paths if may_apply(verdict, args) else []
     if args.json:

@@ -43,3 +43,19 @@ def add_provider_option(parser: argparse.ArgumentParser) -> None:
         action=_ProviderAction,
         help="where requests go: anthropic, bedrock or vertex (default: [provider] in config)",
     )
+
+
+def add_check_flags(parser: argparse.ArgumentParser, *, tests_by_default: bool = False) -> None:
+    default = "on" if tests_by_default else "off unless [checks] test_command is set"
+    parser.add_argument(
+        "--test",
+        action=argparse.BooleanOptionalAction,
+        default=True if tests_by_default else None,
+        help="run the tests that import the changed modules, on a temp copy with the change "
+        f"([checks] test_command, else pytest in .venv or venv; default: {default})",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --yes, apply the proposal even when it fails its checks",
+    )

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from haikutui.cli.output import plural, print_diff, say
-from haikutui.cli.parser import Parser, add_provider_option
-from haikutui.cli.verdict_gate import add_check_flags, may_apply, report, verdict_for
+from haikutui.cli.parser import Parser, add_check_flags, add_provider_option
+from haikutui.cli.verdict_gate import may_apply, report, verdict_for
 from haikutui.core.config import load_settings
 from haikutui.core.errors import ModelError, UsageError
 from haikutui.core.repo import Repo

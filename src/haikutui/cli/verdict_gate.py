@@ -1,4 +1,4 @@
-"""The verdict in headless commands: `--test` and `--force`, and `--yes` refused on a ✗."""
+"""The verdict in headless commands: run as `--test` says, and `--yes` refused on a ✗."""
 
 from __future__ import annotations
 
@@ -12,22 +12,6 @@ from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.tasks.checks import Verdict, check_proposal
 from haikutui.tasks.lint.ruff_runner import Diagnostic
-
-
-def add_check_flags(parser: argparse.ArgumentParser, *, tests_by_default: bool = False) -> None:
-    default = "on" if tests_by_default else "off unless [checks] test_command is set"
-    parser.add_argument(
-        "--test",
-        action=argparse.BooleanOptionalAction,
-        default=True if tests_by_default else None,
-        help="run the tests that import the changed modules, on a temp copy with the change "
-        f"([checks] test_command, else pytest in .venv or venv; default: {default})",
-    )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="with --yes, apply the proposal even when it fails its checks",
-    )
 
 
 def verdict_for(
