@@ -5,7 +5,10 @@ Issue 12, row 3 (goal: at most 2x ruff). Each project (an unpacked sdist, e.g. f
 one for `haikutui lint --no-model --yes`, one for `ruff check --fix --no-cache`, each run as
 a user would, with the project's own ruff config. Runs are interleaved (project by project,
 side by side) so a slow spell hits both. With no project given, an installed package's
-source is used (pygments, else rich, else textual). Prints figures and asserts nothing.
+source is used (pygments, else rich, else textual). `--force` applies even a proposal that
+fails its checks, so both sides write the same tree (rich: ruff's own fix leaves an unused
+import, a new finding). The `floor` column is Python's start-up plus the lint path's imports,
+before any work: what any Python implementation pays. Prints figures and asserts nothing.
 
     python benchmarks/lint_repair.py --project /tmp/sdists/httpx-0.27.0 [--project ...]
         [--runs 3] [--haikutui haikutui] [--before /tmp/old/bin/haikutui]
@@ -60,6 +63,12 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
     return seconds, f"exit {proc.returncode}: {summary}"
 
 
+def interpreter(command: list[str]) -> str:
+    """The Python behind a command: `VENV/bin/haikutui` runs `VENV/bin/python`."""
+    first = Path(command[0])
+    return str(first.with_name("python")) if first.name == "haikutui" else command[0]
+
+
 def same_tree(a: Path, b: Path) -> str:
     out = subprocess.run(
         ["diff", "-r", "-q", "-x", ".git", str(a), str(b)], capture_output=True, text=True
@@ -83,6 +92,11 @@ def main() -> int:
     sides = {"haikutui": args.haikutui.split()}
     if args.before:
         sides["before"] = args.before.split()
+    floor = [
+        interpreter(sides["haikutui"]),
+        "-c",
+        "import haikutui.cli.main, haikutui.cli.lint_command",
+    ]
     times: dict[tuple[str, str], list[float]] = {}
     sizes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="haikutui-bench-") as tmp:
@@ -96,6 +110,8 @@ def main() -> int:
                 )
                 times.setdefault((name, "ruff"), []).append(seconds)
                 line = f"run {n + 1} {name}: ruff check --fix {seconds:.2f}s"
+                seconds, _ = timed(floor, theirs, env)
+                times.setdefault((name, "floor"), []).append(seconds)
                 for side, command in sides.items():
                     ours = Path(tmp) / f"{name}-{side}-{n}"
                     make_repo(project, ours)
@@ -106,19 +122,22 @@ def main() -> int:
                     line += f" · {side} {seconds:.2f}s ({summary}; trees {same_tree(ours, theirs)})"
                 print(line)
     print()
-    print(f"{'project':<22} {'files':>5} {'ruff --fix':>10} " + " ".join(f"{s:>16}" for s in sides))
-    sums = {side: 0.0 for side in ("ruff", *sides)}
+    columns = ["floor", *sides]
+    print(
+        f"{'project':<22} {'files':>5} {'ruff --fix':>10} " + " ".join(f"{s:>16}" for s in columns)
+    )
+    sums = {side: 0.0 for side in ("ruff", *columns)}
     for project in projects:
         name = project.name
         base = statistics.median(times[(name, "ruff")])
         sums["ruff"] += base
         cells = []
-        for side in sides:
+        for side in columns:
             ours = statistics.median(times[(name, side)])
             sums[side] += ours
             cells.append(f"{ours:6.2f}s ({ours / base:4.1f}x)")
         print(f"{name:<22} {sizes[name]:>5} {base:9.2f}s " + " ".join(f"{c:>16}" for c in cells))
-    cells = [f"{sums[s]:6.2f}s ({sums[s] / sums['ruff']:4.1f}x)" for s in sides]
+    cells = [f"{sums[s]:6.2f}s ({sums[s] / sums['ruff']:4.1f}x)" for s in columns]
     print(f"{'summed':<22} {'':>5} {sums['ruff']:9.2f}s " + " ".join(f"{c:>16}" for c in cells))
     return 0
 
