@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import stat
+import sys
 from pathlib import Path
 
 import pytest
 
+from haikutui.tasks.lint import ruff_runner
 from tests.conftest import make_repo
 
 RUFF_CONFIG = """\
@@ -84,3 +87,19 @@ def lint_repo(tmp_path: Path) -> Path:
             "tests/test_calc.py": CALC_TESTS,
         },
     )
+
+
+@pytest.fixture
+def ruff_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A ruff that logs its arguments, then runs the real one."""
+    real, log = ruff_runner.ruff_binary(), tmp_path / "ruff-calls.log"
+    wrapper = tmp_path / "ruff-logged"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+        f"os.execv({real!r}, [{real!r}, *sys.argv[1:]])\n"
+    )
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(ruff_runner, "ruff_binary", lambda: str(wrapper))
+    return log

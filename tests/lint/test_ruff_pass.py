@@ -4,34 +4,13 @@ after; the verdict then lints only the new texts."""
 from __future__ import annotations
 
 import os
-import stat
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from haikutui.core.config import Settings
 from haikutui.core.repo import Repo
-from haikutui.tasks.lint import ruff_runner
 from haikutui.tasks.lint.ruff_pass import ruff_only
 from tests.conftest import Run
-
-
-@pytest.fixture
-def ruff_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A ruff that logs its arguments, then runs the real one."""
-    real, log = ruff_runner.ruff_binary(), tmp_path / "ruff-calls.log"
-    wrapper = tmp_path / "ruff-logged"
-    wrapper.write_text(
-        f"#!{sys.executable}\n"
-        "import os, sys\n"
-        f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
-        f"os.execv({real!r}, [{real!r}, *sys.argv[1:]])\n"
-    )
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(ruff_runner, "ruff_binary", lambda: str(wrapper))
-    return log
 
 
 def test_one_fix_run_and_read_only_runs_beside_it(lint_repo: Path, ruff_calls: Path) -> None:

@@ -83,6 +83,20 @@ async def test_lint_key_without_key_runs_ruff_only_and_applies(lint_repo: Path) 
     assert "import os" not in (lint_repo / "pkg/calc.py").read_text()
 
 
+async def test_review_verdict_lints_the_old_texts_once(lint_repo: Path, ruff_calls: Path) -> None:
+    """The review's verdict takes the old texts' findings from ruff's rung, which ran them
+    beside its fix: the verdict's rules run twice in all (old texts, new texts), not three."""
+    app = build_app(lint_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "pkg/calc.py")
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LintReviewScreen)
+        assert "✓ parses · no new findings in" in header(pilot)
+    calls = ruff_calls.read_text().splitlines()
+    assert sum("--extend-select" in c for c in calls) == 2, calls
+
+
 async def test_ask_escalation_yes_climbs_to_sonnet(
     lint_repo: Path, fake_api: FakeAnthropic
 ) -> None:

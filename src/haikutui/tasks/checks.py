@@ -149,8 +149,10 @@ def lint_change(
         checking = mirror.start_check(sorted(new), VERDICT_RULES)
         # The importers' names are read in Python while ruff runs.
         texts = {p: (old.get(p, ""), new[p]) for p in new if p.endswith(".py") and p in old}
-        broken = broken_imports(graph, texts, [*importers, *new], removed)
-        after = checking()
+        try:
+            broken = broken_imports(graph, texts, [*importers, *new], removed)
+        finally:
+            after = checking()  # never leave ruff running on a mirror about to be removed
     syntax = [
         f"{d.path}:{d.row}: does not parse ({d.message})"
         for ds in after.values()

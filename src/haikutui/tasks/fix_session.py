@@ -16,7 +16,11 @@ from haikutui.model.fix_run import FixResult, ProgressCallback, run_fix
 from haikutui.model.ladder import Rung, next_rung
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from anthropic import AsyncAnthropic
+
+    from haikutui.tasks.lint.ruff_runner import Diagnostic
 
 
 class FixSession:
@@ -46,6 +50,11 @@ class FixSession:
     @property
     def proposal(self) -> Proposal | None:
         return self.result.proposal if self.result else None
+
+    @property
+    def verdict_before(self) -> Mapping[str, list[Diagnostic]] | None:
+        """The old texts' findings under the verdict's rules, when this session has them."""
+        return None
 
     async def run(self, on_progress: ProgressCallback | None = None) -> FixResult:
         """Run the current step on the current rung; a failure is kept for the next rung to see.

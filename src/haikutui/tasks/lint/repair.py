@@ -24,7 +24,11 @@ from haikutui.tasks.lint.ruff_pass import mark_sources as mark_sources
 from haikutui.tasks.lint.ruff_runner import Diagnostic
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from anthropic import AsyncAnthropic
+
+    from haikutui.tasks.lint.ruff_runner import Diagnostic
 
 CONTEXT = 3
 
@@ -183,6 +187,11 @@ class LintSession(FixSession):
     @property
     def label(self) -> str:
         return self.request.path
+
+    @property
+    def verdict_before(self) -> Mapping[str, list[Diagnostic]] | None:
+        """Ruff's rung linted the old texts with the verdict's rules beside its fix."""
+        return self.lint.verdict_before if self.lint else None
 
     async def run(self, on_progress: ProgressCallback | None = None) -> FixResult:
         self.result = None

@@ -156,6 +156,7 @@ class ReviewScreen(Screen[list[str] | None]):
                 timeout=session.settings.test_timeout,
                 cancelled=lambda: worker.is_cancelled,
                 renamed=session.renamed,
+                before=session.verdict_before,
             )
         except Exception as exc:  # a broken check must not hide the proposal
             verdict = Verdict(problems=[f"the checks failed to run: {exc}".splitlines()[0]])
