@@ -76,12 +76,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _tui(args: argparse.Namespace) -> int:
     from haikutui.core.config import load_settings
+    from haikutui.core.gc_pause import kept_for_good
     from haikutui.core.repo import Repo
 
-    repo = Repo(args.path)
-    settings = load_settings(repo.root)
-    from haikutui.tui.app import create_app
+    with kept_for_good():
+        repo = Repo(args.path)
+        settings = load_settings(repo.root)
+        from haikutui.tui.app import create_app
 
-    app = create_app(repo, settings, model=args.model)
+        app = create_app(repo, settings, model=args.model)
     app.run()
     return int(app.return_code or 0)
