@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from haikutui.core.proposal import FileChange, Proposal
 from haikutui.core.repo import Repo
+from haikutui.core.textfile import TextFile
 from haikutui.tasks.checks import check_proposal
+from haikutui.tasks.lint.ruff_runner import VERDICT_RULES, LintedText, RuffMirror
 from tests.checks.conftest import edit
 from tests.conftest import make_repo
 
@@ -128,3 +131,17 @@ def test_a_rename_reads_old_findings_under_the_new_name_and_still_sees_new_ones(
     verdict = check_proposal(Repo(root), broke, renamed=("parse", "parse_value"))
     assert not verdict.ok
     assert any("F821 Undefined name `y`" in f for f in verdict.findings)
+
+
+def test_findings_run_on_another_text_are_not_reused(tmp_path: Path) -> None:
+    """The lint rung hands the verdict the old texts' findings; a file re-based onto a newer
+    version since has another old text, and its old findings must come from that text."""
+    repo = make_repo(tmp_path / "r", {"a.py": "x = 1\n"})
+    stale = "y = undefined_name\n"  # what the file said when it was linted, say
+    with RuffMirror(repo, {"a.py": stale}, []) as mirror:
+        linted = LintedText(stale, mirror.check(["a.py"], VERDICT_RULES)["a.py"])
+    assert [d.code for d in linted.findings] == ["F821"]
+    proposal = Proposal([FileChange("a.py", TextFile("x = 1\n"), "x = undefined_name\n")])
+    verdict = check_proposal(Repo(repo), proposal, before={"a.py": linted})
+    assert not verdict.ok
+    assert "F821 Undefined name `undefined_name`" in verdict.summary

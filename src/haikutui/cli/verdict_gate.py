@@ -11,7 +11,7 @@ from haikutui.core.errors import ChecksFailed
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.tasks.checks import Verdict, check_proposal
-from haikutui.tasks.lint.ruff_runner import Diagnostic
+from haikutui.tasks.lint.ruff_runner import LintedText
 
 
 def verdict_for(
@@ -20,7 +20,7 @@ def verdict_for(
     settings: Settings,
     args: argparse.Namespace,
     renamed: tuple[str, str] | None = None,
-    before: Mapping[str, list[Diagnostic]] | None = None,
+    before: Mapping[str, LintedText] | None = None,
 ) -> Verdict:
     """The checks, with the tests as `--test` / `--no-test` (or the command's default) say."""
     return check_proposal(

@@ -24,6 +24,7 @@ from haikutui.tasks.lint.ruff_runner import (
     CORRECTNESS_RULES,
     VERDICT_RULES,
     Diagnostic,
+    LintedText,
     RuffMirror,
     mirror_layout,
 )
@@ -119,14 +120,14 @@ def lint_change(
     repo: Repo,
     proposal: Proposal,
     renamed: tuple[str, str] | None = None,
-    before: Mapping[str, list[Diagnostic]] | None = None,
+    before: Mapping[str, LintedText] | None = None,
 ) -> LintDelta:
     """One ruff run on the old texts and one on the new, then the importers' names.
 
     `renamed` (old, new) reads the old findings with the new name: an unused import of the
     symbol stays the same finding after a rename, though its message names the new one.
-    `before`: the old texts' findings under `VERDICT_RULES`, when the caller ran them already
-    (the lint rung does, beside its fix).
+    `before`: old texts with their findings under `VERDICT_RULES`, when the caller ran them
+    already (the lint rung does, beside its fix); used only where the text is the same.
     """
     old, new, moves = _python_changes(proposal)
     changed = sorted({*old, *new})
@@ -139,12 +140,15 @@ def lint_change(
     removed = [p for p in old if moves.get(p, p) != p or p not in new]
     importers = graph.importers_of(changed, among=grep_importers(repo, changed, entries))
     configs, skeleton = mirror_layout(repo, entries)
-    known = before is not None and all(p in before for p in old)
-    with RuffMirror(repo.root, {} if known else old, configs, skeleton) as mirror:
-        if before is None or not known:
-            before = mirror.check(sorted(old), VERDICT_RULES)
-            for path in old:
-                (mirror.path / path).unlink(missing_ok=True)
+    linted = before or {}
+    known = {p: linted[p].findings for p in old if p in linted and linted[p].text == old[p]}
+    with RuffMirror(
+        repo.root, {p: t for p, t in old.items() if p not in known}, configs, skeleton
+    ) as mirror:
+        linted_now = mirror.check(sorted(p for p in old if p not in known), VERDICT_RULES)
+        for path in old:
+            (mirror.path / path).unlink(missing_ok=True)
+        old_findings = {**linted_now, **known}
         mirror.write(new)
         checking = mirror.start_check(sorted(new), VERDICT_RULES)
         # The importers' names are read in Python while ruff runs.
@@ -170,7 +174,7 @@ def lint_change(
 
     for path, found in after.items():
         had = Counter(
-            (d.code, rename_in(d.message)) for d in before.get(moved_from.get(path, path), [])
+            (d.code, rename_in(d.message)) for d in old_findings.get(moved_from.get(path, path), [])
         )
         for diagnostic in found:
             key = (diagnostic.code, diagnostic.message)
@@ -218,7 +222,7 @@ def check_proposal(
     timeout: float = 300,
     cancelled: Callable[[], bool] = lambda: False,
     renamed: tuple[str, str] | None = None,
-    before: Mapping[str, list[Diagnostic]] | None = None,
+    before: Mapping[str, LintedText] | None = None,
 ) -> Verdict:
     """The verdict on the accepted hunks. `tests`: True runs the tests (configured, or pytest
     in the repo's venv), False never, None only a configured `[checks] test_command`.

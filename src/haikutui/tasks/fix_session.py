@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from anthropic import AsyncAnthropic
 
-    from haikutui.tasks.lint.ruff_runner import Diagnostic
+    from haikutui.tasks.lint.ruff_runner import LintedText
 
 
 class FixSession:
@@ -52,7 +52,7 @@ class FixSession:
         return self.result.proposal if self.result else None
 
     @property
-    def verdict_before(self) -> Mapping[str, list[Diagnostic]] | None:
+    def verdict_before(self) -> Mapping[str, LintedText] | None:
         """The old texts' findings under the verdict's rules, when this session has them."""
         return None
 

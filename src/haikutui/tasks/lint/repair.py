@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from anthropic import AsyncAnthropic
 
-    from haikutui.tasks.lint.ruff_runner import Diagnostic
+    from haikutui.tasks.lint.ruff_runner import LintedText
 
 CONTEXT = 3
 
@@ -189,7 +189,7 @@ class LintSession(FixSession):
         return self.request.path
 
     @property
-    def verdict_before(self) -> Mapping[str, list[Diagnostic]] | None:
+    def verdict_before(self) -> Mapping[str, LintedText] | None:
         """Ruff's rung linted the old texts with the verdict's rules beside its fix."""
         return self.lint.verdict_before if self.lint else None
 

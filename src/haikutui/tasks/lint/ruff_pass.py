@@ -23,6 +23,7 @@ from haikutui.tasks.lint.ruff_runner import (
     CONFIG_NAMES,
     VERDICT_RULES,
     Diagnostic,
+    LintedText,
     RuffMirror,
     ruff_binary,
 )
@@ -50,9 +51,9 @@ class LintResult:
     after: dict[str, list[Diagnostic]]
     attempts: list[RungAttempt] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    verdict_before: dict[str, list[Diagnostic]] | None = None
-    """The old texts' findings under the verdict's rules, run beside ruff's fix: the verdict
-    then lints only the new texts."""
+    verdict_before: dict[str, LintedText] | None = None
+    """The old texts and their findings under the verdict's rules, run beside ruff's fix:
+    the verdict then lints only the new texts."""
 
     def fixed(self, path: str) -> int:
         return max(0, len(self.before.get(path, [])) - len(self.after.get(path, [])))
@@ -81,7 +82,7 @@ class LintRepair:
         self.ruff_texts: dict[str, str] = {}
         self.skipped: list[str] = []
         """Python files that cannot be repaired as text (binary, over the size limit)."""
-        self.verdict_before: dict[str, list[Diagnostic]] | None = None
+        self.verdict_before: dict[str, LintedText] | None = None
         """Set by `ruff_rung`: see `LintResult.verdict_before`."""
         self.as_on_disk: set[str] = set()
         """Files whose bytes on disk are the text ruff sees: its read-only run links to them."""
@@ -174,7 +175,8 @@ class LintRepair:
         return before[0], after
 
     def _findings_before(self) -> dict[str, list[Diagnostic]]:
-        texts = {rel: self.overlay.read(rel) for rel in self.paths if rel not in self.as_on_disk}
+        olds = {rel: self.overlay.read(rel) for rel in self.paths}  # the fix has not run yet
+        texts = {rel: text for rel, text in olds.items() if rel not in self.as_on_disk}
         skeleton = [p for p in self.skeleton if p not in self.as_on_disk]
         with RuffMirror(self.repo.root, texts, self.configs, skeleton) as reading:
             for rel in self.as_on_disk:
@@ -186,8 +188,10 @@ class LintRepair:
                     shutil.copyfile(self.repo.root / rel, target)
             mine = reading.start_check(self.paths)
             verdicts = reading.start_check(self.paths, VERDICT_RULES)
-            found = mine()
-            self.verdict_before = verdicts()
+            found, checked = mine(), verdicts()
+            self.verdict_before = {
+                rel: LintedText(text, checked.get(rel, [])) for rel, text in olds.items()
+            }
             return found
 
     def open_mirror(self) -> RuffMirror:

@@ -40,6 +40,15 @@ class Diagnostic:
         return f"{self.path}:{self.row}:{self.column}: {self.code} {self.message}"
 
 
+@dataclass(frozen=True)
+class LintedText:
+    """A file's text and what the verdict's rules found in it: good for that text only (a
+    file re-based onto a newer version on disk must be linted again)."""
+
+    text: str
+    findings: list[Diagnostic]
+
+
 def config_files(repo: Repo) -> list[str]:
     """Tracked ruff configs, so a mirror lints with the repo's own settings."""
     return mirror_layout(repo)[0]
