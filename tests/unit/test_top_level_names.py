@@ -37,6 +37,17 @@ def test_every_kind_of_top_level_binding() -> None:
     assert names is not None and not {"x", "y", "z", "q"} & names
 
 
+def test_match_case_bodies_and_capture_patterns_bind() -> None:
+    text = (
+        "match command:\n"
+        "    case {'go': [first, *others], **extra} | Point(x=first, y=others, z=extra):\n"
+        "        pass\n"
+        "    case _ as whole:\n"
+        "        inside = 1\n"
+    )
+    assert top_level_names(text) == {"first", "others", "extra", "whole", "inside"}
+
+
 def test_walrus_binds_in_the_module_scope_only() -> None:
     text = (
         "print(W := 3)\nif (V := 1):\n    [(U := u) for u in []]\ndef f(a=(T := 1)):\n    S := 2\n"

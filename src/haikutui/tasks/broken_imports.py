@@ -60,13 +60,24 @@ def _walrus_names(tree: ast.Module) -> Iterable[str]:
 
 
 def _targets(node: ast.stmt) -> list[ast.AST]:
-    """The parts of a statement that bind names (`:=` aside)."""
+    """The parts of a statement that bind names (`:=` aside): Store names in these."""
     if isinstance(node, ast.Assign):
         return list(node.targets)
     if isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
         return [node.target]
     if isinstance(node, (ast.With, ast.AsyncWith)):
         return [item.optional_vars for item in node.items if item.optional_vars is not None]
+    if isinstance(node, ast.Match):  # `case Point(x=px) | [*rest]`: names, not Name nodes
+        return [
+            ast.Name(name, ast.Store())
+            for case in node.cases
+            for sub in ast.walk(case.pattern)
+            for name in (getattr(sub, "name", None), getattr(sub, "rest", None))
+            if isinstance(name, str)
+        ]
+    alias = getattr(ast, "TypeAlias", None)  # `type X = ...`, Python 3.12 and later
+    if alias is not None and isinstance(node, alias):
+        return [node.name]
     return []
 
 
@@ -83,6 +94,10 @@ def _top_level(body: list[ast.stmt]) -> Iterable[ast.stmt]:
                 yield from _top_level(block)
             for handler in node.handlers:
                 yield from _top_level(handler.body)
+        elif isinstance(node, ast.Match):
+            for case in node.cases:
+                yield from _top_level(case.body)
+            yield node  # its capture patterns bind names too
         else:
             yield node
 
