@@ -11,7 +11,7 @@ import pytest
 from haikutui.cli.main import main
 from haikutui.core.config import Settings
 from haikutui.core.textfile import TextFile
-from haikutui.model.estimate import EXPECTED_OUTPUT, estimate_fix
+from haikutui.model.estimate import EXPECTED_OUTPUT, OUTPUT_FRAME, estimate_fix
 from haikutui.model.fix_request import FixRequest
 from tests.conftest import CORE_PY, make_repo
 from tests.cost.helpers import BIG_PY
@@ -99,7 +99,12 @@ def test_output_is_the_median_of_this_repos_past_fixes(
     repo: Path, billed: FakeAnthropic, capsys: pytest.CaptureFixture[str]
 ) -> None:
     request, settings = FixRequest("core.py", "fix it", (4, 4)), Settings()
-    assert estimate_fix(request, CORE_PY, settings, root=repo).rungs[0].output_tokens == (
+    # No past fix: the edit quotes the selected line twice, in a frame; a whole file, the cap.
+    line = CORE_PY.splitlines(keepends=True)[3]
+    first = estimate_fix(request, CORE_PY, settings, root=repo).rungs[0].output_tokens
+    assert first == OUTPUT_FRAME + 2 * -(-len(line) // 4) < EXPECTED_OUTPUT
+    whole = FixRequest("core.py", "fix it")
+    assert estimate_fix(whole, CORE_PY, settings, root=repo).rungs[0].output_tokens == (
         EXPECTED_OUTPUT
     )
     for out in (120, 900, 200):

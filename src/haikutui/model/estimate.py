@@ -22,6 +22,8 @@ TOOL_TOKENS = 700
 """What the text editor tool's declaration adds to every request (Anthropic's figure)."""
 EXPECTED_OUTPUT = 400
 """A quick fix's reply when this repo has no past fix to go by: a sentence and a call or two."""
+OUTPUT_FRAME = 80
+"""A reply around its edit: the tool call's keys and path, and a sentence of text."""
 COUNT_TOKENS_ABOVE = 20_000
 """Above this local estimate the exact count is worth a `count_tokens` request (key set)."""
 CHARS_PER_TOKEN = 4
@@ -164,7 +166,8 @@ class History:
     """What the repo's request log says: when each prefix goes cold, and a fix's usual reply."""
 
     warm_until: dict[str, float]
-    output_tokens: int
+    output_tokens: int | None
+    """The median reply of this repo's past fixes; None when there is none yet."""
 
     def warm(self, key: str, now: float | None = None) -> bool:
         return self.warm_until.get(key, 0.0) > (time.time() if now is None else now)
@@ -173,7 +176,7 @@ class History:
     def of(cls, root: Path | None) -> History:
         """Read once per change of the log: the prompt bar asks again on every key."""
         if root is None:
-            return cls({}, EXPECTED_OUTPUT)
+            return cls({}, None)
         from haikutui.model.request_log import log_path, read
 
         try:
@@ -196,7 +199,7 @@ class History:
             for r in records
             if r.task == "fix" and r.error is None and r.output_tokens > 0
         ]
-        history = cls(warm, round(statistics.median(outputs)) if outputs else EXPECTED_OUTPUT)
+        history = cls(warm, round(statistics.median(outputs)) if outputs else None)
         _HISTORY[root] = (stamp, history)
         return history
 
@@ -218,7 +221,7 @@ def estimate_fix(
     The count is of the request body as it will be sent (CHARS_PER_TOKEN), plus the tool's
     fixed overhead. A prefix at or above the model's cache minimum is priced as a write,
     or as a read when the request log (under `root`) shows it written or read within
-    CACHE_TTL. Output is the median of this repo's past fixes, else EXPECTED_OUTPUT; plus
+    CACHE_TTL. Output is the median of this repo's past fixes, else `first_output`; plus
     the thinking budget where thinking is on. `counted` is the API's exact total for the
     fast rung's model; the others are scaled from it.
     """
@@ -238,7 +241,9 @@ def estimate_fix(
         caps = known_caps(rung.model)
         ratio = caps.token_ratio * scale
         prefix_n, total_n = round(prefix * ratio), round(total * ratio)
-        output = history.output_tokens
+        output = (
+            first_output(request, text) if history.output_tokens is None else history.output_tokens
+        )
         if settings.thinking_wanted(rung.name):
             output += settings.thinking_budget.get(rung.name, DEFAULT_BUDGET)
         cached = prefix_n >= caps.min_cache_tokens
@@ -261,6 +266,17 @@ def estimate_fix(
             )
         )
     return Estimate(tuple(out), exact=counted is not None)
+
+
+def first_output(request: FixRequest, text: str) -> int:
+    """A reply's tokens with no past fix to go by. An edit quotes what it replaces and what
+    replaces it (`old_str`, `new_str`), and the model edits the selected lines: so twice the
+    selection in a frame, and EXPECTED_OUTPUT at most, or for a whole file."""
+    if request.lines is None:
+        return EXPECTED_OUTPUT
+    start, end = request.lines
+    selected = "".join(text.splitlines(keepends=True)[start - 1 : end])
+    return min(EXPECTED_OUTPUT, OUTPUT_FRAME + 2 * body_tokens(len(selected)))
 
 
 def format_tokens(tokens: int) -> str:
