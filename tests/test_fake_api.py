@@ -199,11 +199,16 @@ def test_midstream_error(fake: FakeAnthropic, client: anthropic.Anthropic) -> No
 
 def test_cut_stream(fake: FakeAnthropic, client: anthropic.Anthropic) -> None:
     fake.script(cut_stream_reply("half a sent"))
-    # Mid-body disconnects are NOT wrapped by the SDK: the raw httpx2 error escapes.
-    with pytest.raises(httpx2.RemoteProtocolError):
+    # A mid-body disconnect: SDK 2.10-2.16 let the raw httpx2 error escape, 2.17 wraps it in
+    # APIConnectionError (the type a refused connection has too). Either way the cause is the
+    # transport's, and haikutui must tell it from "cannot reach" by the stream having begun.
+    with pytest.raises((httpx2.RemoteProtocolError, anthropic.APIConnectionError)) as info:
         with client.messages.stream(**_kwargs()) as stream:
             stream.get_final_message()
-    assert not isinstance(httpx2.RemoteProtocolError("x"), anthropic.APIError)
+    err: BaseException | None = info.value
+    while err is not None and not isinstance(err, httpx2.RemoteProtocolError):
+        err = err.__cause__
+    assert isinstance(err, httpx2.RemoteProtocolError)
 
 
 def test_cut_non_streamed_body(fake: FakeAnthropic, client: anthropic.Anthropic) -> None:
@@ -303,7 +308,8 @@ def test_async_client(fake: FakeAnthropic) -> None:
         async with ac.messages.stream(**_kwargs(tools=[EDITOR_TOOL])) as stream:
             msg = await stream.get_final_message()
         assert msg.content[0].input["new_str"] == "b"  # type: ignore[union-attr]
-        with pytest.raises(httpx2.RemoteProtocolError):
+        # SDK < 2.17: the raw transport error; 2.17: wrapped in APIConnectionError.
+        with pytest.raises((httpx2.RemoteProtocolError, anthropic.APIConnectionError)):
             async with ac.messages.stream(**_kwargs()) as stream:
                 await stream.get_final_message()
         with pytest.raises(anthropic.OverloadedError):

@@ -72,17 +72,20 @@ def _api_message(exc: Any) -> str:
     return str(getattr(exc, "message", "") or exc)
 
 
-def describe_error(exc: BaseException, model: str = "") -> ModelError | None:
-    """One clear line for each SDK error type; None when `exc` is not an SDK error."""
+def describe_error(exc: BaseException, model: str = "", *, began: bool = False) -> ModelError | None:
+    """One clear line for each SDK error type; None when `exc` is not an SDK error.
+
+    `began`: the response had arrived and its body was streaming, so a connection error is
+    a reply cut half-way, not an API that cannot be reached.
+    """
     import anthropic
 
-    from haikutui.model.provider_errors import describe_platform_error
+    from haikutui.model.provider_errors import cut_mid_reply, describe_platform_error
 
-    platform = describe_platform_error(exc, model)
+    platform = describe_platform_error(exc, model, began=began)
     if platform is not None:
         return platform
-    if type(exc).__module__.split(".")[0].startswith("httpx"):
-        # The SDK lets a connection dropped mid-stream through as the raw transport error.
+    if cut_mid_reply(exc, began):
         return ModelError("The connection dropped mid-reply; nothing applied. Retry")
     if not isinstance(exc, anthropic.AnthropicError):
         return None

@@ -327,6 +327,7 @@ async def _stream_once(
     started = time.monotonic()
     ttft: float | None = None
     snapshot: Message | None = None
+    began = False  # the response arrived: a connection error now cuts a reply half-way
     try:
         async with client.messages.stream(
             model=rung.model,
@@ -336,6 +337,7 @@ async def _stream_once(
             messages=outgoing,  # type: ignore[arg-type]
             **thinking.params,
         ) as stream:
+            began = True
             async for event in stream:
                 if event.type == "content_block_delta":
                     if ttft is None:
@@ -365,7 +367,7 @@ async def _stream_once(
                 rung, progress.request_usage, started, ttft, error="tool input not valid JSON"
             )
             raise bad_tool_input(snapshot, exc, rung.model) from None
-        error = describe_error(exc, rung.model)
+        error = describe_error(exc, rung.model, began=began)
         log.write(rung, progress.request_usage, started, ttft, error=str(error or exc)[:300])
         if error is None:
             raise

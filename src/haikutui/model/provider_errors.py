@@ -43,8 +43,26 @@ def _request(exc: BaseException) -> Any:
         return None
 
 
-def describe_platform_error(exc: BaseException, model: str = "") -> ModelError | None:
+def cut_mid_reply(exc: BaseException, began: bool) -> bool:
+    """Whether the connection dropped while a reply's body was streaming.
+
+    SDK 2.10-2.16 let the transport error (httpx) escape a stream; 2.17 wraps it as an
+    `APIConnectionError`, the same type as a connection that never opened. Only the caller
+    knows whether the response had begun (`began`), so it says.
+    """
+    if type(exc).__module__.startswith("httpx"):
+        return True
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return began and "APIConnectionError" in names and "APITimeoutError" not in names
+
+
+def describe_platform_error(
+    exc: BaseException, model: str = "", *, began: bool = False
+) -> ModelError | None:
     platform = platform_of(exc)
+    if platform is not None and cut_mid_reply(exc, began):
+        name = {"bedrock": "Bedrock", "vertex": "Vertex AI"}[platform]
+        return ModelError(f"{name}: the connection dropped mid-reply; nothing applied. Retry")
     if platform == "bedrock":
         return _bedrock(exc, model)
     if platform == "vertex":
@@ -89,8 +107,6 @@ def _bedrock(exc: BaseException, model: str) -> ModelError:
     response = getattr(exc, "response", None)
     if response is not None:
         code = response.headers.get("x-amzn-errortype", "").split(":")[0]
-    if type(exc).__module__.startswith("httpx"):
-        return ModelError("Bedrock: the connection dropped mid-reply; nothing applied. Retry")
     if status is None or status == 200:
         kind = getattr(exc, "type", None) or code or "error"
         if "timeout" in name.lower():
@@ -145,8 +161,6 @@ def _vertex(exc: BaseException, model: str) -> ModelError:
     error = error if isinstance(error, dict) else {}
     detail = str(error.get("message") or "").rstrip(".")
     code = str(error.get("status") or error.get("type") or "")
-    if type(exc).__module__.startswith("httpx"):
-        return ModelError("Vertex AI: the connection dropped mid-reply; nothing applied. Retry")
     if status is None:
         if "timeout" in name.lower():
             return ModelError("Vertex AI: the request timed out; check your connection and retry")
