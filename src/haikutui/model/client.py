@@ -72,7 +72,9 @@ def _api_message(exc: Any) -> str:
     return str(getattr(exc, "message", "") or exc)
 
 
-def describe_error(exc: BaseException, model: str = "", *, began: bool = False) -> ModelError | None:
+def describe_error(
+    exc: BaseException, model: str = "", *, began: bool = False
+) -> ModelError | None:
     """One clear line for each SDK error type; None when `exc` is not an SDK error.
 
     `began`: the response had arrived and its body was streaming, so a connection error is
