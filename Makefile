@@ -19,7 +19,7 @@ typecheck:
 check: lint layers typecheck test
 
 snapshots:
-	$(PY) -m pytest tests/snapshots --snapshot-update
+	$(PY) -m pytest -n 0 tests/snapshots --snapshot-update
 
 bench:
 	$(PY) benchmarks/startup.py
