@@ -39,6 +39,7 @@ class HaikutuiApp(App[int]):
     # The main screen is the default screen, whose own CSS_PATH Textual does not load:
     # its sheet (beside it in screens/) comes in with the app's.
     CSS_PATH: ClassVar[CSSPathType | None] = ["app.tcss", "screens/main.tcss"]
+    _watching: threading.Thread | None = None
     TITLE = "haikutui"
     COMMANDS = App.COMMANDS | {lambda: _commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -147,12 +148,17 @@ class HaikutuiApp(App[int]):
                 loop.call_soon_threadsafe(self.repo_changed.publish, paths)
 
         # A thread of its own, not a worker: it never completes, and tests wait for workers.
-        threading.Thread(
+        self._watching = threading.Thread(
             target=self.watcher.run_in_thread, args=(publish,), name="watcher", daemon=True
-        ).start()
+        )
+        self._watching.start()
 
     def on_unmount(self) -> None:
         self.watcher.stop()  # before workers are cancelled: its thread ends within 50 ms
+        # Waited for: a daemon thread still inside watchfiles' Rust loop when the interpreter
+        # finalizes can crash the process at exit (seen as a segfault after quitting).
+        if self._watching is not None:
+            self._watching.join(timeout=1.0)
 
     def _screen_changed(self, screen: Screen[object]) -> None:
         """Toasts are news about the screen that was; what must be read is in a status bar."""
