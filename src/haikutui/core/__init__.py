@@ -12,10 +12,12 @@ __all__ = [
     "keys",
     "merge3",
     "overlay",
+    "path_guard",
     "proposal",
     "rebase",
     "repo",
     "secret_scan",
+    "terminal_text",
     "textfile",
     "ui_state",
 ]
