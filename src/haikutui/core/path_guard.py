@@ -89,8 +89,10 @@ def read_regular(path: Path, limit: int | None, shown: str = "") -> bytes:
             raise UsageError(_too_big(shown, info.st_size, limit))
         chunks: list[bytes] = []
         size = 0
+        want = info.st_size + 1  # the whole file in one read; the +1 notices growth
         while True:
-            chunk = os.read(fd, 1 << 20)
+            chunk = os.read(fd, want)
+            want = 1 << 16
             if not chunk:
                 break
             size += len(chunk)
