@@ -19,5 +19,6 @@ __all__ = [
     "secret_scan",
     "terminal_text",
     "textfile",
+    "url_credentials",
     "ui_state",
 ]

@@ -22,6 +22,7 @@ from haikutui.core.overlay import Overlay, OverlayFile
 from haikutui.core.path_guard import read_regular
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
+from haikutui.core.secret_scan import scrub_messages
 from haikutui.core.textfile import TextFile, digest
 from haikutui.model.capabilities import require_platform
 from haikutui.model.client import describe_error, make_client
@@ -197,7 +198,8 @@ async def submit(
                         "max_tokens": settings.max_tokens,
                         "system": LINT_SYSTEM,
                         "tools": [TOOL_DECLARATION],
-                        "messages": lint_messages(job.overlay, {rel: left}),
+                        # scrubbed like every other request: a batch is text sent too
+                        "messages": scrub_messages(lint_messages(job.overlay, {rel: left}))[0],
                     },
                 }
             )
