@@ -17,6 +17,7 @@ from haikutui.core.journal import Journal
 from haikutui.core.path_guard import PathGuard
 from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.repo import is_secret
+from haikutui.core.terminal_text import has_control, quote_path
 from haikutui.core.textfile import TextFile, digest
 
 
@@ -158,6 +159,8 @@ def check_targets(root: Path, todo: list[FileChange], guard: PathGuard | None = 
             raise UsageError(f"{rel}: leads outside the repository; nothing written")
         if change.base is None and is_secret(rel):
             raise UsageError(f"{rel}: looks like a secret; haikutui never creates one")
+        if change.base is None and has_control(rel):
+            raise UsageError(f"{quote_path(rel)}: a name with control characters; nothing written")
         for path in {rel, change.path, getattr(change, "old_path", rel)}:
             try:
                 guard.check(path, must_exist=False, limit=None)
