@@ -125,3 +125,19 @@ def test_a_model_may_not_create_a_file_named_with_control_characters(
     result = fake_api.message_requests[1].json["messages"][-1]["content"][0]
     assert result["is_error"] and "control characters" in result["content"]
     _clean(ran.out + ran.err)
+
+
+def test_credentials_in_a_base_url_are_masked_in_errors_and_the_request_log(
+    evil_repo: Path, haikutui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haikutui.model.request_log import log_path
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key-0000000000000000")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://bob:hunter2@127.0.0.1:9")
+    ran = haikutui(evil_repo, "fix", "ok.py", "-m", "x")
+    assert ran.code == 3
+    assert "hunter2" not in ran.err and "http://***@127.0.0.1:9" in ran.err
+    log = log_path(evil_repo)
+    assert not log.exists() or "hunter2" not in log.read_text()
+    listed = haikutui(evil_repo, "log")
+    assert "hunter2" not in listed.out + listed.err

@@ -46,6 +46,7 @@ _QUOTED = re.compile(r"""(['"`])[A-Za-z0-9+/=_\-.~]{8,}\1""")
 """What the entropy plugins can flag: a quoted string of 8 characters or more (fewer cannot
 reach their entropy limits), so a line with only short strings skips them."""
 
+_NUMBERED = re.compile(r"^ *\d+\t")
 _REFERENCE = re.compile(r"[A-Za-z_][\w.]*(\(\))?")
 _PLAIN_ASSIGNMENT = re.compile(r"^\s*[-\w.\[\]\"']+\s*(?<![=!<>:])[=:](?!=)\s*(?P<value>\S+)\s*$")
 
@@ -252,12 +253,14 @@ def scrub_text(text: str, found: Scrubbed) -> str:
         return text
     lines = text.split("\n")
     for index, matched in candidates.items():
-        line = lines[index]
+        numbered = _NUMBERED.match(lines[index])  # a `view` result's `   12\t` prefix
+        head = numbered.group(0) if numbered else ""
+        line = lines[index][len(head) :]
         secrets = _findings(detector, line, index + 1, matched)
         for value in sorted(secrets, key=len, reverse=True):
             line = line.replace(value, f"[REDACTED {secrets[value]}]")
             found.note(secrets[value])
-        lines[index] = line
+        lines[index] = head + line
     return "\n".join(lines)
 
 
