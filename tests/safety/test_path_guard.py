@@ -323,3 +323,39 @@ def test_a_5_mb_importer_keeps_peak_memory_within_2x(tmp_path: Path) -> None:
     assert (huge / "huge.py").stat().st_size > 4_900_000
     without, with_huge = _peak(small), _peak(huge)
     assert with_huge <= 2 * without, (without, with_huge)
+
+
+# The TUI: the code pane and the history screen.
+
+
+async def test_tui_code_pane_refuses_a_link_to_a_secret(hostile: Path) -> None:
+    from tests.functional.conftest import SIZE, build_app
+    from tests.functional.pilot import screen_text, settle
+
+    app = build_app(hostile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"leak.py", "enter")
+        await settle(pilot)
+        screen = "\n".join(screen_text(app))
+    assert "wJalrXUtnFEMI" not in screen
+    assert "leads outside the repository" in screen
+
+
+async def test_tui_history_refuses_a_crafted_entry(tmp_path: Path, victim: Path) -> None:
+    from haikutui.tui.screens.history import HistoryScreen
+    from tests.functional.conftest import SIZE, build_app
+    from tests.functional.pilot import screen_text, settle
+
+    root = make_repo(tmp_path / "r", {"a.py": "x = 1\n"})
+    _crafted_entry(root, "../outside/victim.txt")
+    app = build_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(HistoryScreen(app.repo, app.settings, app.rung))  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("u", "enter", "y")
+        await settle(pilot)
+        screen = "\n".join(screen_text(app))
+    assert "not to be trusted" in screen
+    assert (victim / "victim.txt").read_bytes() == b"victim\n"

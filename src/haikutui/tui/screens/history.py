@@ -123,16 +123,18 @@ class HistoryScreen(Screen[None]):
 
     def _load(self, keep: str | None = None) -> None:
         """Re-read the journal (crash-pending entries are settled on the way)."""
+        failed = False
         try:
             self.entries = self.journal.entries(self.repo.root)
         except (HaikutuiError, OSError) as exc:
-            self.entries = []
+            self.entries, failed = [], True  # a crafted entry: said, nothing undone or shown
             self.query_one(StatusBar).show(f"the journal cannot be read: {exc}", error=True)
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(self._row(e), id=e.id) for e in self.entries])
         if not self.entries:
-            self.query_one(StatusBar).show("nothing applied yet in this repo")
+            if not failed:
+                self.query_one(StatusBar).show("nothing applied yet in this repo")
             self._show_detail()
             return
         ids = [e.id for e in self.entries]
