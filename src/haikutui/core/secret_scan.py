@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from haikutui.core.errors import PathRefused
@@ -48,7 +48,9 @@ reach their entropy limits), so a line with only short strings skips them."""
 
 _NUMBERED = re.compile(r"^ *\d+\t")
 _REFERENCE = re.compile(r"[A-Za-z_][\w.]*(\(\))?")
-_PLAIN_ASSIGNMENT = re.compile(r"^\s*[-\w.\[\]\"']+\s*(?<![=!<>:])[=:](?!=)\s*(?P<value>\S+)\s*$")
+_PLAIN_ASSIGNMENT = re.compile(
+    r"^\s*(?:export\s+)?[-\w.\[\]\"']+\s*(?<![=!<>:])[=:](?!=)\s*(?P<value>\S+)\s*$"
+)
 
 
 _CREDENTIAL_WORD = re.compile(r"key|pw|pass|token")
@@ -240,17 +242,27 @@ def _kind(secret_type: str) -> str:
 
 
 def scrub_text(text: str, found: Scrubbed) -> str:
-    """Redact secrets; refuse outright to send a private key, whatever the file is called."""
+    """Redact secrets; refuse outright to send a private key, whatever the file is called.
+
+    Each follow-up request carries the earlier messages again: their scans are remembered.
+    """
+    clean, kinds = _scrubbed(text)
+    for kind in kinds:
+        found.note(kind)
+    return clean
+
+
+@lru_cache(maxsize=256)
+def _scrubbed(text: str) -> tuple[str, tuple[str, ...]]:
     if PRIVATE_KEY.search(text):
         raise PathRefused("the request holds a private key block; nothing was sent")
+    found = Scrubbed()
     for kind, pattern in OWN_TOKENS:
         text, count = pattern.subn(f"[REDACTED {kind}]", text)
         if count:
             found.note(kind)
     detector = _detector()
     candidates = _candidates(text, detector.plugins)
-    if not candidates:
-        return text
     lines = text.split("\n")
     for index, matched in candidates.items():
         numbered = _NUMBERED.match(lines[index])  # a `view` result's `   12\t` prefix
@@ -261,7 +273,7 @@ def scrub_text(text: str, found: Scrubbed) -> str:
             line = line.replace(value, f"[REDACTED {secrets[value]}]")
             found.note(secrets[value])
         lines[index] = head + line
-    return "\n".join(lines)
+    return ("\n".join(lines) if candidates else text), tuple(found.notices)
 
 
 def refuse_secret_write(rel: str, text: str) -> None:
