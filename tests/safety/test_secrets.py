@@ -76,3 +76,63 @@ def test_the_api_key_is_never_in_a_body_or_the_request_log(
     assert "sk-ant-test-key-never-logged" not in everything_sent(fake_api)
     assert main(["log", "--json"]) == 0
     assert "sk-ant-test-key-never-logged" not in capsys.readouterr().out
+
+
+UNQUOTED = {
+    "deploy/aws.ini": "[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+    "deploy/db.yaml": "db:\n  db_password: hunter2hunter2\n  host: db.internal\n",
+    "deploy/app.env.example": "GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+    "deploy/keys.txt": "anthropic: sk-ant-api03-abcdefghijklmnopqrstuvwxyz012345\n",
+}
+
+
+@pytest.mark.parametrize("path", sorted(UNQUOTED))
+def test_unquoted_secrets_in_config_files_are_redacted(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_api: FakeAnthropic,
+    capsys: pytest.CaptureFixture[str],
+    path: str,
+) -> None:
+    """INI, YAML and env assignments carry no quotes; the old patterns wanted them."""
+    root = make_repo(tmp_path / "r", {path: UNQUOTED[path]})
+    monkeypatch.chdir(root)
+    fake_api.script(text_reply("Nothing to change."))
+    main(["fix", path, "-m", "tidy"])
+    sent = everything_sent(fake_api)
+    for secret in ("wJalrXUtnFEMI", "hunter2hunter2", "abcdefghijklmnopqrstuvwxyz"):
+        assert secret not in sent
+    assert "[REDACTED " in sent
+    if path.endswith(".yaml"):
+        assert "host: db.internal" in sent  # only the secret goes
+
+
+def test_code_that_names_a_password_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_api: FakeAnthropic
+) -> None:
+    code = (
+        "def login(password: str, api_key: str | None = None) -> bool:\n"
+        "    if password == confirm_password:\n"
+        "        token = self.token\n"
+        "    secret_key = os.environ['SECRET_KEY']\n"
+        "    return check(password)\n"
+    )
+    root = make_repo(tmp_path / "r", {"auth.py": code})
+    monkeypatch.chdir(root)
+    fake_api.script(text_reply("Fine as it is."))
+    main(["fix", "auth.py", "-m", "review"])
+    assert "[REDACTED" not in everything_sent(fake_api)
+    assert code.replace("\n", "\\n").replace("'", "'") in everything_sent(fake_api)
+
+
+def test_a_batch_request_is_scrubbed_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_api: FakeAnthropic
+) -> None:
+    """Before, only streamed requests were scrubbed: a lint batch sent keys as they were."""
+    code = f'def f(x):\n    key = "{AWS}"\n    if x == None:\n        return key\n'
+    root = make_repo(tmp_path / "r", {"pyproject.toml": "[tool.ruff.lint]\nselect = ['E']\n", "a.py": code})
+    monkeypatch.chdir(root)
+    assert main(["lint", "--batch"]) == 0
+    sent = everything_sent(fake_api)
+    assert "batches" in " ".join(r.path for r in fake_api.requests)
+    assert AWS not in sent and "[REDACTED aws access key]" in sent

@@ -243,16 +243,16 @@ def test_a_write_that_fails_part_way_puts_every_file_back(
     """Checks pass, then the disk fills up on the second write: the first is rolled back."""
     import errno
 
-    import haikutui.core.apply as apply_module
+    import haikutui.core.path_guard as guard_module
 
-    real_write = apply_module.write_atomic
+    real_write = guard_module.write_atomic
 
     def disk_full_on_new_files(path: Path, data: bytes) -> None:
         if path.name == "new.py":
             raise OSError(errno.ENOSPC, "No space left on device")
         real_write(path, data)
 
-    monkeypatch.setattr(apply_module, "write_atomic", disk_full_on_new_files)
+    monkeypatch.setattr(guard_module, "write_atomic", disk_full_on_new_files)
     proposal = Proposal.from_overlay(_overlay_with(repo_dir, **{"zz__new.py": "N = 1\n"}))
     assert [c.path for c in proposal.changes] == ["core.py", "zz/new.py"]
     with pytest.raises(UsageError, match="No space left on device.*nothing changed"):

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from haikutui.cli.output import plural, print_diff, say
+from haikutui.cli.output import out, plural, print_diff, say
 from haikutui.cli.parser import EXIT_CODES, Parser, add_check_flags, add_provider_option
 from haikutui.cli.verdict_gate import may_apply, report, verdict_for
 from haikutui.core.apply import apply_proposal
@@ -100,7 +100,7 @@ def run_batch(argv: list[str]) -> int:
             say("no batches submitted from this repo")
         for record in found:
             when = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
-            print(f"{record.id}  {when}  {record.model}  {plural(record.requests, 'request')}")
+            out(f"{record.id}  {when}  {record.model}  {plural(record.requests, 'request')}")
         return 0
     if args.action == "status":
         batch = asyncio.run(status(repo, settings, args.id))
@@ -122,7 +122,7 @@ def run_batch(argv: list[str]) -> int:
                 )
             )
         else:
-            print(f"{batch.id}: {line}")
+            out(f"{batch.id}: {line}")
         return 0
     return _collect(repo, settings, args)
 

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import re
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -192,8 +191,10 @@ def _dry_run(
     if as_json:
         print(json.dumps({"target": request.target, "rungs": rows}, indent=2))
         return 0
+    from haikutui.cli.output import out
+
     for row in rows:
-        print(
+        out(
             f"{row['rung']:<9} {row['model']:<28} ≈{row['input_tokens']:,} input tokens "
             f"(cache {row['cache']}) + {row['output_tokens']:,} output · "
             f"{format_cost(row['cost'])}"  # type: ignore[arg-type]
@@ -211,7 +212,9 @@ def _check_budget(
 
     warning = lifecycle_warning(known_caps(rung.model), rung.name)
     if warning:
-        print(f"haikutui: warning: {warning}", file=sys.stderr)
+        from haikutui.cli.output import say
+
+        say(f"haikutui: warning: {warning}")
     if max_cost is None and settings.budget_per_request is None:
         if settings.budget_per_session is None:
             return

@@ -6,11 +6,12 @@ import argparse
 import json
 from datetime import datetime
 
-from haikutui.cli.output import plural, print_diff, say
+from haikutui.cli.output import out, plural, print_diff, say
 from haikutui.core.apply import apply_proposal
 from haikutui.core.errors import StaleError, UsageError
 from haikutui.core.journal import Journal
 from haikutui.core.repo import Repo
+from haikutui.core.terminal_text import quote_path
 
 
 def _parser(command: str) -> argparse.ArgumentParser:
@@ -59,8 +60,8 @@ def run_history(argv: list[str]) -> int:
             say("nothing applied yet in this repo")
         for entry in [] if args.json else entries:
             when = datetime.fromtimestamp(entry.time).strftime("%Y-%m-%d %H:%M:%S")
-            files = ", ".join(f.path for f in entry.files)
-            print(f"{entry.id}  {when}  {entry.state:<8} {entry.label}: {files}")
+            files = ", ".join(quote_path(f.path) for f in entry.files)
+            out(f"{entry.id}  {when}  {entry.state:<8} {entry.label}: {files}")
         return 0
     open_entries = [e for e in entries if e.open_files]
     if args.id is None and not open_entries:

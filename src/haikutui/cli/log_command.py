@@ -9,6 +9,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from haikutui.cli.output import out, say
 from haikutui.core.repo import Repo
 from haikutui.model import request_log
 from haikutui.model.pricing import format_cost
@@ -37,13 +38,10 @@ def _print_log(repo: Repo, *, as_json: bool) -> int:
         print(json.dumps([asdict(r) for r in records], indent=2))
         return 0
     if not records:
-        print(f"no requests logged yet for {repo.root}", file=sys.stderr)
+        say(f"no requests logged yet for {repo.root}")
         return 0
     for record in records:
-        print(request_log.describe(record))
+        out(request_log.describe(record))
     spent = sum(r.cost or 0.0 for r in records)
-    print(
-        f"{len(records)} requests · {format_cost(spent)} · log: {request_log.log_path(repo.root)}",
-        file=sys.stderr,
-    )
+    say(f"{len(records)} requests · {format_cost(spent)} · log: {request_log.log_path(repo.root)}")
     return 0

@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
             return run_log(args[1:])
         return _tui(_tui_parser().parse_args(args))
     except HaikutuiError as exc:
-        print(f"haikutui: {exc.message}", file=sys.stderr)
+        from haikutui.core.terminal_text import shown
+
+        print(f"haikutui: {shown(exc.message)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("haikutui: cancelled", file=sys.stderr)

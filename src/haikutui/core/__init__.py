@@ -12,10 +12,13 @@ __all__ = [
     "keys",
     "merge3",
     "overlay",
+    "path_guard",
     "proposal",
     "rebase",
     "repo",
     "secret_scan",
+    "terminal_text",
     "textfile",
+    "url_credentials",
     "ui_state",
 ]

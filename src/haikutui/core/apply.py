@@ -12,11 +12,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from haikutui.core.atomic import write_atomic
-from haikutui.core.errors import StaleError, UsageError
+from haikutui.core.errors import PathRefused, StaleError, UsageError
 from haikutui.core.journal import Journal
+from haikutui.core.path_guard import PathGuard
 from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.repo import is_secret
+from haikutui.core.terminal_text import has_control, quote_path
 from haikutui.core.textfile import TextFile, digest
 
 
@@ -29,19 +30,19 @@ class Applied:
     """The undo journal's entry: `haikutui undo ID`."""
 
 
-def check_fresh(root: Path, change: FileChange) -> None:
+def check_fresh(root: Path, change: FileChange, guard: PathGuard | None = None) -> None:
     """Raise StaleError when the file on disk is not the one the proposal was based on."""
+    guard = guard or PathGuard(root)
     full = root / change.path
     if change.base is None:
-        if full.exists():
+        if full.exists() or full.is_symlink():
             raise StaleError(
                 f"{change.path}: a file appeared there since the proposal; not written"
             )
         return
-    try:
-        current = full.read_bytes()
-    except FileNotFoundError:
-        raise StaleError(f"{change.path}: deleted since the proposal; not written") from None
+    current = guard.read_or_none(change.path)
+    if current is None:
+        raise StaleError(f"{change.path}: deleted since the proposal; not written")
     if digest(current) != change.base.sha:
         raise StaleError(f"{change.path}: changed on disk since the proposal; not written")
     if not full.stat().st_mode & stat.S_IWUSR:
@@ -66,8 +67,10 @@ def apply_proposal(root: Path, proposal: Proposal, *, label: str = "") -> Applie
     todo = [c for c in proposal.changes if any(h.accepted for h in c.hunks)]
     if not todo:
         raise UsageError("no hunk is accepted; nothing to apply")
+    git_dir = _git_dir(root)
+    guard = PathGuard(root, git_dir)
     try:
-        check_targets(root, todo)
+        check_targets(root, todo, guard)
     except OSError as exc:  # a name too long for the disk, say
         raise UsageError(f"{exc.filename or 'a path'}: {exc.strerror}; nothing written") from None
     moves: list[tuple[str, str]] = []
@@ -75,22 +78,24 @@ def apply_proposal(root: Path, proposal: Proposal, *, label: str = "") -> Applie
     for change in todo:
         base = change.base or TextFile("")
         if not isinstance(change, MovedFileChange):
-            check_fresh(root, change)
-            writes.append((change.path, _current(root, change.path), base.encode(change.result())))
+            check_fresh(root, change, guard)
+            writes.append(
+                (change.path, guard.read_or_none(change.path), base.encode(change.result()))
+            )
             continue
-        check_fresh(root, FileChange(change.old_path, change.base, base.text))
+        check_fresh(root, FileChange(change.old_path, change.base, base.text), guard)
         result = base.encode(change.result())
         if change.move_accepted:
             if (root / change.path).exists():
                 raise StaleError(f"{change.path}: a file appeared there since the proposal")
             moves.append((change.old_path, change.path))
-            writes.append((change.old_path, _current(root, change.old_path), None))
+            writes.append((change.old_path, guard.read_or_none(change.old_path), None))
             writes.append((change.path, None, result))
         elif change.result() != base.text:
-            writes.append((change.old_path, _current(root, change.old_path), result))
-    journal = Journal(_git_dir(root))
+            writes.append((change.old_path, guard.read_or_none(change.old_path), result))
+    journal = Journal(git_dir)
     entry = journal.begin(label or f"{proposal.model or 'haikutui'} ({proposal.rung})", writes)
-    done = _Done(root)
+    done = _Done(root, guard)
     try:
         for old, new in moves:
             done.dirs_for(new)
@@ -99,10 +104,8 @@ def apply_proposal(root: Path, proposal: Proposal, *, label: str = "") -> Applie
             done.moves.append((old, new))
         for rel, before, after in writes:
             if after is not None:
-                # Through an in-repo symlink, write its target: git tracks the link, not a copy.
-                # Repo.resolve already refused links that lead outside.
                 done.dirs_for(rel)
-                write_atomic((root / rel).resolve(), after)
+                guard.write(rel, after)
                 done.writes.append((rel, before))
     except (OSError, subprocess.CalledProcessError) as exc:
         done.roll_back()
@@ -117,12 +120,14 @@ def apply_proposal(root: Path, proposal: Proposal, *, label: str = "") -> Applie
     )
 
 
-def check_targets(root: Path, todo: list[FileChange]) -> None:
+def check_targets(root: Path, todo: list[FileChange], guard: PathGuard | None = None) -> None:
     """Refuse, before anything is written, a target that apply could not write whole.
 
     A path outside the repo or in .git/, a path twice, a file under a file (on disk or in
-    the proposal), a file where a folder is, a new secret-named file.
+    the proposal), a file where a folder is, a new secret-named file; and whatever the
+    path guard refuses (a link out of the repo, a FIFO, a submodule's file).
     """
+    guard = guard or PathGuard(root)
     targets: list[str] = []
     for change in todo:
         if isinstance(change, MovedFileChange):
@@ -154,13 +159,21 @@ def check_targets(root: Path, todo: list[FileChange]) -> None:
             raise UsageError(f"{rel}: leads outside the repository; nothing written")
         if change.base is None and is_secret(rel):
             raise UsageError(f"{rel}: looks like a secret; haikutui never creates one")
+        if change.base is None and has_control(rel):
+            raise UsageError(f"{quote_path(rel)}: a name with control characters; nothing written")
+        for path in {rel, change.path, getattr(change, "old_path", rel)}:
+            try:
+                guard.check(path, must_exist=False, limit=None)
+            except PathRefused as exc:
+                raise UsageError(f"{exc.message}; nothing written") from None
 
 
 class _Done:
     """What an apply changed so far, so a failure part-way can put every file back."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, guard: PathGuard) -> None:
         self.root = root
+        self.guard = guard
         self.moves: list[tuple[str, str]] = []
         self.writes: list[tuple[str, bytes | None]] = []
         self.dirs: list[Path] = []
@@ -176,11 +189,10 @@ class _Done:
 
     def roll_back(self) -> None:
         for rel, before in reversed(self.writes):
-            full = (self.root / rel).resolve()
             if before is None:
-                full.unlink(missing_ok=True)
+                self.guard.remove(rel)
             else:
-                write_atomic(full, before)
+                self.guard.write(rel, before)
         for old, new in reversed(self.moves):
             subprocess.run(["git", "mv", "--", new, old], cwd=self.root, capture_output=True)
         for folder in reversed(self.dirs):
@@ -188,8 +200,3 @@ class _Done:
                 folder.rmdir()
             except OSError:
                 pass  # not empty after all: leave it
-
-
-def _current(root: Path, rel: str) -> bytes | None:
-    full = root / rel
-    return full.read_bytes() if full.is_file() else None

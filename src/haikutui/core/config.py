@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from haikutui.core.errors import UsageError
+from haikutui.core.path_guard import MAX_FILE_BYTES, read_regular
 
 DEFAULT_MODELS: dict[str, str] = {
     "fast": "claude-haiku-4-5",
@@ -110,7 +111,7 @@ def _read(path: Path) -> dict[str, Any]:
     else:  # pragma: no cover - exercised only on 3.10
         import tomli as tomllib
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_regular(path, MAX_FILE_BYTES).decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: invalid TOML ({exc})") from None
 

@@ -14,8 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from haikutui.core.atomic import write_atomic
-from haikutui.core.errors import StaleError, UsageError
+from haikutui.core.errors import PathRefused, StaleError, UsageError
 from haikutui.core.merge3 import merge3
+from haikutui.core.path_guard import PathGuard, read_regular
 from haikutui.core.proposal import FileChange, Proposal
 from haikutui.core.textfile import TextFile, digest
 
@@ -48,13 +49,65 @@ class JournalEntry:
         return [f for f in self.files if f.written and not f.undone]
 
 
+_ENTRY_LIMIT = 10_000_000
+"""An entry.json is a few hundred bytes per file; anything this big is not ours."""
+
+
+def _current(guard: PathGuard, rel: str) -> bytes | None:
+    """The file as it is now (None: not there), through the guard; a file over the size
+    limit was not written by us, so it counts as changed."""
+    try:
+        return guard.read_or_none(rel)
+    except PathRefused:
+        raise
+    except UsageError:  # grown past the limit since
+        return b"\0over the limit"
+
+
+def _parse_entry(data: object, entry_id: str) -> JournalEntry:
+    """An entry from its JSON, refused whole (one line) when any field has the wrong shape."""
+    bad = UsageError(f"journal entry {entry_id} is malformed; nothing written")
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        raise bad
+    try:
+        files = [JournalFile(**f) for f in data["files"]]
+        entry = JournalEntry(**{k: v for k, v in data.items() if k != "files"}, files=files)
+    except TypeError:
+        raise bad from None
+    texts = [entry.id, entry.label, entry.state]
+    if not all(isinstance(t, str) for t in texts) or not isinstance(entry.time, (int, float)):
+        raise bad
+    for record in files:
+        if not isinstance(record.path, str) or not isinstance(record.packed, dict):
+            raise bad
+        for sha in (record.before_sha, record.after_sha):
+            if sha is not None and not isinstance(sha, str):
+                raise bad
+        for span in record.packed.values():
+            if not (
+                isinstance(span, list)
+                and len(span) == 2
+                and all(isinstance(n, int) and n >= 0 for n in span)
+                and span[0] <= span[1]
+            ):
+                raise bad
+    return entry
+
+
 def _sha(data: bytes | None) -> str | None:
     return digest(data) if data is not None else None
 
 
 class Journal:
+    """Entries are data read back from disk: every path in one is checked by the path guard
+    before anything is read or written for it, and a malformed entry is refused whole."""
+
     def __init__(self, git_dir: Path) -> None:
+        self.git_dir = git_dir
         self.dir = git_dir / "haikutui" / "journal"
+
+    def _guard(self, root: Path) -> PathGuard:
+        return PathGuard(root, self.git_dir)
 
     def _folder(self, entry_id: str) -> Path:
         return self.dir / Path(entry_id).name
@@ -103,20 +156,30 @@ class Journal:
     def load(self, entry_id: str, root: Path | None = None) -> JournalEntry:
         path = self._folder(entry_id) / "entry.json"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(path, _ENTRY_LIMIT))
         except (FileNotFoundError, ValueError):
             raise UsageError(f"{entry_id}: no such apply in the journal") from None
-        files = [JournalFile(**f) for f in data.pop("files")]
-        entry = JournalEntry(**data, files=files)
+        entry = _parse_entry(data, entry_id)
+        if root is not None:
+            guard = self._guard(root)
+            for record in entry.files:
+                try:
+                    guard.check(record.path, must_exist=False, limit=None)
+                except PathRefused as exc:
+                    raise UsageError(
+                        f"journal entry {entry_id} is not to be trusted: {exc.message}; "
+                        "nothing written"
+                    ) from None
         if entry.state == "pending" and root is not None:
             self._settle(entry, root)
         return entry
 
     def _settle(self, entry: JournalEntry, root: Path) -> None:
         """A crash mid-apply: each file is wholly old or wholly new; record which."""
+        guard = self._guard(root)
         for record in entry.files:
             full = root / record.path
-            record.written = _sha(full.read_bytes() if full.is_file() else None) == record.after_sha
+            record.written = _sha(_current(guard, record.path)) == record.after_sha
             for leftover in full.parent.glob(f".{full.name}.*.haikutui"):
                 leftover.unlink(missing_ok=True)  # a temp file the crash left half-written
         entry.state = "applied" if any(f.written for f in entry.files) else "undone"
@@ -144,8 +207,7 @@ class Journal:
             return pack.read(span[1] - span[0])
 
     def _check(self, root: Path, entry: JournalEntry, record: JournalFile) -> bytes:
-        full = root / record.path
-        current = full.read_bytes() if full.is_file() else None
+        current = _current(self._guard(root), record.path)
         if _sha(current) != record.after_sha:
             raise StaleError(
                 f"{record.path}: edited since that apply; not undone "
@@ -161,13 +223,13 @@ class Journal:
             raise UsageError(f"{entry_id}: already undone")
         for record in todo:
             self._check(root, entry, record)
+        guard = self._guard(root)
         for record in todo:
             before = self._bytes(entry, record, "before")
-            full = root / record.path
             if before is None:
-                full.unlink(missing_ok=True)
+                guard.remove(record.path)
             else:
-                write_atomic(full.resolve(), before)
+                guard.write(record.path, before)
             record.undone = True
         entry.state = "undone"
         self._save(entry)
@@ -198,7 +260,7 @@ class Journal:
             hunk.accepted = number == index
         assert change.base is not None
         data = change.base.encode(change.result())
-        write_atomic((root / rel).resolve(), data)
+        self._guard(root).write(rel, data)
         record.after_sha = digest(data)
         write_atomic(self._blob(entry.id, entry.files.index(record), "after"), data)
         if record.after_sha == record.before_sha:
@@ -211,9 +273,9 @@ class Journal:
         """A three-way revert for files edited since: a proposal to review, and its conflicts."""
         entry = self.load(entry_id, root)
         changes, conflicts = [], 0
+        guard = self._guard(root)
         for record in entry.open_files:
-            full = root / record.path
-            current = full.read_bytes() if full.is_file() else b""
+            current = _current(guard, record.path) or b""
             before = self._bytes(entry, record, "before") or b""
             after = self._bytes(entry, record, "after") or b""
             base = TextFile.decode(current, record.path)

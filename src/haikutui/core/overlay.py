@@ -49,12 +49,14 @@ class Overlay:
         if existing is not None and existing.base is None:
             existing.text = text
             return
+        self.repo.guard.check(rel, must_exist=False, limit=None)
         if (self.repo.root / rel).exists():
             raise UsageError(f"{rel}: already exists; edit it with str_replace instead")
         self.files[rel] = OverlayFile(None, text)
 
     def move(self, rel: str, new_rel: str) -> None:
         """Move a tracked file: its copy answers to the new path from now on, base unchanged."""
+        self.repo.guard.check(new_rel, must_exist=False, limit=None)
         if new_rel in self.files or (self.repo.root / new_rel).exists():
             raise UsageError(f"{new_rel}: already exists; cannot move {rel} there")
         file = self.load(rel)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from haikutui.core.errors import HaikutuiError, StaleError
 from haikutui.core.merge3 import merge3
+from haikutui.core.path_guard import PathGuard
 from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.textfile import TextFile, digest
 
@@ -31,12 +32,13 @@ def _source(change: FileChange) -> str:
 def stale_paths(root: Path, proposal: Proposal) -> list[str]:
     """The files of the proposal whose bytes on disk are no longer the ones it was based on."""
     stale = []
+    guard = PathGuard(root)
     for change in proposal.changes:
-        full = root / _source(change)
         try:
-            current: str | None = digest(full.read_bytes())
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            current = None
+            data = guard.read_or_none(_source(change))
+        except HaikutuiError:  # a link out, a FIFO, too big now: not the file it was
+            data = None
+        current = digest(data) if data is not None else None
         expected = change.base.sha if change.base is not None else None
         if current != expected:
             stale.append(_source(change))
@@ -90,13 +92,13 @@ def rebase_proposal(root: Path, proposal: Proposal) -> Rebased:
             result.unmergeable[path] = "a move cannot be re-based; re-run the request"
             result.proposal.changes.append(change)
             continue
-        full = root / path
         try:
-            current = TextFile.decode(full.read_bytes(), path)
-        except FileNotFoundError:
-            result.unmergeable[path] = "deleted since the proposal"
-            result.proposal.changes.append(change)
-            continue
+            data = PathGuard(root).read_or_none(path)
+            if data is None:
+                result.unmergeable[path] = "deleted since the proposal"
+                result.proposal.changes.append(change)
+                continue
+            current = TextFile.decode(data, path)
         except HaikutuiError as exc:  # binary or huge now: say so, keep it stale
             result.unmergeable[path] = exc.message.removeprefix(f"{path}: ")
             result.proposal.changes.append(change)

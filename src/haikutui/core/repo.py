@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 import subprocess
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from haikutui.core.errors import PathRefused, UsageError
+from haikutui.core.path_guard import SECRET_PATTERNS as SECRET_PATTERNS
+from haikutui.core.path_guard import PathGuard, submodule_paths
+from haikutui.core.path_guard import is_secret as is_secret
 
 if TYPE_CHECKING:
     import git
 
     from haikutui.core.textfile import TextFile
-
-SECRET_PATTERNS: tuple[str, ...] = (
-    ".env",
-    ".env.*",
-    "*.pem",
-    "*.key",
-    "*.p12",
-    "*.pfx",
-    "id_rsa*",
-    "id_dsa*",
-    "id_ecdsa*",
-    "id_ed25519*",
-    "*.keychain",
-    "*.keychain-db",
-    ".netrc",
-    ".pgpass",
-    "credentials.json",
-)
-"""Names that look like secrets. Such files are never read for a model, whatever git says."""
 
 
 @dataclass(frozen=True)
@@ -88,16 +70,6 @@ def parse_status_v2(out: str) -> tuple[dict[str, str], list[str]]:
     return codes, untracked
 
 
-_SECRET_NAME = re.compile("|".join(fnmatch.translate(p) for p in SECRET_PATTERNS))
-"""The patterns as one regex: a lint run asks this of every file (fnmatch: 25 ms per 100)."""
-
-
-def is_secret(path: str) -> bool:
-    """True for paths whose name matches a secret pattern; they never reach a model."""
-    name = PurePosixPath(path).name
-    return _SECRET_NAME.match(os.path.normcase(name)) is not None
-
-
 class Repo:
     """A working tree and its git metadata; every path the model names is checked here."""
 
@@ -137,15 +109,12 @@ class Repo:
     @cached_property
     def submodules(self) -> tuple[str, ...]:
         """Submodule paths from .gitmodules: their files belong to another repository."""
-        listed = self.root / ".gitmodules"
-        if not listed.is_file():
-            return ()
-        out = subprocess.run(
-            ["git", "config", "--file", str(listed), "--get-regexp", r"^submodule\..*\.path$"],
-            capture_output=True,
-            text=True,
-        ).stdout
-        return tuple(line.split(" ", 1)[1].strip("/") for line in out.splitlines() if " " in line)
+        return submodule_paths(self.root)
+
+    @cached_property
+    def guard(self) -> PathGuard:
+        """The one gate every read for a model and every write of a user file passes."""
+        return PathGuard(self.root, self.git_dir, self.submodules)
 
     @cached_property
     def _git(self) -> git.Repo:
@@ -241,13 +210,9 @@ class Repo:
 
     def read_for_model(self, rel: str) -> TextFile:
         """Read a tracked, non-secret text file: the only kind we ever send to a model."""
-        full = self.root / rel
-        if is_secret(rel) or is_secret(full.resolve().name):  # also `app.cfg -> .env`
-            raise PathRefused(f"{rel}: looks like a secret, never sent to a model")
-        if not full.is_file():
-            raise UsageError(f"{rel}: no such file")
+        self.guard.check(rel)  # also `app.cfg -> .env`, a FIFO, a link out of the repo
         if not self.is_tracked(rel):
             raise UsageError(f"{rel}: not tracked by git (`git add` it first)")
         from haikutui.core.textfile import TextFile  # hashlib and codecs: off the start-up path
 
-        return TextFile.decode(full.read_bytes(), rel)
+        return TextFile.decode(self.guard.read(rel), rel)

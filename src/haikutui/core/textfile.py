@@ -7,9 +7,7 @@ import hashlib
 from dataclasses import dataclass
 
 from haikutui.core.errors import UsageError
-
-MAX_FILE_BYTES = 1_000_000
-"""Files above this are refused: a model round trip on them is slow, costly and rarely wanted."""
+from haikutui.core.path_guard import MAX_FILE_BYTES as MAX_FILE_BYTES
 
 
 def digest(data: bytes) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from haikutui.core.errors import HaikutuiError, PathRefused
 from haikutui.core.overlay import Overlay
 from haikutui.core.secret_scan import refuse_secret_write
+from haikutui.core.terminal_text import has_control, quote_path
 
 TOOL_NAME = "str_replace_based_edit_tool"
 TOOL_TYPE = "text_editor_20250728"
@@ -181,6 +182,10 @@ class EditorTool:
         never holds a path twice, or a file under another file: apply could not write it.
         """
         root = self.overlay.repo.root
+        if has_control(rel):  # it would print as commands in every terminal that lists it
+            raise PathRefused(
+                f"{quote_path(rel)}: a file name with control characters; not created"
+            )
         if (root / rel).is_dir():
             raise PathRefused(f"{rel} is a folder; create a file inside it")
         parts = rel.split("/")

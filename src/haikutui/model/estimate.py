@@ -292,6 +292,7 @@ async def counted_tokens(request: FixRequest, text: str, settings: Settings) -> 
     Worth a round trip only for large requests (`COUNT_TOKENS_ABOVE`): the local count is
     close for code, and this one never blocks a request.
     """
+    from haikutui.core.secret_scan import scrub_messages
     from haikutui.model.capabilities import platform_caps
     from haikutui.model.client import make_client
     from haikutui.model.editor_tool import TOOL_DECLARATION
@@ -306,7 +307,7 @@ async def counted_tokens(request: FixRequest, text: str, settings: Settings) -> 
                 model=settings.models["fast"],
                 system=SYSTEM_PROMPT,
                 tools=[TOOL_DECLARATION],  # type: ignore[list-item]
-                messages=messages_for_text(request, text),  # type: ignore[arg-type]
+                messages=scrub_messages(messages_for_text(request, text))[0],  # type: ignore[arg-type]
             )
     except Exception:  # no key, offline, a gateway without the endpoint: the estimate stands
         return None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from haikutui.core.ui_state import state_dir
+from haikutui.core.url_credentials import mask_credentials
 from haikutui.model.pricing import Usage, cost, format_cost
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class RunLog:
             ttft=None if ttft is None else round(ttft, 3),
             latency=round(time.monotonic() - started, 3),
             stop_reason=stop_reason,
-            error=error,
+            error=mask_credentials(error) if error else error,  # a base URL's user:password
             thinking=self.thinking,
             escalated_from=self.escalated_from,
             target=self.target,

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from haikutui.core.errors import HaikutuiError
+from haikutui.core.path_guard import PathGuard
 from haikutui.core.repo import FileEntry, Repo
 
 
@@ -65,6 +67,7 @@ class ImportGraph:
 
     def __init__(self, root: Path, paths: Iterable[str], texts: Mapping[str, str] = {}) -> None:
         self.root = root
+        self._guard = PathGuard(root)
         self.paths = sorted({p for p in paths if p.endswith(".py")} | {*texts})
         self._texts = dict(texts)
         self._full: dict[str, str] = {}
@@ -86,9 +89,9 @@ class ImportGraph:
 
     def text(self, path: str) -> str:
         if path not in self._texts:
-            try:
-                raw = (self.root / path).read_bytes()
-            except OSError:
+            try:  # capped: a 100 MB module is not parsed (it would take gigabytes)
+                raw = self._guard.read(path)
+            except (OSError, HaikutuiError):
                 raw = b""
             self._texts[path] = raw.decode("utf-8", errors="replace")
         return self._texts[path]

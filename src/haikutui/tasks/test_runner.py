@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from haikutui.core.errors import HaikutuiError
 from haikutui.core.proposal import MovedFileChange, Proposal
 from haikutui.core.repo import Repo
 from haikutui.tasks.import_graph import ImportGraph
@@ -191,6 +192,10 @@ class TestMirror:
         for entry in repo.files():
             source = repo.root / entry.path
             if entry.path in gone or entry.path in texts or not source.is_file():
+                continue
+            try:  # the repo's own files, secrets included, but nothing that links out
+                repo.guard.check(entry.path, limit=None, secrets_ok=True)
+            except HaikutuiError:
                 continue
             target = self.path / entry.path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from textual._path import CSSPathType
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
@@ -19,6 +20,7 @@ from textual.theme import Theme
 from haikutui.core import ui_state
 from haikutui.core.config import Settings
 from haikutui.core.repo import Repo
+from haikutui.core.terminal_text import shown
 from haikutui.model.budget import SessionSpend
 from haikutui.model.ladder import Rung, resolve
 from haikutui.tui.screens.main import MainScreen
@@ -69,6 +71,21 @@ class HaikutuiApp(App[int]):
             tooltip="Leave haikutui",
         ),
     ]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast, from any screen, shows text: escapes made visible, URL credentials
+        masked (a file name or a model's words can be in it)."""
+        super().notify(
+            shown(message), title=shown(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     def __init__(self, repo: Repo, settings: Settings, rung: Rung) -> None:
         super().__init__()

@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from haikutui.core.atomic import write_atomic
 from haikutui.core.config import Settings
-from haikutui.core.errors import NoChange, UsageError
+from haikutui.core.errors import NoChange, PathRefused, UsageError
 from haikutui.core.overlay import Overlay, OverlayFile
+from haikutui.core.path_guard import read_regular
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
+from haikutui.core.secret_scan import scrub_messages
 from haikutui.core.textfile import TextFile, digest
 from haikutui.model.capabilities import require_platform
 from haikutui.model.client import describe_error, make_client
@@ -91,18 +93,39 @@ def save(repo: Repo, record: BatchRecord) -> None:
 
 
 def load(repo: Repo, batch_id: str) -> BatchRecord:
+    """A record read back from disk is data, not trusted: its shape and every path in it are
+    checked (the path guard) before anything is read or written for it."""
     path = batches_dir(repo) / f"{Path(batch_id).name}.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, _RECORD_LIMIT))
     except FileNotFoundError:
         raise UsageError(
             f"{batch_id}: no such batch in this repo (see `haikutui batch list`)"
         ) from None
+    except ValueError:
+        raise UsageError(f"{path}: not a batch record haikutui can read") from None
     try:
         files = [BatchFile(**f) for f in data.pop("files")]
-        return BatchRecord(**data, files=files)
-    except (TypeError, KeyError):
+        record = BatchRecord(**data, files=files)
+    except (TypeError, KeyError, AttributeError):
         raise UsageError(f"{path}: not a batch record haikutui can read") from None
+    for entry in record.files:
+        fields = (entry.path, entry.sha, entry.ruff_text)
+        if not all(isinstance(f, str) for f in fields) or not (
+            entry.custom_id is None or isinstance(entry.custom_id, str)
+        ):
+            raise UsageError(f"{path}: not a batch record haikutui can read")
+        try:
+            repo.guard.check(entry.path, must_exist=False, limit=None)
+        except PathRefused as exc:
+            raise UsageError(
+                f"batch record {record.id} is not to be trusted: {exc.message}; nothing written"
+            ) from None
+    return record
+
+
+_RECORD_LIMIT = 200_000_000
+"""A record holds ruff's text of each file (at most 1 MB each); more than this is not ours."""
 
 
 def records(repo: Repo) -> list[BatchRecord]:
@@ -175,7 +198,8 @@ async def submit(
                         "max_tokens": settings.max_tokens,
                         "system": LINT_SYSTEM,
                         "tools": [TOOL_DECLARATION],
-                        "messages": lint_messages(job.overlay, {rel: left}),
+                        # scrubbed like every other request: a batch is text sent too
+                        "messages": scrub_messages(lint_messages(job.overlay, {rel: left}))[0],
                     },
                 }
             )
@@ -221,9 +245,11 @@ async def _collect(repo: Repo, record: BatchRecord, client: AsyncAnthropic) -> C
     collected = Collected(Proposal([]))
     by_id: dict[str, BatchFile] = {}
     for recorded in record.files:
-        full = repo.root / recorded.path
-        data = full.read_bytes() if full.is_file() else b""
-        if not full.is_file() or digest(data) != recorded.sha:
+        try:
+            data = repo.guard.read_or_none(recorded.path)
+        except UsageError:  # over the size limit now
+            data = None
+        if data is None or digest(data) != recorded.sha:
             collected.stale.append(recorded.path)
             continue
         overlay.files[recorded.path] = OverlayFile(

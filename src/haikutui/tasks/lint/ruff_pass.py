@@ -7,7 +7,6 @@ the model client: at ruff's pace, Python's start-up is most of the bill.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,7 +126,7 @@ class LintRepair:
         loaded: list[str] = []
         for rel in paths:
             try:
-                raw = (self.repo.root / rel).read_bytes()
+                raw = self.repo.guard.read(rel)
                 base = TextFile.decode(raw, rel)
             except UsageError:
                 self.skipped.append(rel)
@@ -182,10 +181,11 @@ class LintRepair:
             for rel in self.as_on_disk:
                 target = reading.path / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
+                real = self.repo.guard.check(rel)  # read once by _load; the link is the same file
                 try:
-                    os.link(self.repo.root / rel, target)
+                    os.link(real, target)
                 except OSError:  # another file system: a copy reads the same
-                    shutil.copyfile(self.repo.root / rel, target)
+                    target.write_bytes(self.repo.guard.read(rel))
             mine = reading.start_check(self.paths)
             verdicts = reading.start_check(self.paths, VERDICT_RULES)
             found, checked = mine(), verdicts()

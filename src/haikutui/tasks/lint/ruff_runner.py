@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from haikutui.core.errors import UsageError
+from haikutui.core.path_guard import PathGuard
 from haikutui.core.repo import FileEntry, Repo
 
 CONFIG_NAMES: tuple[str, ...] = ("pyproject.toml", "ruff.toml", ".ruff.toml")
@@ -108,10 +109,15 @@ class RuffMirror:
     ) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="haikutui-ruff-")
         self.path = Path(self._tmp.name)
+        guard = PathGuard(root)
         for rel in config_paths:
+            try:
+                data = guard.read(rel)
+            except UsageError:  # a config that links out of the repo or is a FIFO: not ours
+                continue
             target = self.path / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / rel, target)
+            target.write_bytes(data)
         for rel in skeleton:
             if rel not in texts:
                 target = self.path / rel

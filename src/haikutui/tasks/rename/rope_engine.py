@@ -273,7 +273,7 @@ def _missed_overrides(
 ) -> None:
     """Rename what overrides.py finds rope left: sure ones as resolved, the rest as unsure."""
     texts = {
-        m.path: result.contents.get(m.path) or (repo.root / m.path).read_text(encoding="utf-8")
+        m.path: result.contents.get(m.path) or repo.guard.read(m.path).decode("utf-8")
         for m in members
     }
     spots = missed_spots(texts, members, classes, old)

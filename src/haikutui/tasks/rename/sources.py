@@ -10,6 +10,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from haikutui.core.errors import UsageError
 from haikutui.core.repo import Repo
 from haikutui.core.textfile import MAX_FILE_BYTES
 from haikutui.tasks.rename.target import python_files
@@ -40,11 +41,13 @@ def load_sources(repo: Repo) -> Sources:
     """Parse every tracked Python file; the ones that cannot be parsed are set aside."""
     sources = Sources()
     for rel in python_files(repo):
-        path = repo.root / rel
         try:
-            data = path.read_bytes()
+            data = repo.guard.read(rel, limit=None)
         except OSError as exc:
             sources.skipped[rel] = f"unreadable: {exc.strerror or exc}"
+            continue
+        except UsageError as exc:  # a link out of the repo, a secret, a FIFO
+            sources.skipped[rel] = exc.message.removeprefix(f"{rel}: ")
             continue
         if len(data) > MAX_FILE_BYTES:
             sources.skipped[rel] = f"{len(data):,} bytes, over the {MAX_FILE_BYTES:,} limit"

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Static
 from haikutui.core.config import Settings
 from haikutui.core.errors import HaikutuiError
 from haikutui.core.repo import Repo
+from haikutui.core.terminal_text import shown
 from haikutui.model.client import has_key
 from haikutui.model.ladder import Rung
 from haikutui.tasks.lint.batch import BatchRecord, collect, records, review_session, status, submit
@@ -208,7 +209,7 @@ class BatchScreen(Screen[list[str] | None]):
         lines = [f"stale, left as it is: {p}" for p in collected.stale]
         lines += [f"failed: {f}" for f in collected.failed]
         detail = self.query_one("#batch-detail", Static)
-        detail.update(Content.styled("\n".join(lines), "$text-warning"))
+        detail.update(Content.styled(shown("\n".join(lines)), "$text-warning"))
         detail.display = bool(lines)
         if collected.proposal.empty:
             status.show(f"{batch_id}: no usable change in the results", error=True)

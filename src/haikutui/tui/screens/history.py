@@ -22,6 +22,7 @@ from haikutui.core.errors import HaikutuiError, StaleError
 from haikutui.core.journal import Journal, JournalEntry
 from haikutui.core.proposal import Hunk
 from haikutui.core.repo import Repo
+from haikutui.core.terminal_text import escape, quote_path, shown
 from haikutui.model.ladder import Rung
 from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar
@@ -122,16 +123,18 @@ class HistoryScreen(Screen[None]):
 
     def _load(self, keep: str | None = None) -> None:
         """Re-read the journal (crash-pending entries are settled on the way)."""
+        failed = False
         try:
             self.entries = self.journal.entries(self.repo.root)
         except (HaikutuiError, OSError) as exc:
-            self.entries = []
+            self.entries, failed = [], True  # a crafted entry: said, nothing undone or shown
             self.query_one(StatusBar).show(f"the journal cannot be read: {exc}", error=True)
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(self._row(e), id=e.id) for e in self.entries])
         if not self.entries:
-            self.query_one(StatusBar).show("nothing applied yet in this repo")
+            if not failed:
+                self.query_one(StatusBar).show("nothing applied yet in this repo")
             self._show_detail()
             return
         ids = [e.id for e in self.entries]
@@ -140,11 +143,11 @@ class HistoryScreen(Screen[None]):
 
     def _row(self, entry: JournalEntry) -> Content:
         state = {"applied": "$text-success", "undone": "$text-muted"}.get(entry.state, "$warning")
-        files = ", ".join(f.path for f in entry.files)
+        files = ", ".join(quote_path(f.path) for f in entry.files)
         return Content.assemble(
             Content.styled(f"{self.when(entry.time)}  ", "$text-muted"),
             Content.styled(f"{entry.state:<8}", state),
-            f" {entry.label}\n   ",
+            f" {shown(entry.label)}\n   ",
             Content.styled(files, "bold"),
         )
 
@@ -189,7 +192,7 @@ class HistoryScreen(Screen[None]):
             if item.hunk is None:
                 blocks.append(
                     Content.assemble(
-                        Content.styled(f"⚠ {item.problem}", "bold $text-error"),
+                        Content.styled(f"⚠ {shown(item.problem)}", "bold $text-error"),
                         "\n  m: three-way revert, reviewed before anything is written",
                     )
                 )
@@ -198,13 +201,13 @@ class HistoryScreen(Screen[None]):
             title = Content.assemble(
                 marker,
                 Content.styled(f"{undoable.index(item) + 1}/{len(undoable)} ", "bold"),
-                Content.styled(item.path, "bold"),
+                Content.styled(quote_path(item.path), "bold"),
                 " ",
                 Content.styled(item.hunk.header, "$diff-hunk"),
             )
             rows = [title]
             for line in item.hunk.lines:
-                body = line.rstrip("\n")
+                body = escape(line.rstrip("\n"))
                 kind = body[:1]
                 if kind == "+":
                     rows.append(Content.styled(f"  {body}", "$diff-added on $diff-added-bg"))

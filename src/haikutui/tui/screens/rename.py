@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Static
 
 from haikutui.core.errors import HaikutuiError
+from haikutui.core.terminal_text import shown
 from haikutui.model.client import has_key
 from haikutui.tasks.rename.clashes import ClashCheck
 from haikutui.tasks.rename.session import RenameSession
@@ -166,7 +167,9 @@ class RenameReviewScreen(ReviewScreen):
             Content.styled(" + ".join(dict.fromkeys(sources)), "bold"),
         )
         rows = [line]
-        rows += [Content.styled(f"✗ {p}", "bold $text-error") for p in self.rename.held_problems]
+        rows += [
+            Content.styled(f"✗ {shown(p)}", "bold $text-error") for p in self.rename.held_problems
+        ]
         rows += [*self._note_row(), self._verdict_line()]
         self.query_one("#review-header", Static).update(Content("\n").join(rows))
 
@@ -180,7 +183,7 @@ class RenameReviewScreen(ReviewScreen):
         title = Content.styled(
             f"{len(left)} left as they are (L hides)" if left else "nothing left (L hides)", "bold"
         )
-        rows = [Content(f"  {lo.label}") for lo in left]
+        rows = [Content(f"  {shown(lo.label)}") for lo in left]  # lines of the repo's files
         panel.update(Content("\n").join([title, *rows]))
         panel.add_class("-shown")
 

@@ -19,6 +19,7 @@ from haikutui.core.errors import HaikutuiError, StaleError
 from haikutui.core.proposal import Proposal
 from haikutui.core.rebase import check_no_conflicts, rebase_proposal, stale_paths
 from haikutui.core.scope import outside_selection
+from haikutui.core.terminal_text import quote_path, shown
 from haikutui.model.fix_request import FixRequest
 from haikutui.tasks.checks import Verdict, accepted_key, check_proposal
 from haikutui.tasks.fix_session import FixSession
@@ -94,7 +95,7 @@ class ReviewScreen(Screen[list[str] | None]):
         Each row is cut to the width (CSS), so a long note can never push the verdict out.
         """
         proposal = self.proposal
-        files = ", ".join(c.path for c in proposal.changes)
+        files = ", ".join(quote_path(c.path) for c in proposal.changes)
         line = Content.assemble(
             self._stale_badge(),
             Content.styled(f"◆ {proposal.rung} · {proposal.model}", "bold $accent"),
@@ -109,7 +110,7 @@ class ReviewScreen(Screen[list[str] | None]):
 
     def _note_row(self) -> list[Content]:
         """The model's note on one row; nothing at all when it said nothing."""
-        note = " ".join(self.proposal.note.split())
+        note = shown(" ".join(self.proposal.note.split()))  # the model's words: text only
         return [Content.styled(note, "italic $text-muted")] if note else []
 
     def _outside_row(self) -> list[Content]:

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from haikutui.core.config import Settings
 from haikutui.core.repo import Repo
+from haikutui.core.terminal_text import escape
 from haikutui.model.ladder import Rung
 from haikutui.tui.fix_runner import key_missing
 from haikutui.tui.widgets.keys_footer import KeysFooter
@@ -217,9 +218,9 @@ class TestsScreen(Screen[list[str] | None]):
         if self.folded and len(lines) > FOLDED_LINES:
             more = len(lines) - FOLDED_LINES
             shown = "\n".join(lines[:FOLDED_LINES])
-            pane.update(Content(shown + f"\n… {more} more lines (space unfolds)"))
+            pane.update(Content(escape(shown) + f"\n… {more} more lines (space unfolds)"))
         else:
-            pane.update(Content(context.traceback))
+            pane.update(Content(escape(context.traceback)))  # test output: text, not commands
 
     def action_fold(self) -> None:
         self.folded = not self.folded

@@ -13,6 +13,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from haikutui.core.terminal_text import shown
+
 
 def _bind(key: str, action: str, description: str, tooltip: str, *, show: bool = False) -> Binding:
     return Binding(
@@ -110,7 +112,7 @@ class CodeView(ScrollView, can_focus=True):
         """A file we cannot show: say why in one line, instead of its text."""
         self.path, self._lines = None, []
         self.cursor, self.selection_anchor = 0, None
-        self._notice = Content.styled(message, "$text-error")
+        self._notice = Content.styled(shown(message), "$text-error")
         self.virtual_size = Size(0, 0)
         self.post_message(self.SelectionChanged(None))
         self.refresh()

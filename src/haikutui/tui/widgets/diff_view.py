@@ -12,6 +12,7 @@ from textual.highlight import highlight
 from textual.widget import Widget
 
 from haikutui.core.proposal import FileChange, Hunk, Proposal
+from haikutui.core.terminal_text import escape, quote_path
 
 HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 LINE_STYLES: dict[str, tuple[str, str]] = {
@@ -23,7 +24,7 @@ LINE_STYLES: dict[str, tuple[str, str]] = {
 
 def highlighted_lines(hunk: Hunk, path: str) -> list[Content]:
     """Highlight the hunk's code as one block, so multi-line tokens keep their colours."""
-    bodies = [line[1:].rstrip("\n") for line in hunk.lines]
+    bodies = [escape(line[1:].rstrip("\n")) for line in hunk.lines]
     code = highlight("\n".join(bodies), path=path).split("\n")
     return code + [Content("")] * (len(bodies) - len(code))
 
@@ -71,7 +72,7 @@ class HunkView(Widget):
         )
         header = Content.assemble(
             Content.styled(f"{self.index + 1}/{self.total} ", "bold"),
-            Content.styled(self.change.path, "bold"),
+            Content.styled(quote_path(self.change.path), "bold"),
             " ",
             Content.styled(self.hunk.header, "$diff-hunk"),
             "  ",

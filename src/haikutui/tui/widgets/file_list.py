@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from haikutui.core.repo import FileEntry
+from haikutui.core.terminal_text import has_control, quote_path
 from haikutui.tui.widgets.fuzzy import FuzzyIndex, Match
 
 MAX_SHOWN = 300
@@ -179,4 +180,6 @@ class FileList(Vertical):
         mark_of = FileEntry(match.path, self._codes.get(match.path, "  ")).mark
         mark = Content.styled(mark_of, MARK_STYLES.get(mark_of, ""))
         spans = [Span(o, o + 1, "bold $text-accent") for o in match.offsets]
+        if has_control(match.path):  # shown quoted, as git does; the spans would not fit
+            return Content.assemble(mark, " ", Content(quote_path(match.path)))
         return Content.assemble(mark, " ", Content(match.path, spans=spans))

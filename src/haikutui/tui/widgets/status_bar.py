@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
 
+from haikutui.core.terminal_text import shown
 from haikutui.model.budget import SessionSpend
 from haikutui.model.ladder import RUNGS, Rung
 from haikutui.model.pricing import format_cost
@@ -79,7 +80,7 @@ class StatusBar(Widget):
     def show(self, message: str, *, error: bool = False) -> None:
         """A one-line outcome; it replaces the run's live figures."""
         self.progress = None
-        self.message = message
+        self.message = shown(message)
         self.error = error
 
     def render(self) -> Content:
