@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from haikutui.cli.output import plural, print_diff, say
 from haikutui.cli.parser import EXIT_CODES, Parser, add_check_flags, add_provider_option
-from haikutui.core.config import load_settings
 from haikutui.core.errors import NoChange
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
@@ -75,7 +74,9 @@ def lint_json(result: LintResult, verdict: Verdict | None, applied: list[str]) -
 
 def run_lint(args: argparse.Namespace) -> int:
     repo = Repo(".")
-    settings = load_settings(repo.root)
+    from haikutui.cli.repo_trust import settings_for
+
+    settings = settings_for(repo, args)
     paths = repo_paths(repo, args.paths)
     if args.batch:
         from haikutui.cli.batch_command import submit_lint_batch

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.cli.parser import EXIT_CODES, Parser, add_exec_edits_flag
 from haikutui.core.errors import NoChange, UsageError
 
 if TYPE_CHECKING:
@@ -43,6 +43,12 @@ def test_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-cost", type=float, metavar="DOLLARS", help="allow each request up to this cost"
     )
+    parser.add_argument(
+        "--trust",
+        action="store_true",
+        help="trust this repository for this run: its tests run its own code",
+    )
+    add_exec_edits_flag(parser)
     return parser
 
 
@@ -50,7 +56,6 @@ def run_test(argv: list[str]) -> int:
     args, pytest_args = test_parser().parse_known_args(argv)
     pytest_args = [a for a in pytest_args if a != "--"]
     from haikutui.cli.output import say
-    from haikutui.core.config import load_settings
     from haikutui.core.repo import Repo
     from haikutui.model.ladder import resolve
     from haikutui.tasks.test_context import failure_context
@@ -58,10 +63,14 @@ def run_test(argv: list[str]) -> int:
     from haikutui.tasks.test_repair import run_suite
     from haikutui.tasks.test_runner import pytest_command
 
+    from haikutui.cli.repo_trust import settings_for
+
     repo = Repo(Path.cwd())
-    settings = load_settings(repo.root)
+    settings = settings_for(repo, args)
     rung = resolve(args.model, settings)
-    command, warning = pytest_command(repo.root, settings.test_command)
+    command, warning = pytest_command(
+        repo.root, settings.test_command, trusted=settings.repo_trusted, pass_env=settings.pass_env
+    )
     if warning:
         say(f"warning: {warning}")
     if pytest_args and not command.selects:

@@ -31,6 +31,8 @@ def verdict_for(
         timeout=settings.test_timeout,
         renamed=renamed,
         before=before,
+        trusted=settings.repo_trusted,
+        pass_env=settings.pass_env,
     )
 
 

@@ -51,7 +51,7 @@ def make_client(settings: Settings) -> AsyncAnthropic:
     provider = provider_name(settings)
     if provider != "anthropic":
         return make_platform_client(settings, provider)
-    found = find_key(settings.key_command, settings.key_ttl)
+    found = find_key(settings.key_command, settings.key_ttl, settings.pass_env)
     if found is None:
         raise ModelError(f"No Anthropic API key: {KEY_HINT}")
     from anthropic import AsyncAnthropic

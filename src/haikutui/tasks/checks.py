@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from haikutui.core.gc_pause import gc_paused
 from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.repo import Repo
+from haikutui.core.trust import NOT_TRUSTED
 from haikutui.tasks.broken_imports import broken_imports
 from haikutui.tasks.import_graph import ImportGraph, grep_importers
 from haikutui.tasks.lint.ruff_runner import (
@@ -223,9 +224,12 @@ def check_proposal(
     cancelled: Callable[[], bool] = lambda: False,
     renamed: tuple[str, str] | None = None,
     before: Mapping[str, LintedText] | None = None,
+    trusted: bool = False,
+    pass_env: Sequence[str] = (),
 ) -> Verdict:
     """The verdict on the accepted hunks. `tests`: True runs the tests (configured, or pytest
-    in the repo's venv), False never, None only a configured `[checks] test_command`.
+    in the repo's venv), False never, None only a configured `[checks] test_command`; and
+    only in a `trusted` repo, since they run its code (see core/trust.py).
     `cancelled` is asked before the tests start (a newer check replaced this one); `renamed`
     (old, new) when the proposal is a rename; `before` as for `lint_change`."""
     started = time.monotonic()
@@ -239,8 +243,13 @@ def check_proposal(
     wanted = tests if tests is not None else bool(test_command.strip())
     if wanted and cancelled():
         verdict.tests_note = "tests not run (cancelled)"
+    elif wanted and not trusted:
+        verdict.tests_note = f"tests not run ({NOT_TRUSTED})"
     elif wanted and not (delta and delta.syntax):
-        _judge_tests(verdict, repo, proposal, test_command, timeout, delta)
+        command = find_test_command(
+            repo.root, test_command, trusted=trusted, pass_env=pass_env
+        )
+        _judge_tests(verdict, repo, proposal, command, timeout, delta)
     elif wanted:
         verdict.tests_note = "tests not run (a file does not parse)"
     verdict.seconds = time.monotonic() - started
@@ -280,11 +289,10 @@ def _judge_tests(
     verdict: Verdict,
     repo: Repo,
     proposal: Proposal,
-    test_command: str,
+    command: TestCommand | None,
     timeout: float,
     delta: LintDelta | None,
 ) -> None:
-    command = find_test_command(repo.root, test_command)
     if command is None:
         verdict.tests_note = "tests not run (no [checks] test_command, no pytest in .venv or venv)"
         return
