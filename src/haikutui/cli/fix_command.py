@@ -119,6 +119,7 @@ def run_fix(args: argparse.Namespace) -> int:
                     "note": proposal.note,
                     "unfinished": result.unfinished,
                     "checks": verdict.as_json(),
+                    "exec_edits": verdict.exec_edits,
                 },
                 indent=2,
             )

@@ -65,6 +65,7 @@ def lint_json(result: LintResult, verdict: Verdict | None, applied: list[str]) -
         "rungs": [vars(a) | {"usage": vars(a.usage)} for a in result.attempts],
         "check": None if verdict is None else {"ok": verdict.ok, "summary": verdict.summary},
         "checks": None if verdict is None else verdict.as_json(),
+        "exec_edits": [] if verdict is None else verdict.exec_edits,
         "diff": proposal.diff(),
         "applied": applied,
         "skipped": result.skipped,

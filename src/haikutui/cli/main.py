@@ -24,8 +24,7 @@ def _tui_parser() -> argparse.ArgumentParser:
         "  batch  list, status, collect: repo-wide repairs sent as batches\n"
         "  rename rename a symbol across the repo: rope, then the model (haikutui rename --help)\n"
         "  log    the request log: tokens, cost and latency per request (haikutui log --help)\n"
-        "  trust  trust this repository's settings and code; --revoke, --list\n\n"
-        + EXIT_CODES,
+        "  trust  trust this repository's settings and code; --revoke, --list\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", nargs="?", default=".", help="a folder inside a git repository")

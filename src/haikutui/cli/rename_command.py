@@ -84,6 +84,7 @@ def run_rename(args: argparse.Namespace) -> int:
                     "rungs": [vars(a) | {"usage": vars(a.usage)} for a in session.attempts],
                     "check": {"ok": verdict.ok, "summary": verdict.summary},
                     "checks": verdict.as_json(),
+                    "exec_edits": verdict.exec_edits,
                     "diff": proposal.diff(),
                     "applied": applied,
                     "cost": session.cost,

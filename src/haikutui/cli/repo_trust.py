@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from haikutui.core.repo import Repo
 
 
-def settings_for(repo: Repo, args: argparse.Namespace | None = None, *, quiet: bool = False) -> Settings:
+def settings_for(
+    repo: Repo, args: argparse.Namespace | None = None, *, quiet: bool = False
+) -> Settings:
     """The user's config and the repo's: its powerful settings only if the repo is trusted
     (remembered, or `--trust` for this run). What was left out is said in one line."""
     from haikutui.core import trust
@@ -33,9 +35,7 @@ def settings_for(repo: Repo, args: argparse.Namespace | None = None, *, quiet: b
 
 def ignored_line(settings: Settings) -> str:
     shown = ", ".join(label.split(" = ", 1)[0] for label in settings.repo_ignored)
-    return (
-        f"repo settings ignored until you trust this repository (haikutui trust, or --trust): {shown}"
-    )
+    return f"repo settings ignored until you trust this repository (haikutui trust, or --trust): {shown}"
 
 
 def trust_parser() -> argparse.ArgumentParser:
@@ -59,7 +59,9 @@ def run_trust(argv: list[str]) -> int:
     if args.list:
         repos = trust.trusted_repos()
         for root, entry in sorted(repos.items()):
-            state = "trusted" if trust.is_trusted(Path(root)) else "changed since trusted: asks again"
+            state = (
+                "trusted" if trust.is_trusted(Path(root)) else "changed since trusted: asks again"
+            )
             print(f"{_shown(root)}  {_shown(str(entry.get('trusted_at', '?')))}  {state}")
         if not repos:
             say("no trusted repositories")

@@ -56,14 +56,13 @@ def run_test(argv: list[str]) -> int:
     args, pytest_args = test_parser().parse_known_args(argv)
     pytest_args = [a for a in pytest_args if a != "--"]
     from haikutui.cli.output import say
+    from haikutui.cli.repo_trust import settings_for
     from haikutui.core.repo import Repo
     from haikutui.model.ladder import resolve
     from haikutui.tasks.test_context import failure_context
     from haikutui.tasks.test_live import LiveCounts, LiveRun
     from haikutui.tasks.test_repair import run_suite
     from haikutui.tasks.test_runner import pytest_command
-
-    from haikutui.cli.repo_trust import settings_for
 
     repo = Repo(Path.cwd())
     settings = settings_for(repo, args)
@@ -152,15 +151,24 @@ def _repair_one(
     result = asyncio.run(session.run())
     proposal, progress, check = result.proposal, result.progress, session.check
     assert check is not None
+    from haikutui.cli.verdict_gate import exec_edits_allowed
+    from haikutui.tasks.checks import exec_edits_of
+
+    edits = exec_edits_of(proposal)
+    refused = bool(edits) and args.yes and not exec_edits_allowed(edits, args)
     applied: list[str] = []
-    if check.ok and args.yes:
+    if check.ok and args.yes and not refused:
         applied = session.apply().paths
     if not args.json:
         print_diff(proposal.diff())
     say(f"{check.summary} · fixes {session.kind}")
+    if edits:
+        say(f"edits what runs: {', '.join(edits)}")
     outcome = (
         f"applied to {', '.join(applied)}"
         if applied
+        else "not applied: it edits what runs (--allow-exec-edits applies it)"
+        if refused and check.ok
         else "not applied: its test does not pass"
         if not check.ok
         else "not applied (use --yes)"
@@ -182,5 +190,6 @@ def _repair_one(
         "usage": vars(progress.usage),
         "cost": progress.cost,
         "context_tokens": count_tokens(session.request.instruction),
-        "exit": 0 if check.ok else STILL_FAILS,
+        "exec_edits": edits,
+        "exit": 0 if check.ok and not refused else STILL_FAILS,
     }

@@ -51,9 +51,7 @@ def is_secret(name: str) -> bool:
     return upper.startswith(SECRET_PREFIXES) or upper in KEYRING or bool(SECRET_WORDS.search(upper))
 
 
-def child_env(
-    passed: Iterable[str] = (), base: Mapping[str, str] | None = None
-) -> dict[str, str]:
+def child_env(passed: Iterable[str] = (), base: Mapping[str, str] | None = None) -> dict[str, str]:
     """`base` (the environment) without its credentials, but for the names in `passed`."""
     base = os.environ if base is None else base
     allowed = {name.upper() for name in passed}

@@ -219,7 +219,9 @@ def _merge_env(settings: Settings, data: dict[str, Any], path: Path) -> None:
     if not isinstance(names, list) or not all(
         isinstance(n, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n) for n in names
     ):
-        raise UsageError(f'{path}: [env] pass must be a list of variable names, e.g. ["AWS_PROFILE"]')
+        raise UsageError(
+            f'{path}: [env] pass must be a list of variable names, e.g. ["AWS_PROFILE"]'
+        )
     settings.pass_env = list(names)
 
 

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 from haikutui.core.config import Settings
@@ -76,7 +75,7 @@ def describe_error(exc: BaseException, model: str = "") -> ModelError | None:
     """One clear line for each SDK error type; None when `exc` is not an SDK error."""
     import anthropic
 
-    from haikutui.model.provider_errors import describe_platform_error
+    from haikutui.model.provider_errors import describe_platform_error, request_host
 
     platform = describe_platform_error(exc, model)
     if platform is not None:
@@ -89,7 +88,7 @@ def describe_error(exc: BaseException, model: str = "") -> ModelError | None:
     if isinstance(exc, anthropic.APITimeoutError):
         return ModelError("The API timed out; check your connection and retry")
     if isinstance(exc, anthropic.APIConnectionError):
-        base = os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
+        base = request_host(exc) or "https://api.anthropic.com"
         return ModelError(f"Cannot reach the API at {base}: offline, or the server is down")
     if not isinstance(exc, anthropic.APIStatusError):
         return ModelError(f"API error: {_api_message(exc)}")

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from haikutui.core.exec_files import exec_edits
 from haikutui.core.gc_pause import gc_paused
 from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.repo import Repo
@@ -60,6 +61,9 @@ class Verdict:
     tests: TestResult | None = None
     tests_note: str = "tests not run"
     """Said when no test result is in: why the tests did not run."""
+    exec_edits: list[str] = field(default_factory=list)
+    """Changed files that configure what runs (core/exec_files.py): said, and `--yes` asks
+    for `--allow-exec-edits`. Not a failed check: the user may well want the edit."""
     seconds: float = 0.0
 
     @property
@@ -69,6 +73,8 @@ class Verdict:
     @property
     def summary(self) -> str:
         tail = [] if self.tests is not None else [self.tests_note]
+        if self.exec_edits:
+            tail.append(f"edits what runs: {', '.join(self.exec_edits)}")
         if self.problems:
             return "✗ " + " · ".join(["; ".join(self.problems), *tail])
         parts = [*self.passed, *tail]
@@ -83,6 +89,7 @@ class Verdict:
             "ran": self.ran,
             "problems": self.problems,
             "findings": self.findings,
+            "exec_edits": self.exec_edits,
         }
 
 
@@ -234,7 +241,7 @@ def check_proposal(
     (old, new) when the proposal is a rename; `before` as for `lint_change`."""
     started = time.monotonic()
     proposal = as_applied(proposal)
-    verdict = Verdict()
+    verdict = Verdict(exec_edits=exec_edits_of(proposal))
     delta: LintDelta | None = None
     if any(p.endswith(PYTHON_SUFFIXES) for p in _all_paths(proposal)):
         with gc_paused():
@@ -246,14 +253,25 @@ def check_proposal(
     elif wanted and not trusted:
         verdict.tests_note = f"tests not run ({NOT_TRUSTED})"
     elif wanted and not (delta and delta.syntax):
-        command = find_test_command(
-            repo.root, test_command, trusted=trusted, pass_env=pass_env
-        )
+        command = find_test_command(repo.root, test_command, trusted=trusted, pass_env=pass_env)
         _judge_tests(verdict, repo, proposal, command, timeout, delta)
     elif wanted:
         verdict.tests_note = "tests not run (a file does not parse)"
     verdict.seconds = time.monotonic() - started
     return verdict
+
+
+def exec_edits_of(proposal: Proposal) -> list[str]:
+    """The accepted changes to files that configure execution, a move counting at both ends."""
+    edits: list[tuple[str, str | None, str | None]] = []
+    for change in proposal.changes:
+        old = change.old_text if change.base is not None else None
+        if isinstance(change, MovedFileChange) and change.old_path:
+            edits.append((change.old_path, old, None))
+            edits.append((change.path, None, change.new_text))
+        elif old != change.new_text:
+            edits.append((change.path, old, change.new_text))
+    return list(dict.fromkeys(exec_edits(edits)))
 
 
 def _all_paths(proposal: Proposal) -> list[str]:

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from haikutui.core.child_env import child_env
-from haikutui.core.proposal import MovedFileChange, Proposal
 from haikutui.core.errors import NotTrusted
+from haikutui.core.proposal import MovedFileChange, Proposal
 from haikutui.core.repo import Repo
 from haikutui.core.trust import NOT_TRUSTED
 from haikutui.tasks.import_graph import ImportGraph

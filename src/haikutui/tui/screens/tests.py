@@ -104,8 +104,8 @@ class TestsScreen(Screen[list[str] | None]):
     def action_rerun(self) -> None:
         if self.testing or self.asking:
             return
-        from haikutui.tasks.test_live import LiveRun
         from haikutui.core.errors import NotTrusted
+        from haikutui.tasks.test_live import LiveRun
         from haikutui.tasks.test_runner import pytest_command
 
         try:
