@@ -92,7 +92,13 @@ def fingerprint(root: Path, brought: list[str] | tuple[str, ...]) -> str:
 def claims(root: Path, powerful: list[str] | tuple[str, ...] = ()) -> Claims:
     root = root.resolve()
     brought = executables(root)
-    return Claims(root, tuple(powerful), tuple(brought), fingerprint(root, brought))
+    shown = tuple(printable(line) for line in brought)
+    return Claims(root, tuple(printable(p) for p in powerful), shown, fingerprint(root, brought))
+
+
+def printable(text: str) -> str:
+    """A repo-made name as text: control characters (an escape sequence) shown as `\\x1b`."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _path() -> Path:

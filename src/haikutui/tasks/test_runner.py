@@ -138,16 +138,15 @@ def find_test_command(
     """The configured command wins; else pytest in the repo's `.venv` or `venv`; else None.
 
     Both run the repo's own code (pytest imports its `conftest.py`): None unless `trusted`.
-    A venv counts only when it and its `bin/` resolve inside the repo.
+    A venv counts only when it is one (`pyvenv.cfg`) and its `bin/` resolves inside it.
     """
     if not trusted:
         return None
     if configured.strip():
         return TestCommand(shell=configured.strip(), pass_env=tuple(pass_env))
-    top = root.resolve()
     for name in VENV_DIRS:
         venv = (root / name).resolve()
-        if not venv.is_relative_to(top):
+        if not (venv / "pyvenv.cfg").is_file():
             continue
         for python in (root / name / "bin" / "python", root / name / "Scripts" / "python.exe"):
             own = python.parent.resolve().is_relative_to(venv)
