@@ -27,12 +27,13 @@ class TrustScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "answer(True)", "Trust", id="trust.yes", tooltip="Trust this repository"),
         Binding(
-            "n,escape",
+            "escape",
             "answer(False)",
             "Don't trust",
             id="trust.no",
             tooltip="Open it restricted: none of the below acts",
         ),
+        Binding("n", "answer(False)", "Don't trust", show=False, id="trust.no_alt"),
     ]
 
     def __init__(self, claims: Claims) -> None:
