@@ -6,8 +6,10 @@ It knows no model and no screen. Every layer above may use the modules in `__all
 __all__ = [
     "apply",
     "atomic",
+    "child_env",
     "config",
     "errors",
+    "exec_files",
     "journal",
     "keys",
     "merge3",
@@ -17,5 +19,6 @@ __all__ = [
     "repo",
     "secret_scan",
     "textfile",
+    "trust",
     "ui_state",
 ]
