@@ -399,3 +399,15 @@ def test_the_installed_command_trusts_nothing_by_itself(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done.stderr
     assert not marker.exists() and not (tmp_path / "ran").exists()
+
+
+def test_a_fifo_in_place_of_the_config_never_blocks_the_trust_check(tmp_path: Path) -> None:
+    from haikutui.core import trust
+
+    root = hostile(tmp_path / "clone")
+    os.mkfifo(root / ".haikutui.toml")
+    done = subprocess.run(
+        [sys.executable, "-m", "haikutui", "trust"], cwd=root, capture_output=True, timeout=5
+    )
+    assert done.returncode == 0, done.stderr
+    assert trust.is_trusted(root)

@@ -81,10 +81,11 @@ def executables(root: Path) -> list[str]:
 def fingerprint(root: Path, brought: list[str] | tuple[str, ...]) -> str:
     """sha256 of the repo's config bytes and the list of its executables."""
     digest = hashlib.sha256()
-    try:
-        digest.update((root / REPO_CONFIG).read_bytes())
+    config = root / REPO_CONFIG
+    try:  # a FIFO or device in its place is never opened: reading it could block for ever
+        digest.update(config.read_bytes() if config.is_file() else b"(no config)")
     except OSError:
-        digest.update(b"(no config)")
+        digest.update(b"(unreadable config)")
     digest.update(b"\0" + "\n".join(brought).encode(errors="surrogateescape"))
     return digest.hexdigest()
 
