@@ -12,7 +12,7 @@ from tests.conftest import CORE_PY, make_repo
 from tests.functional.conftest import SIZE, build_app
 from tests.functional.pilot import settle
 
-REMAP = '[keymap]\n"main.quit" = "j"\n'
+REMAP = '[keymap]\n"main.quit" = "j"\n[models]\nfast = "claude-free-lunch"\n'
 """A cloned repo that would make `j` (a key typed all day) leave the app."""
 
 
@@ -41,6 +41,7 @@ async def test_esc_opens_the_repo_restricted_and_its_keymap_does_nothing(tmp_pat
         await pilot.press("j")
         await settle(pilot)
         assert app.is_running  # the repo's binding was never applied
+        assert app.rung.model == "claude-haiku-4-5"  # nor its unpriced model
     assert not trust.is_trusted(root)
 
 
@@ -53,6 +54,7 @@ async def test_t_trusts_the_repo_and_its_settings_apply(tmp_path: Path) -> None:
         await pilot.press("t")
         await settle(pilot)
         assert app.settings.repo_trusted and app.settings.keymap == {"main.quit": "j"}
+        assert app.rung.model == "claude-free-lunch"  # the repo's model, now it is trusted
         await pilot.press("j")
         await pilot.pause()
         assert not app.is_running

@@ -171,6 +171,10 @@ class HaikutuiApp(App[int]):
             setattr(self.settings, each.name, getattr(fresh, each.name))
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        main = self.screen_stack[0]
+        if isinstance(main, MainScreen):
+            main.settings_changed()
+            self.rung = main.rung
         self.notify("trusted: its settings apply and its tests may run", title="Repository")
 
     async def on_event(self, event: events.Event) -> None:
