@@ -411,3 +411,20 @@ def test_a_fifo_in_place_of_the_config_never_blocks_the_trust_check(tmp_path: Pa
     )
     assert done.returncode == 0, done.stderr
     assert trust.is_trusted(root)
+
+
+def test_an_unreachable_endpoint_is_named_by_the_host_the_request_went_to(
+    tmp_path: Path, haikutui: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://gw-user:hunter2@127.0.0.1:{port}/proxy")
+    user_config("[request]\nmax_retries = 0\n")
+    run = haikutui(hostile(tmp_path / "clone"), "fix", "core.py:5", "-m", "fix it")
+    assert run.code == 3
+    assert f"Cannot reach the API at http://127.0.0.1:{port}: offline" in run.err
+    assert "hunter2" not in run.err
