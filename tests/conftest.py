@@ -54,6 +54,14 @@ def make_repo(root: Path, files: dict[str, str | bytes], *, commit: bool = True)
     return root
 
 
+def trust_repo(root: Path) -> Path:
+    """What `haikutui trust` does: the repo, as it is now, is trusted (in the temp state dir)."""
+    from haikutui.core import trust
+
+    trust.remember(trust.claims(root))
+    return root
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read the developer's config, never write their state, never reach the real API."""

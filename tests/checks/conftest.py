@@ -11,7 +11,7 @@ import pytest
 from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
-from tests.conftest import make_repo
+from tests.conftest import make_repo, trust_repo
 
 SHAPES = {
     "pyproject.toml": '[project]\nname = "shapes"\nversion = "0"\n\n[tool.ruff.lint]\nselect = ["E", "F"]\n',
@@ -55,7 +55,7 @@ def shapes_repo(tmp_path: Path, venv_with_pytest: Path) -> Path:
     """The shapes project, with `.venv` (untracked, ignored) pointing at a venv with pytest."""
     root = make_repo(tmp_path / "shapes", {**SHAPES, ".gitignore": ".venv\n"})
     (root / ".venv").symlink_to(venv_with_pytest)
-    return root
+    return trust_repo(root)  # its tests run its code: only in a trusted repo
 
 
 GEO = {

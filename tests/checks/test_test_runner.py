@@ -18,15 +18,17 @@ from tests.conftest import git
 
 
 def test_the_configured_command_wins_over_a_detected_venv(shapes_repo: Path) -> None:
-    assert find_test_command(shapes_repo, "make test") == TestCommand(shell="make test")
-    found = find_test_command(shapes_repo)
+    assert find_test_command(shapes_repo, "make test", trusted=True) == TestCommand(
+        shell="make test"
+    )
+    found = find_test_command(shapes_repo, trusted=True)
     assert found is not None and found.python == str(shapes_repo / ".venv" / "bin" / "python")
 
 
 def test_no_command_without_config_or_a_venv_with_pytest(tmp_path: Path) -> None:
     (tmp_path / "venv" / "bin").mkdir(parents=True)
     (tmp_path / "venv" / "bin" / "python").write_text("")
-    assert find_test_command(tmp_path) is None
+    assert find_test_command(tmp_path, trusted=True) is None
 
 
 def test_only_the_tests_whose_imports_reach_the_change_are_selected(shapes_repo: Path) -> None:
@@ -47,7 +49,7 @@ def test_a_conftest_that_reaches_the_change_selects_its_folder(shapes_repo: Path
 def test_a_breaking_change_fails_with_the_test_and_where(shapes_repo: Path) -> None:
     repo = Repo(shapes_repo)
     proposal = edit(shapes_repo, "shapes/geometry.py", "return w * h", "return w + h")
-    command = find_test_command(shapes_repo)
+    command = find_test_command(shapes_repo, trusted=True)
     assert command is not None
     texts, removed = proposal_texts(proposal)
     result = run_tests(
@@ -69,7 +71,7 @@ def test_a_breaking_change_fails_with_the_test_and_where(shapes_repo: Path) -> N
 def test_a_fine_change_passes_and_counts(shapes_repo: Path) -> None:
     repo = Repo(shapes_repo)
     proposal = edit(shapes_repo, "shapes/geometry.py", "return w * h", "return h * w")
-    command = find_test_command(shapes_repo)
+    command = find_test_command(shapes_repo, trusted=True)
     assert command is not None
     texts, _ = proposal_texts(proposal)
     result = run_tests(repo, command, texts, tests=["tests/test_report.py"])
@@ -89,7 +91,7 @@ def test_an_import_error_is_an_error_not_a_pass(shapes_repo: Path) -> None:
 
 
 def test_nothing_selected_runs_nothing(shapes_repo: Path) -> None:
-    command = find_test_command(shapes_repo)
+    command = find_test_command(shapes_repo, trusted=True)
     assert command is not None
     result = run_tests(Repo(shapes_repo), command, {}, tests=[])
     assert result.total == 0 and result.returncode is None and not result.ok
@@ -139,7 +141,7 @@ def test_an_editable_install_of_the_users_tree_does_not_hide_the_change(
     site = next(venv.glob("lib/python*/site-packages"))
     (site / "_shapes_editable.pth").write_text(str(root / "src") + "\n")
     (root / ".venv").symlink_to(venv)
-    command = find_test_command(root)
+    command = find_test_command(root, trusted=True)
     assert command is not None
     broken = edit(root, "src/shapes/geometry.py", "return w * h", "return w - h")
     texts, _ = proposal_texts(broken)

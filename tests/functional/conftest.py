@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.core.config import load_settings
+from haikutui.cli.repo_trust import settings_for
 from haikutui.core.repo import Repo
 from haikutui.tui.app import HaikutuiApp, create_app
 from tests.conftest import CORE_PY, make_repo
@@ -25,4 +25,5 @@ def long_repo(tmp_path: Path) -> Path:
 
 def build_app(root: Path, model: str | None = None) -> HaikutuiApp:
     """Exactly what the CLI does."""
-    return create_app(Repo(root), load_settings(root), model=model)
+    repo = Repo(root)
+    return create_app(repo, settings_for(repo, quiet=True), model=model)

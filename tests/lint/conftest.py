@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from haikutui.tasks.lint import ruff_runner
-from tests.conftest import make_repo
+from tests.conftest import make_repo, trust_repo
 
 RUFF_CONFIG = """\
 [project]
@@ -77,15 +77,18 @@ def shout(text):
 
 @pytest.fixture
 def lint_repo(tmp_path: Path) -> Path:
-    return make_repo(
-        tmp_path / "calc",
-        {
-            "pyproject.toml": RUFF_CONFIG,
-            "pkg/__init__.py": "",
-            "pkg/calc.py": CALC_PY,
-            "pkg/words.py": IMPORTS_ONLY_PY,
-            "tests/test_calc.py": CALC_TESTS,
-        },
+    """Trusted, as the user of a repo of their own would: its tests may run."""
+    return trust_repo(
+        make_repo(
+            tmp_path / "calc",
+            {
+                "pyproject.toml": RUFF_CONFIG,
+                "pkg/__init__.py": "",
+                "pkg/calc.py": CALC_PY,
+                "pkg/words.py": IMPORTS_ONLY_PY,
+                "tests/test_calc.py": CALC_TESTS,
+            },
+        )
     )
 
 

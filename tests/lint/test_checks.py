@@ -59,7 +59,10 @@ def test_findings_the_file_already_had_are_not_new(lint_repo: Path) -> None:
 def test_the_user_test_command_runs_on_a_copy(lint_repo: Path) -> None:
     broken = proposal(lint_repo, "pkg/calc.py", "return a + b", "return a - b")
     verdict = check_proposal(
-        Repo(lint_repo), broken, test_command="python -m pytest -q -p no:cacheprovider tests"
+        Repo(lint_repo),
+        broken,
+        test_command="python -m pytest -q -p no:cacheprovider tests",
+        trusted=True,
     )
     assert not verdict.ok
     # pytest's JUnit report, not its last line: the failing test and where it failed.
@@ -70,13 +73,17 @@ def test_the_user_test_command_runs_on_a_copy(lint_repo: Path) -> None:
     assert (lint_repo / "pkg/calc.py").read_text() == CALC_PY  # ran on a copy
 
     fine = proposal(lint_repo, "pkg/calc.py", "x == None", "x is None")
-    verdict = check_proposal(Repo(lint_repo), fine, test_command="python -c 'import pkg.calc'")
+    verdict = check_proposal(
+        Repo(lint_repo), fine, test_command="python -c 'import pkg.calc'", trusted=True
+    )
     assert verdict.summary == "✓ parses · no new findings in 1 file + 1 importer · tests pass"
 
 
 def test_a_test_command_that_hangs_times_out(lint_repo: Path) -> None:
     change = proposal(lint_repo, "pkg/calc.py", "x == None", "x is None")
-    verdict = check_proposal(Repo(lint_repo), change, test_command="sleep 5", timeout=0.2)
+    verdict = check_proposal(
+        Repo(lint_repo), change, test_command="sleep 5", timeout=0.2, trusted=True
+    )
     assert "tests fail (timed out after 0s)" in verdict.summary
 
 

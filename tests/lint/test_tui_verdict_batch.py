@@ -9,6 +9,7 @@ import pytest
 from haikutui.tui.screens.batch import BatchScreen
 from haikutui.tui.screens.lint_review import LintReviewScreen
 from haikutui.tui.screens.review import ReviewScreen
+from tests.conftest import trust_repo
 from tests.fake_api import FakeAnthropic, error_reply, str_replace, tool_reply
 from tests.functional.conftest import SIZE, build_app, long_repo  # noqa: F401  (fixture)
 from tests.functional.pilot import status_text
@@ -42,6 +43,7 @@ async def test_quick_fix_review_shows_the_verdict(
 ) -> None:
     if config:
         (long_repo / ".haikutui.toml").write_text(config)
+        trust_repo(long_repo)  # its test_command runs only in a trusted repo
     fake_api.script(tool_reply(str_replace("core.py", "range(len(values) + 1)", new)))
     app = build_app(long_repo)
     async with app.run_test(size=SIZE) as pilot:

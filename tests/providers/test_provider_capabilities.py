@@ -83,7 +83,7 @@ def test_bad_provider_config_is_one_line(toml: str, message: str, tmp_path: Path
 
 def test_provider_config_is_read(tmp_path: Path) -> None:
     Path(os.environ["HAIKUTUI_CONFIG"]).write_text(
-        '[provider]\nname = "vertex"\nregion = "europe-west1"\nproject_id = "p"\n'
+        '[provider]\nname = "vertex"\nregion = "europe-west1"\nproject_id = "proj-123"\n'
         '[models]\nfast = "claude-haiku-4-5"\n[models.vertex]\nstrong = "claude-sonnet-4-5@20250929"\n'
         '[auth]\nkey_command = "pass show anthropic"\nkey_ttl = 60\n'
     )
@@ -91,7 +91,7 @@ def test_provider_config_is_read(tmp_path: Path) -> None:
     assert (settings.provider, settings.provider_region, settings.provider_project) == (
         "vertex",
         "europe-west1",
-        "p",
+        "proj-123",
     )
     assert settings.provider_models == {"vertex": {"strong": "claude-sonnet-4-5@20250929"}}
     assert settings.models["fast"] == "claude-haiku-4-5"

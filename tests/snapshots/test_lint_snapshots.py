@@ -29,7 +29,8 @@ Snap = Callable[..., bool]
 
 
 def _app(root: Path) -> HaikutuiApp:
-    return create_app(Repo(root), load_settings(root))
+    # A repo of the user's own, trusted: the trust question is not what these pictures show.
+    return create_app(Repo(root), load_settings(root, trusted=True))
 
 
 async def _steady(pilot: Pilot[Any]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.checks.conftest import venv_with_pytest  # noqa: F401 - the shared session fixture
-from tests.conftest import make_repo
+from tests.conftest import make_repo, trust_repo
 
 STATS_PY = '''\
 """Small statistics."""
@@ -73,4 +73,4 @@ def calc_repo(tmp_path: Path, venv_with_pytest: Path) -> Path:  # noqa: F811
     """The calc project with its off-by-one, and `.venv` (ignored) holding pytest."""
     root = make_repo(tmp_path / "calc", CALC)
     (root / ".venv").symlink_to(venv_with_pytest)
-    return root
+    return trust_repo(root)  # its tests run its code: only in a trusted repo

@@ -65,7 +65,7 @@ def loader_repo(tmp_path: Path, venv_with_pytest: Path) -> Path:
 
 
 def failures(root: Path) -> dict[str, object]:
-    command = find_test_command(root)
+    command = find_test_command(root, trusted=True)
     assert command is not None
     result = run_suite(Repo(root), command)
     return {f.nodeid.rsplit("::", 1)[-1]: f for f in result.failures}
@@ -114,7 +114,7 @@ def test_which_side_a_fix_is_on() -> None:
 
 def test_counts_arrive_while_the_tests_run(loader_repo: Path) -> None:
     seen: list[LiveCounts] = []
-    command = find_test_command(loader_repo)
+    command = find_test_command(loader_repo, trusted=True)
     assert command is not None
     live = LiveRun(on_progress=lambda c: seen.append(c))
     result = run_suite(Repo(loader_repo), command, live=live)
@@ -127,7 +127,7 @@ def test_cancel_stops_the_run_at_once(loader_repo: Path) -> None:
     (loader_repo / "tests" / "test_slow.py").write_text(
         "import time\n\n\ndef test_slow():\n    time.sleep(60)\n"
     )
-    command = find_test_command(loader_repo)
+    command = find_test_command(loader_repo, trusted=True)
     assert command is not None
     live = LiveRun()
     threading.Timer(1.0, live.cancel.set).start()

@@ -198,12 +198,12 @@ def test_without_a_venv_or_config_it_warns_and_uses_python_m_pytest(
 
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     (tmp_path / "bin").mkdir()
-    command, warning = pytest_command(tmp_path)
+    command, warning = pytest_command(tmp_path, trusted=True)
     assert command.python and "may lack the project's dependencies" in warning
     uv = tmp_path / "bin" / "uv"
     uv.write_text("#!/bin/sh\n")
     uv.chmod(0o755)
     (tmp_path / "uv.lock").write_text("")
-    command, warning = pytest_command(tmp_path)
+    command, warning = pytest_command(tmp_path, trusted=True)
     assert command.shell.startswith(f"{uv} run --project") and "{tests}" in command.shell
     assert warning == ""

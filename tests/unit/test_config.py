@@ -57,7 +57,10 @@ def test_user_config_then_repo_config_on_top(user_config: Path, repo_dir: Path) 
     assert settings.max_tokens == 2048
     assert settings.timeout == 30.0 and isinstance(settings.timeout, float)
     assert settings.theme == "nord"
-    assert settings.keymap == {"escalate": "ctrl+e", "apply": "ctrl+a"}
+    # Key bindings are the user's: a repo's apply only once it is trusted.
+    assert settings.keymap == {"escalate": "ctrl+e"}
+    assert settings.repo_ignored == ["[keymap] apply = 'ctrl+a' (key bindings are yours)"]
+    assert load_settings(repo_dir, trusted=True).keymap == {"escalate": "ctrl+e", "apply": "ctrl+a"}
     assert settings.sources == [str(user_config), str(repo_dir / REPO_CONFIG)]
 
 

@@ -12,7 +12,7 @@ from haikutui.cli.output import out, plural, print_diff, say
 from haikutui.cli.parser import EXIT_CODES, Parser, add_check_flags, add_provider_option
 from haikutui.cli.verdict_gate import may_apply, report, verdict_for
 from haikutui.core.apply import apply_proposal
-from haikutui.core.config import Settings, load_settings
+from haikutui.core.config import Settings
 from haikutui.core.errors import NoChange, UsageError
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
@@ -77,7 +77,9 @@ def progress_line(batch: Any) -> tuple[int, int, str]:
 def run_batch(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     repo = Repo(".")
-    settings = load_settings(repo.root)
+    from haikutui.cli.repo_trust import settings_for
+
+    settings = settings_for(repo, args)
     if args.action == "list":
         found = records(repo)
         if args.json:

@@ -69,7 +69,6 @@ def parse_target(target: str) -> tuple[str, tuple[int, int] | None]:
 
 
 def run_fix(args: argparse.Namespace) -> int:
-    from haikutui.core.config import load_settings
     from haikutui.core.repo import Repo
     from haikutui.model.fix_request import FixRequest
     from haikutui.model.ladder import resolve
@@ -77,7 +76,9 @@ def run_fix(args: argparse.Namespace) -> int:
 
     path, lines = parse_target(args.target)
     repo = Repo(Path.cwd())
-    settings = load_settings(repo.root)
+    from haikutui.cli.repo_trust import settings_for
+
+    settings = settings_for(repo, args)
     rel = repo.resolve(str(Path.cwd() / path))
     file = repo.read_for_model(rel)
     if lines is not None:
@@ -117,6 +118,7 @@ def run_fix(args: argparse.Namespace) -> int:
                     "note": proposal.note,
                     "unfinished": result.unfinished,
                     "checks": verdict.as_json(),
+                    "exec_edits": verdict.exec_edits,
                 },
                 indent=2,
             )

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from haikutui.cli.output import plural, print_diff, say
 from haikutui.cli.parser import EXIT_CODES, Parser, add_check_flags, add_provider_option
-from haikutui.core.config import load_settings
 from haikutui.core.errors import NoChange
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
@@ -66,6 +65,7 @@ def lint_json(result: LintResult, verdict: Verdict | None, applied: list[str]) -
         "rungs": [vars(a) | {"usage": vars(a.usage)} for a in result.attempts],
         "check": None if verdict is None else {"ok": verdict.ok, "summary": verdict.summary},
         "checks": None if verdict is None else verdict.as_json(),
+        "exec_edits": [] if verdict is None else verdict.exec_edits,
         "diff": proposal.diff(),
         "applied": applied,
         "skipped": result.skipped,
@@ -75,7 +75,9 @@ def lint_json(result: LintResult, verdict: Verdict | None, applied: list[str]) -
 
 def run_lint(args: argparse.Namespace) -> int:
     repo = Repo(".")
-    settings = load_settings(repo.root)
+    from haikutui.cli.repo_trust import settings_for
+
+    settings = settings_for(repo, args)
     paths = repo_paths(repo, args.paths)
     if args.batch:
         from haikutui.cli.batch_command import submit_lint_batch

@@ -23,8 +23,8 @@ def _tui_parser() -> argparse.ArgumentParser:
         "  lint   lint repair: ruff, then the model (haikutui lint --help)\n"
         "  batch  list, status, collect: repo-wide repairs sent as batches\n"
         "  rename rename a symbol across the repo: rope, then the model (haikutui rename --help)\n"
-        "  log    the request log: tokens, cost and latency per request (haikutui log --help)\n\n"
-        + EXIT_CODES,
+        "  log    the request log: tokens, cost and latency per request (haikutui log --help)\n"
+        "  trust  trust this repository's settings and code; --revoke, --list\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", nargs="?", default=".", help="a folder inside a git repository")
@@ -61,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
             from haikutui.cli.test_command import run_test
 
             return run_test(args[1:])
+        if args and args[0] == "trust":
+            from haikutui.cli.repo_trust import run_trust
+
+            return run_trust(args[1:])
         if args and args[0] == "log":
             from haikutui.cli.log_command import run_log
 
@@ -77,13 +81,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _tui(args: argparse.Namespace) -> int:
-    from haikutui.core.config import load_settings
+    from haikutui.cli.repo_trust import settings_for
     from haikutui.core.gc_pause import kept_for_good
     from haikutui.core.repo import Repo
 
     with kept_for_good():
         repo = Repo(args.path)
-        settings = load_settings(repo.root)
+        settings = settings_for(repo, args, quiet=True)  # the TUI asks, on its trust screen
         from haikutui.tui.app import create_app
 
         app = create_app(repo, settings, model=args.model)

@@ -9,7 +9,8 @@ EXIT_CODES = """exit codes:
   1  the model proposed no change, refused, or its reply was cut off
   2  bad usage or input: not a git repo, no such file, untracked or binary file, stale file
   3  API or provider error: no key, network, rate limit, overload, server error
-  4  proposal failed its checks: with --yes, nothing was written (--force applies it)"""
+  4  proposal failed its checks, or edits a file that configures execution: with --yes,
+     nothing was written (--force / --allow-exec-edits applies it)"""
 
 
 class Parser(argparse.ArgumentParser):
@@ -43,6 +44,12 @@ def add_provider_option(parser: argparse.ArgumentParser) -> None:
         action=_ProviderAction,
         help="where requests go: anthropic, bedrock or vertex (default: [provider] in config)",
     )
+    parser.add_argument(
+        "--trust",
+        action="store_true",
+        help="trust this repository for this run: its powerful .haikutui.toml settings apply "
+        "and its tests may run (`haikutui trust` remembers it)",
+    )
 
 
 def add_check_flags(parser: argparse.ArgumentParser, *, tests_by_default: bool = False) -> None:
@@ -58,4 +65,14 @@ def add_check_flags(parser: argparse.ArgumentParser, *, tests_by_default: bool =
         "--force",
         action="store_true",
         help="with --yes, apply the proposal even when it fails its checks",
+    )
+    add_exec_edits_flag(parser)
+
+
+def add_exec_edits_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-exec-edits",
+        action="store_true",
+        help="with --yes, apply edits to files that configure execution (CI workflows, "
+        "conftest.py, setup.py, Makefile, ...); refused otherwise (exit 4)",
     )

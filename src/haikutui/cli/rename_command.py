@@ -10,7 +10,6 @@ from pathlib import Path
 from haikutui.cli.output import plural, print_diff, say
 from haikutui.cli.parser import Parser, add_check_flags, add_provider_option
 from haikutui.cli.verdict_gate import may_apply, report, verdict_for
-from haikutui.core.config import load_settings
 from haikutui.core.errors import ModelError, UsageError
 from haikutui.core.repo import Repo
 from haikutui.model.client import has_key
@@ -22,7 +21,9 @@ from haikutui.tasks.rename.target import AT
 
 def run_rename(args: argparse.Namespace) -> int:
     repo = Repo(Path.cwd())
-    settings = load_settings(repo.root)
+    from haikutui.cli.repo_trust import settings_for
+
+    settings = settings_for(repo, args)
     at = None
     if args.at:
         match = AT.match(args.at)
@@ -83,6 +84,7 @@ def run_rename(args: argparse.Namespace) -> int:
                     "rungs": [vars(a) | {"usage": vars(a.usage)} for a in session.attempts],
                     "check": {"ok": verdict.ok, "summary": verdict.summary},
                     "checks": verdict.as_json(),
+                    "exec_edits": verdict.exec_edits,
                     "diff": proposal.diff(),
                     "applied": applied,
                     "cost": session.cost,

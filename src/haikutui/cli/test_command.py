@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from haikutui.cli.parser import EXIT_CODES, Parser
+from haikutui.cli.parser import EXIT_CODES, Parser, add_exec_edits_flag
 from haikutui.core.errors import NoChange, UsageError
 
 if TYPE_CHECKING:
@@ -43,6 +43,12 @@ def test_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-cost", type=float, metavar="DOLLARS", help="allow each request up to this cost"
     )
+    parser.add_argument(
+        "--trust",
+        action="store_true",
+        help="trust this repository for this run: its tests run its own code",
+    )
+    add_exec_edits_flag(parser)
     return parser
 
 
@@ -50,7 +56,7 @@ def run_test(argv: list[str]) -> int:
     args, pytest_args = test_parser().parse_known_args(argv)
     pytest_args = [a for a in pytest_args if a != "--"]
     from haikutui.cli.output import say
-    from haikutui.core.config import load_settings
+    from haikutui.cli.repo_trust import settings_for
     from haikutui.core.repo import Repo
     from haikutui.model.ladder import resolve
     from haikutui.tasks.test_context import failure_context
@@ -59,9 +65,11 @@ def run_test(argv: list[str]) -> int:
     from haikutui.tasks.test_runner import pytest_command
 
     repo = Repo(Path.cwd())
-    settings = load_settings(repo.root)
+    settings = settings_for(repo, args)
     rung = resolve(args.model, settings)
-    command, warning = pytest_command(repo.root, settings.test_command)
+    command, warning = pytest_command(
+        repo.root, settings.test_command, trusted=settings.repo_trusted, pass_env=settings.pass_env
+    )
     if warning:
         say(f"warning: {warning}")
     if pytest_args and not command.selects:
@@ -143,15 +151,24 @@ def _repair_one(
     result = asyncio.run(session.run())
     proposal, progress, check = result.proposal, result.progress, session.check
     assert check is not None
+    from haikutui.cli.verdict_gate import exec_edits_allowed
+    from haikutui.tasks.checks import exec_edits_of
+
+    edits = exec_edits_of(proposal)
+    refused = bool(edits) and args.yes and not exec_edits_allowed(edits, args)
     applied: list[str] = []
-    if check.ok and args.yes:
+    if check.ok and args.yes and not refused:
         applied = session.apply().paths
     if not args.json:
         print_diff(proposal.diff())
     say(f"{check.summary} · fixes {session.kind}")
+    if edits:
+        say(f"edits what runs: {', '.join(edits)}")
     outcome = (
         f"applied to {', '.join(applied)}"
         if applied
+        else "not applied: it edits what runs (--allow-exec-edits applies it)"
+        if refused and check.ok
         else "not applied: its test does not pass"
         if not check.ok
         else "not applied (use --yes)"
@@ -173,5 +190,6 @@ def _repair_one(
         "usage": vars(progress.usage),
         "cost": progress.cost,
         "context_tokens": count_tokens(session.request.instruction),
-        "exit": 0 if check.ok else STILL_FAILS,
+        "exec_edits": edits,
+        "exit": 0 if check.ok and not refused else STILL_FAILS,
     }

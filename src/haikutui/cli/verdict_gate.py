@@ -31,17 +31,38 @@ def verdict_for(
         timeout=settings.test_timeout,
         renamed=renamed,
         before=before,
+        trusted=settings.repo_trusted,
+        pass_env=settings.pass_env,
     )
 
 
 def may_apply(verdict: Verdict, args: argparse.Namespace) -> bool:
-    """`--yes` applies a proposal that passed its checks; a failed one only with `--force`."""
-    return bool(args.yes) and (verdict.ok or bool(args.force))
+    """`--yes` applies a proposal that passed its checks; a failed one only with `--force`;
+    one that edits what runs (CI, conftest.py, ...) only with `--allow-exec-edits`."""
+    return (
+        bool(args.yes)
+        and (verdict.ok or bool(args.force))
+        and exec_edits_allowed(verdict.exec_edits, args)
+    )
+
+
+def exec_edits_allowed(edits: list[str], args: argparse.Namespace) -> bool:
+    return not edits or bool(getattr(args, "allow_exec_edits", False))
+
+
+def refuse_exec_edits(edits: list[str], args: argparse.Namespace) -> None:
+    """Exit 4 when `--yes` met edits to files that configure execution."""
+    if args.yes and not exec_edits_allowed(edits, args):
+        raise ChecksFailed(
+            f"the proposal edits files that configure what runs ({', '.join(edits)}): "
+            "nothing written (--allow-exec-edits applies it)"
+        )
 
 
 def report(verdict: Verdict, args: argparse.Namespace) -> None:
     """The verdict on stderr; then exit 4 when `--yes` was refused because of it."""
     say(f"check: {verdict.summary}")
+    refuse_exec_edits(verdict.exec_edits, args)
     if verdict.ok or not args.yes:
         return
     if args.force:

@@ -6,8 +6,10 @@ It knows no model and no screen. Every layer above may use the modules in `__all
 __all__ = [
     "apply",
     "atomic",
+    "child_env",
     "config",
     "errors",
+    "exec_files",
     "journal",
     "keys",
     "merge3",
@@ -20,5 +22,6 @@ __all__ = [
     "terminal_text",
     "textfile",
     "url_credentials",
+    "trust",
     "ui_state",
 ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import os
+import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +70,16 @@ class Settings:
     """`[prices."MODEL"]`: dollars per million tokens that replace the list price (for
     example a platform's regional price); user config only."""
     """`[auth] key_ttl`: seconds the key command's answer is kept in memory."""
+    pass_env: list[str] = field(default_factory=list)
+    """`[env] pass`: variables that tests and key commands keep (see core/child_env.py);
+    user config only."""
+    repo_trusted: bool = False
+    """The user trusts this repo (`haikutui trust`, `--trust`, the TUI's screen): its powerful
+    settings apply and its own code (tests, `.venv`) may run."""
+    repo_powerful: list[str] = field(default_factory=list)
+    """The powerful settings the repo's `.haikutui.toml` holds, one line each."""
+    repo_ignored: list[str] = field(default_factory=list)
+    """Those of them left out because the repo is not trusted."""
 
     def thinking_wanted(self, rung_name: str) -> bool:
         """The session toggle wins over the per-rung default from config."""
@@ -85,23 +98,132 @@ def user_config_path() -> Path:
     return Path(user_config_dir("haikutui")) / "config.toml"
 
 
-def load_settings(repo_root: Path | None = None) -> Settings:
-    settings = Settings()
-    paths = [user_config_path()]
-    if repo_root is not None:
-        paths.append(repo_root / REPO_CONFIG)
-    for path in paths:
-        if path.is_file():
-            data = _read(path)
-            if path != paths[0] and "auth" in data:
-                # A cloned repo must not choose a command that runs on every request.
-                raise UsageError(f"{path}: [auth] belongs in your user config, not the repo's")
-            if path != paths[0] and "prices" in data:
-                # Nor may it make requests look cheaper than they are, under your budget.
-                raise UsageError(f"{path}: [prices] belongs in your user config, not the repo's")
-            _merge(settings, data, path)
-            settings.sources.append(str(path))
+def load_settings(
+    repo_root: Path | None = None,
+    *,
+    trusted: bool = False,
+    priced: Callable[[str], bool] | None = None,
+) -> Settings:
+    """The user's config, then the repo's `.haikutui.toml`: its safe settings always, its
+    powerful ones only when `trusted`. `priced` says whether a model ID has a known price
+    (default: only the default ladder's); a repo may pick only priced models untrusted."""
+    settings = Settings(repo_trusted=trusted)
+    user = user_config_path()
+    if user.is_file():
+        data = _read(user)
+        _merge(settings, data, user)
+        _merge_env(settings, data, user)
+        settings.sources.append(str(user))
+    path = repo_root / REPO_CONFIG if repo_root is not None else None
+    if path is None or not path.is_file():
+        return settings
+    data = _read(path)
+    for name in USER_ONLY:
+        if name in data:
+            raise UsageError(f"{path}: [{name}] belongs in your user config, not the repo's")
+    before = copy.deepcopy(settings)
+    _merge(settings, data, path)
+    settings.sources.append(str(path))
+    powerful = _powerful(before, settings, data, priced)
+    settings.repo_powerful = [label for label, _ in powerful]
+    if not trusted:
+        for label, revert in powerful:
+            revert(settings)
+            settings.repo_ignored.append(label)
     return settings
+
+
+USER_ONLY = ("auth", "prices", "env")
+"""Never from a repo, trusted or not: a command run on every request ([auth] key_command),
+prices that make requests look cheaper under your budget, which secrets its tests see."""
+EFFORT_RANK = {"low": 0, "medium": 1, "high": 2, "xhigh": 3, "max": 4}
+Revert = Callable[[Settings], None]
+
+
+def _powerful(
+    before: Settings, after: Settings, data: dict[str, Any], priced: Callable[[str], bool] | None
+) -> list[tuple[str, Revert]]:
+    """The repo's settings that run, send or bill elsewhere, loosen a limit, or rebind keys:
+    each with the label the user is shown and how to undo it on `after`."""
+    found: list[tuple[str, Revert]] = []
+
+    def add(label: str, attr: str, key: str | None = None) -> None:
+        def revert(s: Settings) -> None:
+            old = getattr(before, attr)
+            if key is None:
+                setattr(s, attr, copy.deepcopy(old))
+            elif key in old:
+                getattr(s, attr)[key] = old[key]
+            else:
+                getattr(s, attr).pop(key, None)
+
+        found.append((label, revert))
+
+    def is_priced(model: str) -> bool:
+        listed = priced(model) if priced is not None else model in DEFAULT_MODELS.values()
+        return listed or any(model == k or model.startswith(k) for k in before.prices)
+
+    if after.test_command != before.test_command:
+        add(f"[checks] test_command = {after.test_command!r} (runs a command)", "test_command")
+    for rung, model in after.models.items():
+        if model != before.models.get(rung) and not is_priced(model):
+            add(f"[models] {rung} = {model!r} (no known price)", "models", rung)
+    for key in ("max_tokens", "max_retries", "max_tool_rounds"):
+        if getattr(after, key) > getattr(before, key):
+            add(f"[request] {key} = {getattr(after, key)} (raises {getattr(before, key)})", key)
+    for key in ("per_request", "per_session"):
+        old, new = getattr(before, f"budget_{key}"), getattr(after, f"budget_{key}")
+        if old is not None and (new is None or new > old):
+            add(f"[budget] {key} = {new} (raises your {old})", f"budget_{key}")
+    if after.lint_escalate == "auto" and before.lint_escalate != "auto":
+        add("[lint] escalate = 'auto' (bills stronger models unasked)", "lint_escalate")
+    for rung, on in after.thinking.items():
+        if on and not before.thinking.get(rung, False):
+            add(f"[thinking] {rung} = true (bills thinking tokens)", "thinking", rung)
+    for rung, tokens in after.thinking_budget.items():
+        if tokens > before.thinking_budget.get(rung, 2048):
+            add(f"[thinking] budget_tokens {rung} = {tokens} (raises)", "thinking_budget", rung)
+    for rung, effort in after.thinking_effort.items():
+        old_effort = before.thinking_effort.get(rung, "medium")
+        if EFFORT_RANK.get(effort, 0) > EFFORT_RANK.get(old_effort, 1):
+            add(f"[thinking] effort {rung} = {effort!r} (raises)", "thinking_effort", rung)
+    for key, attr in PROVIDER_FIELDS.items():
+        if getattr(after, attr) != getattr(before, attr):
+            add(f"[provider] {key} = {getattr(after, attr)!r} (where requests go)", attr)
+    for name, rungs in after.provider_models.items():
+        for rung, model in rungs.items():
+            if before.provider_models.get(name, {}).get(rung) != model:
+                add(f"[models.{name}] {rung} = {model!r} (no known price)", "provider_models")
+    for key, action in after.keymap.items():
+        if before.keymap.get(key) != action:
+            add(f"[keymap] {key} = {action!r} (key bindings are yours)", "keymap", key)
+    return found
+
+
+PROVIDER_FIELDS = {
+    "name": "provider",
+    "region": "provider_region",
+    "project_id": "provider_project",
+    "inference_profile": "inference_profile",
+}
+REGION = re.compile(r"^[a-z0-9-]+$")
+PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+"""Google's project ID: 6 to 30 lowercase letters, digits or hyphens, a letter first."""
+
+
+def _merge_env(settings: Settings, data: dict[str, Any], path: Path) -> None:
+    """`[env] pass = ["AWS_PROFILE"]`: what the user lets tests and key commands see."""
+    env = data.get("env", {})
+    if not isinstance(env, dict):
+        raise UsageError(f"{path}: [env] must be a table")
+    names = env.get("pass", [])
+    if not isinstance(names, list) or not all(
+        isinstance(n, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n) for n in names
+    ):
+        raise UsageError(
+            f'{path}: [env] pass must be a list of variable names, e.g. ["AWS_PROFILE"]'
+        )
+    settings.pass_env = list(names)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -234,10 +356,15 @@ def _merge_provider(
         if provider["name"] not in PROVIDERS:
             raise UsageError(f"{path}: [provider] name must be one of {', '.join(PROVIDERS)}")
         settings.provider = provider["name"]
-    for key, attr in (("region", "provider_region"), ("project_id", "provider_project")):
+    for key, attr, shape, example in (
+        ("region", "provider_region", REGION, "us-east-1"),
+        ("project_id", "provider_project", PROJECT_ID, "my-project-123"),
+    ):
         if key in provider:
-            if not isinstance(provider[key], str):
-                raise UsageError(f"{path}: [provider] {key} must be a string")
+            if not isinstance(provider[key], str) or not shape.match(provider[key]):
+                raise UsageError(
+                    f"{path}: [provider] {key} must look like {example!r}, not {provider[key]!r}"
+                )
             setattr(settings, attr, provider[key])
     if "inference_profile" in provider:
         if provider["inference_profile"] not in PROFILES:

@@ -26,6 +26,10 @@ class PathRefused(UsageError):
     """A path that would leave the repo, enter .git/, or name a file we must not touch."""
 
 
+class NotTrusted(UsageError):
+    """Something of the repository would run, and the user has not trusted it."""
+
+
 class NoChange(HaikutuiError):
     """The model proposed nothing usable: no edit, a refusal, or a truncated reply."""
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from haikutui.core.child_env import child_env
 from haikutui.core.errors import ModelError, UsageError
 
 if TYPE_CHECKING:
@@ -78,13 +80,15 @@ def env_key() -> str | None:
     return None
 
 
-def find_key(key_command: str = "", ttl: float = 300.0) -> FoundKey | None:
+def find_key(
+    key_command: str = "", ttl: float = 300.0, pass_env: Sequence[str] = ()
+) -> FoundKey | None:
     """The first key in precedence order: environment, key command, keyring, file."""
     name = env_key()
     if name:
         return FoundKey(os.environ[name], "environment")
     if key_command:
-        return FoundKey(run_key_command(key_command, ttl), "key command")
+        return FoundKey(run_key_command(key_command, ttl, pass_env), "key command")
     stored = keyring_get()
     if stored:
         return FoundKey(stored, "keyring")
@@ -96,8 +100,9 @@ def find_key(key_command: str = "", ttl: float = 300.0) -> FoundKey | None:
     return None
 
 
-def run_key_command(command: str, ttl: float) -> str:
-    """Run `[auth] key_command` when its cached answer is stale; its output is never shown."""
+def run_key_command(command: str, ttl: float, pass_env: Sequence[str] = ()) -> str:
+    """Run `[auth] key_command` when its cached answer is stale; its output is never shown.
+    It gets the trimmed environment of `core/child_env.py`, like everything haikutui runs."""
     cached = _command_cache.get(command)
     if cached is not None and time.monotonic() < cached[1]:
         return cached[0]
@@ -111,6 +116,7 @@ def run_key_command(command: str, ttl: float) -> str:
             text=True,
             timeout=COMMAND_TIMEOUT,
             check=False,
+            env=child_env(pass_env),
         )
     except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
         kind = "timed out" if isinstance(exc, subprocess.TimeoutExpired) else "could not run"

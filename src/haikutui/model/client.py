@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 from haikutui.core.config import Settings
@@ -51,7 +50,7 @@ def make_client(settings: Settings) -> AsyncAnthropic:
     provider = provider_name(settings)
     if provider != "anthropic":
         return make_platform_client(settings, provider)
-    found = find_key(settings.key_command, settings.key_ttl)
+    found = find_key(settings.key_command, settings.key_ttl, settings.pass_env)
     if found is None:
         raise ModelError(f"No Anthropic API key: {KEY_HINT}")
     from anthropic import AsyncAnthropic
@@ -82,7 +81,11 @@ def describe_error(
     """
     import anthropic
 
-    from haikutui.model.provider_errors import cut_mid_reply, describe_platform_error
+    from haikutui.model.provider_errors import (
+        cut_mid_reply,
+        describe_platform_error,
+        request_host,
+    )
 
     platform = describe_platform_error(exc, model, began=began)
     if platform is not None:
@@ -94,7 +97,7 @@ def describe_error(
     if isinstance(exc, anthropic.APITimeoutError):
         return ModelError("The API timed out; check your connection and retry")
     if isinstance(exc, anthropic.APIConnectionError):
-        base = os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
+        base = request_host(exc) or "https://api.anthropic.com"
         return ModelError(f"Cannot reach the API at {base}: offline, or the server is down")
     if not isinstance(exc, anthropic.APIStatusError):
         return ModelError(f"API error: {_api_message(exc)}")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from haikutui.core.config import REPO_CONFIG
 from haikutui.core.errors import HaikutuiError, PathRefused
 from haikutui.core.overlay import Overlay
 from haikutui.core.secret_scan import refuse_secret_write
@@ -86,6 +87,13 @@ class EditorTool:
             raise TypeError("path must be a string")
         return self.overlay.repo.resolve(path)
 
+    def _target(self, tool_input: dict[str, Any]) -> str:
+        """A path to write: never the repo's own config, whose settings decide what runs."""
+        rel = self._path(tool_input)
+        if rel.rsplit("/", 1)[-1].casefold() == REPO_CONFIG:
+            raise PathRefused(f"{rel}: haikutui's config is the user's to edit, not the model's")
+        return rel
+
     def _view(self, tool_input: dict[str, Any]) -> ToolOutcome:
         if str(tool_input["path"]).strip().rstrip("/") in ("", ".", "./"):
             return ToolOutcome(self._listing(""))  # the repo root, listed like any folder
@@ -136,7 +144,7 @@ class EditorTool:
         return f"Tracked files under {where}:\n" + "\n".join(shown) + more
 
     def _str_replace(self, tool_input: dict[str, Any]) -> ToolOutcome:
-        rel = self._path(tool_input)
+        rel = self._target(tool_input)
         old, new = tool_input["old_str"], tool_input.get("new_str", "")
         if not isinstance(old, str) or not isinstance(new, str):
             raise TypeError("old_str and new_str must be strings")
@@ -166,7 +174,7 @@ class EditorTool:
         return ToolOutcome("Successfully replaced text at exactly one location.", edited=True)
 
     def _create(self, tool_input: dict[str, Any]) -> ToolOutcome:
-        rel = self._path(tool_input)
+        rel = self._target(tool_input)
         text = tool_input["file_text"]
         if not isinstance(text, str):
             raise TypeError("file_text must be a string")
@@ -202,7 +210,7 @@ class EditorTool:
             raise PathRefused(f"{rel}: files were created under it, so it must stay a folder")
 
     def _insert(self, tool_input: dict[str, Any]) -> ToolOutcome:
-        rel = self._path(tool_input)
+        rel = self._target(tool_input)
         new = tool_input.get("insert_text", tool_input.get("new_str"))
         if not isinstance(new, str):
             raise TypeError("insert_text must be a string")

@@ -188,7 +188,14 @@ def _vertex(exc: BaseException, model: str) -> ModelError:
 
 
 def _base(exc: BaseException) -> str:
+    return request_host(exc) or "the endpoint"
+
+
+def request_host(exc: BaseException) -> str | None:
+    """Where the failed request really went (scheme, host, port; never a URL's credentials)."""
     request = _request(exc)
     if request is None:
-        return "the endpoint"
-    return f"{request.url.scheme}://{request.url.host}"
+        return None
+    url = request.url
+    port = f":{url.port}" if url.port else ""
+    return f"{url.scheme}://{url.host}{port}"

@@ -12,7 +12,7 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
-from haikutui.core.config import PROVIDERS, Settings
+from haikutui.core.config import PROJECT_ID, PROVIDERS, REGION, Settings
 from haikutui.core.errors import ModelError, UsageError
 
 if TYPE_CHECKING:
@@ -84,11 +84,22 @@ def _truthy(name: str) -> bool:
 
 
 def region(settings: Settings, provider: str) -> str:
+    """`[provider] region` (checked when the config was read), else the environment's, checked
+    here: the SDK builds the host name from it, so `evil.com#` would send requests there."""
     if settings.provider_region:
         return settings.provider_region
-    if provider == "bedrock":
-        return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
-    return os.environ.get("CLOUD_ML_REGION", "")
+    names = ("AWS_REGION", "AWS_DEFAULT_REGION") if provider == "bedrock" else ("CLOUD_ML_REGION",)
+    for name in names:
+        value = os.environ.get(name, "")
+        if value:
+            return _checked(name, value, REGION, "us-east-1")
+    return ""
+
+
+def _checked(name: str, value: str, shape: re.Pattern[str], example: str) -> str:
+    if not shape.match(value):
+        raise UsageError(f"{name} (environment) must look like {example!r}, not {value!r}")
+    return value
 
 
 def inference_profile(settings: Settings, aws_region: str) -> str:
@@ -151,6 +162,9 @@ def make_platform_client(settings: Settings, provider: str) -> AsyncAnthropic:
         kwargs["region"] = where
         if settings.provider_project:
             kwargs["project_id"] = settings.provider_project
+        elif os.environ.get("ANTHROPIC_VERTEX_PROJECT_ID"):
+            name = "ANTHROPIC_VERTEX_PROJECT_ID"
+            _checked(name, os.environ[name], PROJECT_ID, "my-project-123")
     version = VERSIONS[provider]
 
     class PlatformClient(base):  # type: ignore[misc]

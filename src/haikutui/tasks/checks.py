@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from haikutui.core.exec_files import exec_edits
 from haikutui.core.gc_pause import gc_paused
 from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.repo import Repo
+from haikutui.core.trust import NOT_TRUSTED
 from haikutui.tasks.broken_imports import broken_imports
 from haikutui.tasks.import_graph import ImportGraph, grep_importers
 from haikutui.tasks.lint.ruff_runner import (
@@ -59,6 +61,9 @@ class Verdict:
     tests: TestResult | None = None
     tests_note: str = "tests not run"
     """Said when no test result is in: why the tests did not run."""
+    exec_edits: list[str] = field(default_factory=list)
+    """Changed files that configure what runs (core/exec_files.py): said, and `--yes` asks
+    for `--allow-exec-edits`. Not a failed check: the user may well want the edit."""
     seconds: float = 0.0
 
     @property
@@ -68,6 +73,8 @@ class Verdict:
     @property
     def summary(self) -> str:
         tail = [] if self.tests is not None else [self.tests_note]
+        if self.exec_edits:
+            tail.append(f"edits what runs: {', '.join(self.exec_edits)}")
         if self.problems:
             return "✗ " + " · ".join(["; ".join(self.problems), *tail])
         parts = [*self.passed, *tail]
@@ -82,6 +89,7 @@ class Verdict:
             "ran": self.ran,
             "problems": self.problems,
             "findings": self.findings,
+            "exec_edits": self.exec_edits,
         }
 
 
@@ -223,14 +231,17 @@ def check_proposal(
     cancelled: Callable[[], bool] = lambda: False,
     renamed: tuple[str, str] | None = None,
     before: Mapping[str, LintedText] | None = None,
+    trusted: bool = False,
+    pass_env: Sequence[str] = (),
 ) -> Verdict:
     """The verdict on the accepted hunks. `tests`: True runs the tests (configured, or pytest
-    in the repo's venv), False never, None only a configured `[checks] test_command`.
+    in the repo's venv), False never, None only a configured `[checks] test_command`; and
+    only in a `trusted` repo, since they run its code (see core/trust.py).
     `cancelled` is asked before the tests start (a newer check replaced this one); `renamed`
     (old, new) when the proposal is a rename; `before` as for `lint_change`."""
     started = time.monotonic()
     proposal = as_applied(proposal)
-    verdict = Verdict()
+    verdict = Verdict(exec_edits=exec_edits_of(proposal))
     delta: LintDelta | None = None
     if any(p.endswith(PYTHON_SUFFIXES) for p in _all_paths(proposal)):
         with gc_paused():
@@ -239,12 +250,28 @@ def check_proposal(
     wanted = tests if tests is not None else bool(test_command.strip())
     if wanted and cancelled():
         verdict.tests_note = "tests not run (cancelled)"
+    elif wanted and not trusted:
+        verdict.tests_note = f"tests not run ({NOT_TRUSTED})"
     elif wanted and not (delta and delta.syntax):
-        _judge_tests(verdict, repo, proposal, test_command, timeout, delta)
+        command = find_test_command(repo.root, test_command, trusted=trusted, pass_env=pass_env)
+        _judge_tests(verdict, repo, proposal, command, timeout, delta)
     elif wanted:
         verdict.tests_note = "tests not run (a file does not parse)"
     verdict.seconds = time.monotonic() - started
     return verdict
+
+
+def exec_edits_of(proposal: Proposal) -> list[str]:
+    """The accepted changes to files that configure execution, a move counting at both ends."""
+    edits: list[tuple[str, str | None, str | None]] = []
+    for change in proposal.changes:
+        old = change.old_text if change.base is not None else None
+        if isinstance(change, MovedFileChange) and change.old_path:
+            edits.append((change.old_path, old, None))
+            edits.append((change.path, None, change.new_text))
+        elif old != change.new_text:
+            edits.append((change.path, old, change.new_text))
+    return list(dict.fromkeys(exec_edits(edits)))
 
 
 def _all_paths(proposal: Proposal) -> list[str]:
@@ -280,11 +307,10 @@ def _judge_tests(
     verdict: Verdict,
     repo: Repo,
     proposal: Proposal,
-    test_command: str,
+    command: TestCommand | None,
     timeout: float,
     delta: LintDelta | None,
 ) -> None:
-    command = find_test_command(repo.root, test_command)
     if command is None:
         verdict.tests_note = "tests not run (no [checks] test_command, no pytest in .venv or venv)"
         return

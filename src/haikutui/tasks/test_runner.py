@@ -23,8 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from haikutui.core.errors import HaikutuiError
+from haikutui.core.child_env import child_env
+from haikutui.core.errors import NotTrusted
 from haikutui.core.proposal import MovedFileChange, Proposal
 from haikutui.core.repo import Repo
+from haikutui.core.trust import NOT_TRUSTED
 from haikutui.tasks.import_graph import ImportGraph
 from haikutui.tasks.test_live import LiveRun
 
@@ -44,6 +47,8 @@ class TestCommand:
     """The configured `[checks] test_command`, run with the shell; may hold `{tests}`."""
     python: str = ""
     """A venv's python that has pytest; run as `python -m pytest <selected tests>`."""
+    pass_env: tuple[str, ...] = ()
+    """Variables the run keeps that `core/child_env.py` would drop (`[env] pass`)."""
 
     @property
     def label(self) -> str:
@@ -128,14 +133,26 @@ class TestResult:
         return f"exit {self.returncode}: {self.output_tail or 'no output'}"
 
 
-def find_test_command(root: Path, configured: str = "") -> TestCommand | None:
-    """The configured command wins; else pytest in the repo's `.venv` or `venv`; else None."""
+def find_test_command(
+    root: Path, configured: str = "", *, trusted: bool, pass_env: Sequence[str] = ()
+) -> TestCommand | None:
+    """The configured command wins; else pytest in the repo's `.venv` or `venv`; else None.
+
+    Both run the repo's own code (pytest imports its `conftest.py`): None unless `trusted`.
+    A venv counts only when it is one (`pyvenv.cfg`) and its `bin/` resolves inside it.
+    """
+    if not trusted:
+        return None
     if configured.strip():
-        return TestCommand(shell=configured.strip())
+        return TestCommand(shell=configured.strip(), pass_env=tuple(pass_env))
     for name in VENV_DIRS:
+        venv = (root / name).resolve()
+        if not (venv / "pyvenv.cfg").is_file():
+            continue
         for python in (root / name / "bin" / "python", root / name / "Scripts" / "python.exe"):
-            if python.is_file() and _has_pytest(python.parent.parent):
-                return TestCommand(python=str(python))
+            own = python.parent.resolve().is_relative_to(venv)
+            if own and python.is_file() and _has_pytest(python.parent.parent):
+                return TestCommand(python=str(python), pass_env=tuple(pass_env))
     return None
 
 
@@ -261,7 +278,7 @@ def _run(
     import time
 
     selected = list(tests) if tests is not None else []
-    env = dict(os.environ)
+    env = child_env(command.pass_env)  # the repo's code never sees the user's credentials
     # pytest anywhere under the command (make, tox, a script) writes the report for us.
     junit = f"--junitxml={shlex.quote(str(report))}"
     env["PYTEST_ADDOPTS"] = " ".join(
@@ -372,16 +389,22 @@ def _failure(case: ET.Element, outcome: ET.Element) -> TestFailure:
     )
 
 
-def pytest_command(root: Path, configured: str = "") -> tuple[TestCommand, str]:
+def pytest_command(
+    root: Path, configured: str = "", *, trusted: bool, pass_env: Sequence[str] = ()
+) -> tuple[TestCommand, str]:
     """`find_test_command`, then a `uv` project, then `python -m pytest`; with a warning for the
-    fallback, since that python may not have the project's dependencies."""
-    found = find_test_command(root, configured)
+    fallback, since that python may not have the project's dependencies. Each runs the repo's
+    code: an untrusted repo raises NotTrusted."""
+    if not trusted:
+        raise NotTrusted(f"tests not run ({NOT_TRUSTED}, or --trust for this run)")
+    found = find_test_command(root, configured, trusted=trusted, pass_env=pass_env)
     if found is not None:
         return found, ""
     uv = shutil.which("uv")
     if uv and (root / "uv.lock").is_file():
         project = shlex.quote(str(root))
-        return TestCommand(shell=f"{uv} run --project {project} python -m pytest -q {{tests}}"), ""
+        line = f"{uv} run --project {project} python -m pytest -q {{tests}}"
+        return TestCommand(shell=line, pass_env=tuple(pass_env)), ""
     import sys
 
     python = shutil.which("python3") or sys.executable
@@ -389,4 +412,4 @@ def pytest_command(root: Path, configured: str = "") -> tuple[TestCommand, str]:
         f"no [checks] test_command and no .venv, venv or uv project in the repo: "
         f"running `{python} -m pytest`, which may lack the project's dependencies"
     )
-    return TestCommand(python=python), warning
+    return TestCommand(python=python, pass_env=tuple(pass_env)), warning

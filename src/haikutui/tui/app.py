@@ -21,6 +21,7 @@ from haikutui.core import ui_state
 from haikutui.core.config import Settings
 from haikutui.core.repo import Repo
 from haikutui.core.terminal_text import shown
+from haikutui.core.trust import Claims
 from haikutui.model.budget import SessionSpend
 from haikutui.model.ladder import Rung, resolve
 from haikutui.tui.screens.main import MainScreen
@@ -146,6 +147,53 @@ class HaikutuiApp(App[int]):
             self.notify(self.theme_warning, title="Theme", severity="warning", timeout=8)
         # Watching sets up inotify for every folder: after the first paint, not before it.
         self.call_after_refresh(self._start_watching)
+        if not self.settings.repo_trusted:
+            self.call_after_refresh(self._ask_trust)
+
+    def _ask_trust(self) -> None:
+        """The trust screen, when the repo brings powerful settings or code (tui/screens/trust)."""
+        self.run_worker(self._claims, thread=True, group="trust", exit_on_error=False)
+
+    def _claims(self) -> None:
+        from haikutui.core.trust import claims
+
+        brought = claims(self.repo.root, self.settings.repo_powerful)
+        if brought.asks:
+            self.call_from_thread(self._show_trust, brought)
+
+    def _show_trust(self, brought: Claims) -> None:
+        from haikutui.tui.screens.trust import TrustScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._trust(brought)
+            elif self.settings.repo_ignored:
+                shown = ", ".join(s.split(" = ", 1)[0] for s in self.settings.repo_ignored)
+                self.notify(f"not trusted; ignored: {shown}", title="Repository", timeout=8)
+
+        self.push_screen(TrustScreen(brought), answered)
+
+    def _trust(self, brought: Claims) -> None:
+        """Remember the answer, and let the repo's powerful settings apply from now on."""
+        from dataclasses import fields
+
+        from haikutui.core.config import load_settings
+        from haikutui.core.trust import remember
+        from haikutui.model.pricing import price_for
+
+        remember(brought)
+        fresh = load_settings(
+            self.repo.root, trusted=True, priced=lambda model: price_for(model) is not None
+        )
+        for each in fields(fresh):  # in place: every screen holds this same Settings
+            setattr(self.settings, each.name, getattr(fresh, each.name))
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        main = self.screen_stack[0]
+        if isinstance(main, MainScreen):
+            main.settings_changed()
+            self.rung = main.rung
+        self.notify("trusted: its settings apply and its tests may run", title="Repository")
 
     async def on_event(self, event: events.Event) -> None:
         """Keys are handled in the order typed (see `type_ahead`), then as Textual would."""

@@ -304,6 +304,13 @@ class MainScreen(FocusingScreen):
         self.notify(f"escalating to {rung.label}")
         self.run_fix()
 
+    def settings_changed(self) -> None:
+        """The settings changed under us (the repo was trusted): the rung's model may differ."""
+        if self.rung.name in RUNGS:
+            self.rung = resolve(self.rung.name, self.settings)
+        self._show_rung()
+        self._show_estimate()
+
     def action_cycle_rung(self) -> None:
         position = RUNGS.index(self.rung.name) if self.rung.name in RUNGS else -1
         self.rung = resolve(RUNGS[(position + 1) % len(RUNGS)], self.settings)

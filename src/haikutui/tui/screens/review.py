@@ -158,6 +158,8 @@ class ReviewScreen(Screen[list[str] | None]):
                 cancelled=lambda: worker.is_cancelled,
                 renamed=session.renamed,
                 before=session.verdict_before,
+                trusted=session.settings.repo_trusted,
+                pass_env=session.settings.pass_env,
             )
         except Exception as exc:  # a broken check must not hide the proposal
             verdict = Verdict(problems=[f"the checks failed to run: {exc}".splitlines()[0]])

@@ -105,10 +105,21 @@ class TestsScreen(Screen[list[str] | None]):
     def action_rerun(self) -> None:
         if self.testing or self.asking:
             return
+        from haikutui.core.errors import NotTrusted
         from haikutui.tasks.test_live import LiveRun
         from haikutui.tasks.test_runner import pytest_command
 
-        self.command, warning = pytest_command(self.repo.root, self.settings.test_command)
+        try:
+            self.command, warning = pytest_command(
+                self.repo.root,
+                self.settings.test_command,
+                trusted=self.settings.repo_trusted,
+                pass_env=self.settings.pass_env,
+            )
+        except NotTrusted as exc:  # nothing of the repo runs: say why, and how to allow it
+            self._header(exc.message)
+            self.query_one(StatusBar).show(exc.message, error=True)
+            return
         self.live = LiveRun(on_progress=self._post_counts)
         self._header("running the tests…")
         if warning:
