@@ -15,6 +15,7 @@ __all__ = [
     "proposal",
     "rebase",
     "repo",
+    "scratch_tree",
     "secret_scan",
     "textfile",
     "ui_state",
