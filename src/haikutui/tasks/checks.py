@@ -295,10 +295,6 @@ def check_proposal(
     own = tree is None
     if tree is None:
         tree = ScratchTree(repo.root)
-        verdict.ran.append(
-            f"in a scratch tree of the working tree ({plural(tree.files, 'file')}, "
-            f"{'reflinked' if tree.reflinked else 'copied'} in {tree.seconds:.2f}s)"
-        )
     try:
         delta: LintDelta | None = None
         if any(p.endswith(PYTHON_SUFFIXES) for p in _all_paths(proposal)):
@@ -312,6 +308,10 @@ def check_proposal(
             _judge_tests(verdict, repo, proposal, test_command, timeout, delta, tree)
         elif wanted:
             verdict.tests_note = "tests not run (a file does not parse)"
+        verdict.ran.append(
+            f"all in one scratch tree of the working tree ({plural(tree.files, 'file')}, "
+            f"{'reflinked' if tree.reflinked else 'copied'} in {tree.seconds:.2f}s)"
+        )
     finally:
         if own:
             tree.close()
