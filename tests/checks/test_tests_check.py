@@ -11,7 +11,6 @@ from haikutui.tasks.checks import check_proposal
 from tests.checks.conftest import edit
 from tests.conftest import git
 
-
 OLD_BUG = (
     "from shapes.report import describe\n\n\ndef test_describe():\n"
     "    assert describe(2, 3) == '2x3: 6'\n\n\ndef test_old_bug():\n"

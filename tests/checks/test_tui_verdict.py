@@ -37,8 +37,9 @@ async def test_a_failing_verdict_is_red_and_apply_asks_once(
         await settle(pilot)
         review = app.screen
         assert isinstance(review, ReviewScreen)
-        assert "✗ 1 new correctness finding (geo/shapes.py:9:12: F821 Undefined name `area`)" in header(
-            app
+        assert (
+            "✗ 1 new correctness finding (geo/shapes.py:9:12: F821 Undefined name `area`)"
+            in header(app)
         )
         assert "$text-error" in verdict_style(app)
         await pilot.press("a")
@@ -116,8 +117,9 @@ async def test_rejecting_a_hunk_checks_again(geo_repo: Path, fake_api: FakeAnthr
         assert "✓ parses · no new findings in 1 file" in header(app)
         await pilot.press("j", "n")  # reject the caller's hunk
         await settle(pilot)
-        assert "✗ 1 new correctness finding (geo/shapes.py:24:12: F821 Undefined name `area`)" in header(
-            app
+        assert (
+            "✗ 1 new correctness finding (geo/shapes.py:24:12: F821 Undefined name `area`)"
+            in header(app)
         )
         await pilot.press("space")  # accept it again
         await settle(pilot)
