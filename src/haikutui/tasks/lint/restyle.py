@@ -10,6 +10,7 @@ unsorted block (`# noqa`, or the repo never sorted it) stays as the user left it
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -28,14 +29,33 @@ def _counts(found: Mapping[str, list[Diagnostic]]) -> Counter[str]:
     return Counter(d.path for ds in found.values() for d in ds if d.code in RESTYLE_RULES)
 
 
+def _imports(text: str) -> list[str] | None:
+    """The text of every import statement, in order; None when it does not parse (then the
+    file is looked at anyway)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    lines = text.splitlines()
+    return [
+        "\n".join(lines[node.lineno - 1 : node.end_lineno or node.lineno])
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    ]
+
+
 def restyle(
     root: Path, changes: Mapping[str, tuple[str, str]], tree: ScratchTree | None = None
 ) -> dict[str, str]:
     """`changes` (path -> (old text, new text)): the new texts ruff's safe fixes of
     `RESTYLE_RULES` change, where the change added one of their findings. `tree`: a scratch
     tree to run in (left holding the new texts, restyled), else one is built."""
-    paths = sorted(p for p in changes if p.endswith(PYTHON_SUFFIXES))
-    if not paths:
+    paths = sorted(
+        p
+        for p, (old, new) in changes.items()
+        if p.endswith(PYTHON_SUFFIXES) and _imports(old) != _imports(new)
+    )
+    if not paths:  # no import statement changed: nothing to re-sort, no tree to build
         return {}
     with RuffMirror(root, {p: changes[p][0] for p in paths}, tree=tree) as mirror:
         had = _counts(mirror.check(paths))
