@@ -214,3 +214,25 @@ def test_the_scratch_tree_is_the_working_tree_and_never_writes_through(tmp_path:
         tree.reset()
         assert (tree.path / "a.py").read_text() == "A = 1\n"
     assert not tree.path.exists()
+
+
+def test_a_rule_without_a_code_is_not_a_parse_error(tmp_path: Path) -> None:
+    """platformdirs under `select = ["ALL"]`: ruff 0.17 reports pytest-fixture-autouse with
+    `"code": null`. It is a style finding by its name, not "does not parse"."""
+    import json
+
+    from haikutui.tasks.lint import ruff_runner
+
+    item = {
+        "code": None,
+        "name": "pytest-fixture-autouse",
+        "filename": str(tmp_path / "t.py"),
+        "message": "Avoid using `autouse=True` in `pytest.fixture` decorators",
+        "location": {"row": 16, "column": 17},
+        "end_location": {"row": 16, "column": 29},
+        "fix": None,
+    }
+    with ruff_runner.RuffMirror(make_repo(tmp_path / "r", {"t.py": "x = 1\n"})) as mirror:
+        item["filename"] = str(mirror.path / "t.py")
+        [found] = mirror._findings(json.dumps([item]), ["t.py"])["t.py"]
+    assert found.code == "pytest-fixture-autouse"

@@ -84,13 +84,13 @@ def test_the_verdict_says_what_ran_and_no_more(geo_repo: Path) -> None:
     assert verdict.ok
     assert verdict.summary == "✓ parses · no new findings in 1 file + 3 importers · tests not run"
     assert verdict.as_json()["ran"] == [
+        verdict.ran[0],
         "parse 1 file",
         "ruff --no-fix (repo config + E9, F632, F7, F821, F811, F401) on 1 file, "
         "whole files before and after",
         "imported names checked in 1 file + 3 importers",
-        verdict.ran[-1],
     ]
-    assert verdict.ran[-1].startswith("all in one scratch tree of the working tree (")
+    assert verdict.ran[0].startswith("all in one scratch tree of the working tree (6 files, ")
 
 
 def test_the_verdict_is_on_the_accepted_hunks_only(geo_repo: Path) -> None:

@@ -308,9 +308,10 @@ def check_proposal(
             _judge_tests(verdict, repo, proposal, test_command, timeout, delta, tree)
         elif wanted:
             verdict.tests_note = "tests not run (a file does not parse)"
-        verdict.ran.append(
+        verdict.ran.insert(
+            0,
             f"all in one scratch tree of the working tree ({plural(tree.files, 'file')}, "
-            f"{'reflinked' if tree.reflinked else 'copied'} in {tree.seconds:.2f}s)"
+            f"{'reflinked' if tree.reflinked else 'copied'} in {tree.seconds:.2f}s)",
         )
     finally:
         if own:

@@ -227,7 +227,9 @@ def _parse(out: str, base: Path, paths: list[str]) -> dict[str, list[Diagnostic]
         found.setdefault(rel, []).append(
             Diagnostic(
                 path=rel,
-                code=item.get("code") or "syntax-error",
+                # A rule with no code (ruff has some) goes by its name; a parse error by neither
+                # in older ruff, `invalid-syntax` in newer.
+                code=item.get("code") or item.get("name") or "syntax-error",
                 message=item.get("message", ""),
                 row=int(location.get("row", 1)),
                 column=int(location.get("column", 1)),
