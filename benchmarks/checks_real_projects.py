@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -251,7 +252,7 @@ def ruff_counts(root: Path) -> Counter[tuple[str, str, str]]:
         cwd=root, capture_output=True, text=True,
     ).stdout  # fmt: skip
     return Counter(
-        (str(Path(d["filename"]).relative_to(root)), d.get("code") or "syntax", d["message"])
+        (str(Path(d["filename"]).relative_to(root)), d.get("code") or d.get("name") or "syntax", d["message"])
         for d in json.loads(out or "[]")
     )
 
@@ -264,14 +265,25 @@ class Truth:
     suite_seconds: float
 
 
-def truth(repo: Repo, proposal: Proposal, before: Counter[tuple[str, str, str]]) -> Truth:
+def truth(
+    repo: Repo,
+    proposal: Proposal,
+    before: Counter[tuple[str, str, str]],
+    failing_before: set[str] | None = None,
+) -> Truth:
+    """Broken when the whole repo's correctness findings grow (style findings are advisory
+    since issue 20), or the whole suite has a failure it did not have before the change."""
     texts, removed = proposal_texts(proposal)
     python = str(repo.root / ".venv/bin/python")
     with ScratchTree(repo.root, texts, removed) as tree:
-        after = ruff_counts(tree.path)
+        after = correctness(tree.path)
         result = run_in(tree.path, TestCommand(python=python), timeout=600)
-    new = sum((after - before).values())
-    return Truth(new, result.summary, result.ok, result.seconds)
+    new = sum((after - Counter({k: n for k, n in before.items() if is_correctness(k[1])})).values())
+    fresh = {f.nodeid for f in result.failures} - (failing_before or set())
+    ok = result.ok or (
+        result.returncode == 1 and bool(result.failures) and not fresh and not result.timed_out
+    )
+    return Truth(new, result.summary, ok, result.seconds)
 
 
 # -- lint repairs: `haikutui lint --no-model --yes --test`, no --force (issue 20) ----------
@@ -286,6 +298,12 @@ LINT_PROJECTS: list[tuple[str, str, list[str], list[str]]] = [
         ["src/platformdirs/version.py"],
     ),
     ("structlog", "24.4.0", ["pytest", "pytest-asyncio", "freezegun", "pretend", "simplejson"], []),
+    (
+        "filelock",
+        "3.15.4",
+        ["pytest", "pytest-asyncio", "pytest-mock", "pytest-timeout", "virtualenv"],
+        ["src/filelock/version.py"],
+    ),
 ]
 BROAD = ["E", "F", "W", "I", "UP", "B", "SIM"]
 """Added to each project's own ruff config (`extend-select`): its settings, a broad rule set."""
@@ -364,7 +382,12 @@ def whole_suite(root: Path, python: str) -> TestResult:
         return run_in(tree.path, TestCommand(python=python), timeout=900)
 
 
-def lint_bench(work: Path) -> int:
+def lint_bench(work: Path, before: Path | None = None) -> int:
+    """`before`: a `src/` folder of another haikutui to run the lint command from (the commit
+    before issue 20, say), the truth and the table being the same."""
+    env = dict(os.environ)
+    if before is not None:
+        env["PYTHONPATH"] = str(before)
     rows = []
     for name, version, deps, ignored in LINT_PROJECTS:
         root = prepare_lint(work, name, version, deps, ignored)
@@ -383,7 +406,7 @@ def lint_bench(work: Path) -> int:
         started = time.monotonic()
         run = subprocess.run(
             [sys.executable, "-m", "haikutui", "lint", "--no-model", "--yes", "--test", "--json"],
-            cwd=ours, capture_output=True, text=True,
+            cwd=ours, capture_output=True, text=True, env=env,
         )  # fmt: skip
         ours_seconds = time.monotonic() - started
         data = json.loads(run.stdout) if run.stdout.strip().startswith("{") else {}
@@ -435,15 +458,30 @@ def main() -> int:
     parser.add_argument(
         "--lint", action="store_true", help="lint repairs on LINT_PROJECTS (issue 20) instead"
     )
+    parser.add_argument(
+        "--before", type=Path, help="with --lint: run the lint command from this src/ folder"
+    )
+    parser.add_argument(
+        "--new", action="store_true", help="the proposals on LINT_PROJECTS, not PROJECTS"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.lint:
-        return lint_bench(args.work)
+        return lint_bench(args.work, args.before)
     rows = []
     false_ok = 0
-    for name, version, pin in PROJECTS:
-        root = prepare(args.work, name, version, pin)
+    chosen = (
+        [(n, v, lambda n=n, v=v, d=d, i=i: prepare_lint(args.work, n, v, d, i))
+         for n, v, d, i in LINT_PROJECTS]
+        if args.new
+        else [(n, v, lambda n=n, v=v, p=p: prepare(args.work, n, v, p)) for n, v, p in PROJECTS]
+    )  # fmt: skip
+    for name, version, make_it in chosen:
+        root = make_it()
         repo = Repo(root)
+        failing_before = {
+            f.nodeid for f in whole_suite(root, str(root / ".venv/bin/python")).failures
+        }
         files = len(sh("git", "ls-files", "*.py", cwd=root).split())
         before = ruff_counts(root)
         mods = modules(root)
@@ -456,14 +494,14 @@ def main() -> int:
             check_proposal(repo, case.proposal, tests=False)
             lint_seconds = time.monotonic() - started
             verdict = check_proposal(repo, case.proposal, tests=True)
-            real = truth(repo, case.proposal, before)
+            real = truth(repo, case.proposal, before, failing_before)
             broken = real.new_findings > 0 or not real.suite_ok
             mark = "✓" if verdict.ok else "✗"
             flag = ""
             if verdict.ok and broken:
                 flag, false_ok = "  <-- FALSE ✓", false_ok + 1
             elif not verdict.ok and not broken:
-                flag = "  (false alarm)"
+                flag = "  <-- FALSE ✗"
             importers = next((r for r in verdict.ran if r.startswith("imported names")), "")
             selected = verdict.tests.selected if verdict.tests else []
             print(
@@ -472,13 +510,13 @@ def main() -> int:
                 f"{verdict.seconds:.2f}s with tests · {importers} · "
                 f"{len(selected)} test files selected\n"
                 f"    {verdict.summary[:150]}\n"
-                f"    truth: {real.new_findings} new ruff findings repo-wide · full suite "
+                f"    truth: {real.new_findings} new correctness findings repo-wide · full suite "
                 f"{real.suite} ({real.suite_seconds:.1f}s){flag}"
             )
             rows.append((name, case.kind, verdict.ok, broken, lint_seconds, verdict.seconds))
     print(f"\n{len(rows)} proposals · false ✓: {false_ok} · "
           f"✗ caught: {sum(1 for r in rows if not r[2] and r[3])} of {sum(1 for r in rows if r[3])} "
-          f"broken · false alarms: {sum(1 for r in rows if not r[2] and not r[3])}")  # fmt: skip
+          f"broken · false ✗: {sum(1 for r in rows if not r[2] and not r[3])}")  # fmt: skip
     lint_times = sorted(r[4] for r in rows)
     full_times = sorted(r[5] for r in rows)
     print(

@@ -67,9 +67,7 @@ def main() -> int:
             close.append(time.monotonic() - started)
             target = Path(tmp) / "cp"
             started = time.monotonic()
-            subprocess.run(
-                ["cp", "-a", "--reflink=auto", str(repo), str(target)], check=True
-            )
+            subprocess.run(["cp", "-a", "--reflink=auto", str(repo), str(target)], check=True)
             subprocess.run(["rm", "-rf", str(target / ".venv"), str(target / ".git")], check=True)
             cp.append(time.monotonic() - started)
             subprocess.run(["rm", "-rf", str(target)], check=True)
@@ -80,7 +78,9 @@ def main() -> int:
         median = statistics.median
         print(f"repo: {args.files} tracked files + a 2,000-file .venv + 50 __pycache__ folders")
         print(f"scratch tree: {files} files, {reflinked} reflinked (the rest copied)")
-        print(f"  build  median {median(build):.2f}s  (runs: {', '.join(f'{t:.2f}' for t in build)})")
+        print(
+            f"  build  median {median(build):.2f}s  (runs: {', '.join(f'{t:.2f}' for t in build)})"
+        )
         print(f"  remove median {median(close):.2f}s")
         print(f"cp -a --reflink=auto of the repo, then rm .venv/.git: median {median(cp):.2f}s")
         print(f"whole verdict of a one-line change (no tests): median {median(verdict):.2f}s")
