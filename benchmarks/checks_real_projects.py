@@ -252,7 +252,11 @@ def ruff_counts(root: Path) -> Counter[tuple[str, str, str]]:
         cwd=root, capture_output=True, text=True,
     ).stdout  # fmt: skip
     return Counter(
-        (str(Path(d["filename"]).relative_to(root)), d.get("code") or d.get("name") or "syntax", d["message"])
+        (
+            str(Path(d["filename"]).relative_to(root)),
+            d.get("code") or d.get("name") or "syntax",
+            d["message"],
+        )
         for d in json.loads(out or "[]")
     )
 
