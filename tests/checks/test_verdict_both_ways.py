@@ -87,6 +87,8 @@ def test_a_safe_fix_that_makes_an_unsafe_fix_finding_is_applied_and_counted_left
     assert data["checks"]["ok"] is True
     assert data["checks"]["blocking"] == [] and data["checks"]["advisories"] == []
     assert "left: m.py:2:8: SIM101" in run.err
+    assert data["files"]["m.py"] == {"fixed": 1, "remaining": 1}  # SIM114 fixed, SIM101 left
+    assert "1 of 1 finding fixed" in run.err
 
 
 VERSIONED = {

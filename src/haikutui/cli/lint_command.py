@@ -152,7 +152,7 @@ def _finish(
     say(f"rungs: {rungs} · {format_cost(result.cost)}")
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
     say(
-        f"{result.total_before - result.remaining()} of {plural(result.total_before, 'finding')} "
+        f"{result.fixed()} of {plural(result.total_before, 'finding')} "
         f"fixed · {outcome}"
     )
     report(verdict, args)

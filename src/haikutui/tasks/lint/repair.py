@@ -275,5 +275,5 @@ def lint_note(lint: LintResult) -> str:
         f"{a.model} ({a.error.split(':')[0] if a.error else f'{a.remaining} left'})"
         for a in lint.attempts
     ]
-    fixed = lint.total_before - lint.remaining()
+    fixed = lint.fixed()
     return f"{fixed} of {lint.total_before} findings fixed · " + " → ".join(steps)

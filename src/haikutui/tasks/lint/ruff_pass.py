@@ -6,6 +6,7 @@ the model client: at ruff's pace, Python's start-up is most of the bill.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from haikutui.core.config import Settings
@@ -53,8 +54,14 @@ class LintResult:
             self.tree.close()
             self.tree = None
 
-    def fixed(self, path: str) -> int:
-        return max(0, len(self.before.get(path, [])) - len(self.after.get(path, [])))
+    def fixed(self, path: str | None = None) -> int:
+        """Findings gone (by rule and message): one that ruff's fix turned into another rule's
+        (SIM114 into SIM101) is fixed, and the new one is left, not taken off the count."""
+        if path is None:
+            return sum(self.fixed(p) for p in self.before)
+        keys = Counter((d.code, d.message) for d in self.before.get(path, []))
+        keys.subtract(Counter((d.code, d.message) for d in self.after.get(path, [])))
+        return sum(n for n in keys.values() if n > 0)
 
     def remaining(self, path: str | None = None) -> int:
         if path is not None:
