@@ -110,7 +110,8 @@ def test_lint_json_carries_the_checks(geo_repo: Path, haikutui: Any) -> None:
     run = haikutui(geo_repo, "lint", "--no-model", "--json")
     assert run.code == 0, run.err
     checks = run.json["checks"]
-    assert checks["ok"] is True and checks["ran"][0] == "parse 1 file"
+    assert checks["ok"] is True and checks["ran"][1] == "parse 1 file"
+    assert checks["blocking"] == [] and checks["advisories"] == []
 
 
 def test_lint_yes_refuses_a_repair_that_breaks_an_untouched_line(

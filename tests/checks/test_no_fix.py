@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from haikutui.core.repo import Repo
-from haikutui.tasks.lint.ruff_runner import RuffMirror, mirror_layout
+from haikutui.tasks.lint.ruff_runner import RuffMirror
 from tests.conftest import make_repo
 
 TEXT = "import os\n\n\ndef f(x):\n    return x == None\n"
@@ -17,7 +16,7 @@ def test_findings_and_rows_are_the_files_own_under_fix_true(tmp_path: Path) -> N
         tmp_path / "fixer",
         {"ruff.toml": 'fix = true\nlint.select = ["E711", "F401"]\n', "m.py": TEXT},
     )
-    with RuffMirror(root, {"m.py": TEXT}, *mirror_layout(Repo(root))) as mirror:
+    with RuffMirror(root, {"m.py": TEXT}) as mirror:
         found = mirror.check(["m.py"])
         # The lint panel's rows: E711 on row 5 where it is, and the fixable F401 still shown.
         assert [(d.code, d.row) for d in found["m.py"]] == [("F401", 1), ("E711", 5)]

@@ -37,8 +37,9 @@ async def test_a_failing_verdict_is_red_and_apply_asks_once(
         await settle(pilot)
         review = app.screen
         assert isinstance(review, ReviewScreen)
-        assert "✗ 1 new ruff finding (geo/shapes.py:9:12: F821 Undefined name `area`)" in header(
-            app
+        assert (
+            "✗ 1 new correctness finding (geo/shapes.py:9:12: F821 Undefined name `area`)"
+            in header(app)
         )
         assert "$text-error" in verdict_style(app)
         await pilot.press("a")
@@ -116,9 +117,34 @@ async def test_rejecting_a_hunk_checks_again(geo_repo: Path, fake_api: FakeAnthr
         assert "✓ parses · no new findings in 1 file" in header(app)
         await pilot.press("j", "n")  # reject the caller's hunk
         await settle(pilot)
-        assert "✗ 1 new ruff finding (geo/shapes.py:24:12: F821 Undefined name `area`)" in header(
-            app
+        assert (
+            "✗ 1 new correctness finding (geo/shapes.py:24:12: F821 Undefined name `area`)"
+            in header(app)
         )
         await pilot.press("space")  # accept it again
         await settle(pilot)
         assert "✓ parses" in header(app)
+
+
+async def test_an_advisory_is_shown_in_warning_colour_and_applies_without_asking(
+    geo_repo: Path, fake_api: FakeAnthropic
+) -> None:
+    """Issue 20: a new style finding (E711 under the repo's `E`) is ⚠, not ✗: shown, and no
+    question before applying."""
+    fake_api.script(
+        tool_reply(
+            str_replace("geo/shapes.py", "    return w * h", "    return w * h if w != None else 0")
+        )
+    )
+    app = build_app(geo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "geo/shapes.py")
+        await ask(pilot, "guard")
+        await settle(pilot)
+        assert "✓ parses · no new correctness findings in 1 file + 3 importers" in header(app)
+        assert "⚠ 1 new style finding (geo/shapes.py:5:26: E711" in header(app)
+        assert "$text-warning" in verdict_style(app)
+        await pilot.press("a")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ConfirmScreen, ReviewScreen))
+    assert "w != None" in (geo_repo / "geo/shapes.py").read_text()

@@ -20,7 +20,7 @@ def test_an_undefined_name_on_an_untouched_line(geo_repo: Path) -> None:
     verdict = check_proposal(Repo(geo_repo), change)
     assert not verdict.ok
     assert any("geo/shapes.py:9:12: F821 Undefined name `area`" in f for f in verdict.findings)
-    assert verdict.summary.startswith("✗ 1 new ruff finding (geo/shapes.py:9:12: F821")
+    assert verdict.summary.startswith("✗ 1 new correctness finding (geo/shapes.py:9:12: F821")
 
 
 def test_an_f811_clash_through_an_importing_module(geo_repo: Path) -> None:
@@ -69,11 +69,13 @@ def test_a_finding_that_moves_is_not_new_but_a_second_one_is(tmp_path: Path) -> 
     # Matched by rule and message, not by line: the old E711 moves down two rows.
     moved = edit(root, "m.py", "def f", "LIMIT = 3\n\n\ndef f")
     assert check_proposal(Repo(root), moved).ok
-    # A second E711 with the same message is one more than the file had: new.
+    # A second E711 with the same message is one more than the file had: new (a style rule's
+    # finding: advisory, so the verdict stays ✓ and says ⚠).
     twice = edit(root, "m.py", "return x == None", "return x == None or None == x")
     verdict = check_proposal(Repo(root), twice)
-    assert not verdict.ok
+    assert verdict.ok and not verdict.blocking
     assert verdict.findings == ["m.py:2:25: E711 Comparison to `None` should be `cond is None`"]
+    assert "⚠ 1 new style finding (m.py:2:25: E711" in verdict.summary
 
 
 def test_the_verdict_says_what_ran_and_no_more(geo_repo: Path) -> None:
@@ -82,11 +84,13 @@ def test_the_verdict_says_what_ran_and_no_more(geo_repo: Path) -> None:
     assert verdict.ok
     assert verdict.summary == "✓ parses · no new findings in 1 file + 3 importers · tests not run"
     assert verdict.as_json()["ran"] == [
+        verdict.ran[0],
         "parse 1 file",
         "ruff --no-fix (repo config + E9, F632, F7, F821, F811, F401) on 1 file, "
         "whole files before and after",
         "imported names checked in 1 file + 3 importers",
     ]
+    assert verdict.ran[0].startswith("all in one scratch tree of the working tree (6 files, ")
 
 
 def test_the_verdict_is_on_the_accepted_hunks_only(geo_repo: Path) -> None:
@@ -138,7 +142,7 @@ def test_findings_run_on_another_text_are_not_reused(tmp_path: Path) -> None:
     version since has another old text, and its old findings must come from that text."""
     repo = make_repo(tmp_path / "r", {"a.py": "x = 1\n"})
     stale = "y = undefined_name\n"  # what the file said when it was linted, say
-    with RuffMirror(repo, {"a.py": stale}, []) as mirror:
+    with RuffMirror(repo, {"a.py": stale}) as mirror:
         linted = LintedText(stale, mirror.check(["a.py"], VERDICT_RULES)["a.py"])
     assert [d.code for d in linted.findings] == ["F821"]
     proposal = Proposal([FileChange("a.py", TextFile("x = 1\n"), "x = undefined_name\n")])

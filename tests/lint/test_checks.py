@@ -8,7 +8,7 @@ from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.tasks.checks import check_proposal
-from haikutui.tasks.lint.ruff_runner import RuffMirror, mirror_layout
+from haikutui.tasks.lint.ruff_runner import RuffMirror
 from tests.conftest import make_repo
 from tests.lint.conftest import CALC_PY
 
@@ -37,14 +37,34 @@ def test_a_change_that_no_longer_parses(lint_repo: Path) -> None:
     assert verdict.summary.startswith("✗ pkg/calc.py:13: does not parse")
 
 
-def test_a_change_that_adds_a_ruff_finding(lint_repo: Path) -> None:
+def test_a_change_that_adds_a_style_finding_is_advisory(lint_repo: Path) -> None:
     verdict = check_proposal(
         Repo(lint_repo),
         proposal(lint_repo, "pkg/calc.py", "    return a + b", "    total = 0\n    return a + b"),
     )
-    assert not verdict.ok
-    assert "1 new ruff finding (pkg/calc.py:9:5: F841" in verdict.summary
+    assert verdict.ok
+    assert "⚠ 1 new style finding (pkg/calc.py:9:5: F841" in verdict.summary
     assert "parses" in verdict.passed
+    assert verdict.as_json()["advisories"] == [
+        {
+            "file": "pkg/calc.py",
+            "line": 9,
+            "rule": "F841",
+            "message": "Local variable `total` is assigned to but never used",
+        }
+    ]
+    assert verdict.as_json()["blocking"] == []
+
+
+def test_a_change_that_adds_a_correctness_finding_blocks(lint_repo: Path) -> None:
+    verdict = check_proposal(
+        Repo(lint_repo),
+        proposal(lint_repo, "pkg/calc.py", "    return a + b", "    return a + b + c"),
+    )
+    assert not verdict.ok
+    assert "✗ 1 new correctness finding (pkg/calc.py:" in verdict.summary
+    [blocking] = verdict.as_json()["blocking"]
+    assert blocking["rule"] == "F821" and blocking["file"] == "pkg/calc.py"
 
 
 def test_findings_the_file_already_had_are_not_new(lint_repo: Path) -> None:
@@ -103,11 +123,10 @@ def test_mirror_uses_the_repo_config_and_first_party_layout(tmp_path: Path) -> N
             "app.py": "import os\n\nimport yaml\n\nimport mypkg\n\nprint(os, yaml, mypkg)\n",
         },
     )
-    configs, skeleton = mirror_layout(Repo(root))
-    assert configs == ["ruff.toml"]
-    assert "mypkg/__init__.py" in skeleton
     text = (root / "app.py").read_text()
-    with RuffMirror(root, {"app.py": text}, configs, skeleton) as mirror:
+    with RuffMirror(root, {"app.py": text}) as mirror:
         assert mirror.check(["app.py"]) == {"app.py": []}
-    with RuffMirror(root, {"app.py": text}, configs) as bare:
+    (root / "mypkg" / "__init__.py").unlink()  # now `mypkg` is third-party: one block
+    (root / "mypkg").rmdir()
+    with RuffMirror(root, {"app.py": text}) as bare:
         assert [d.code for d in bare.check(["app.py"])["app.py"]] == ["I001"]

@@ -30,9 +30,9 @@ def test_one_fix_run_and_read_only_runs_beside_it(lint_repo: Path, ruff_calls: P
     assert "import json" in (lint_repo / words).read_text()
 
 
-def test_read_only_run_never_writes_through_its_hardlinks(lint_repo: Path) -> None:
+def test_read_only_run_never_writes_through_to_the_users_files(lint_repo: Path) -> None:
     """With `fix = true` in the config a plain `ruff check` fixes: through a hardlink, that
-    would be the user's own file (flask's pyproject has it)."""
+    would be the user's own file (flask's pyproject has it). The scratch tree has copies."""
     config = lint_repo / "pyproject.toml"
     config.write_text(
         config.read_text().replace(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from haikutui.cli.output import plural, print_diff, say
 from haikutui.cli.parser import EXIT_CODES, Parser, add_check_flags, add_provider_option
+from haikutui.core.config import Settings
 from haikutui.core.errors import NoChange
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
@@ -86,13 +87,28 @@ def run_lint(args: argparse.Namespace) -> int:
     start = None if args.no_model else resolve(args.model, settings)
     escalate = "off" if settings.lint_escalate == "off" else "auto"
     if start is None:  # no event loop, no model client: Python's start-up is most of it
-        result = ruff_only(repo, settings, paths)
+        result = ruff_only(repo, settings, paths, keep_tree=True)
     else:
         import asyncio
 
         from haikutui.tasks.lint.repair import repair
 
-        result = asyncio.run(repair(repo, settings, paths, start=start, escalate=escalate))
+        result = asyncio.run(
+            repair(repo, settings, paths, start=start, escalate=escalate, keep_tree=True)
+        )
+    try:
+        return _finish(repo, settings, args, result, start is not None)
+    finally:
+        result.close()  # the scratch tree the repair and its verdict ran in
+
+
+def _finish(
+    repo: Repo,
+    settings: Settings,
+    args: argparse.Namespace,
+    result: LintResult,
+    with_model: bool,
+) -> int:
     proposal = result.proposal
     for rel in result.skipped:
         say(f"skipped: {rel} (binary or over the size limit)")
@@ -106,13 +122,21 @@ def run_lint(args: argparse.Namespace) -> int:
             say(f"  left: {diagnostic.label}")
         raise NoChange(
             f"{plural(result.remaining(), 'finding')} left and no fix proposed"
-            + ("" if start else " (ruff has no safe fix for them; drop --no-model)")
+            + ("" if with_model else " (ruff has no safe fix for them; drop --no-model)")
         )
     # Only a proposal needs the verdict and apply: a clean repo exits without loading them.
     from haikutui.cli.verdict_gate import may_apply, report, verdict_for
     from haikutui.core.apply import apply_proposal
 
-    verdict = verdict_for(repo, proposal, settings, args, before=result.verdict_before)
+    verdict = verdict_for(
+        repo,
+        proposal,
+        settings,
+        args,
+        before=result.verdict_before,
+        remaining=result.after,
+        tree=result.tree,
+    )
     applied = apply_proposal(repo.root, proposal).paths if may_apply(verdict, args) else []
     if args.json:
         print(json.dumps(lint_json(result, verdict, applied), indent=2))
@@ -131,7 +155,7 @@ def run_lint(args: argparse.Namespace) -> int:
     say(f"rungs: {rungs} · {format_cost(result.cost)}")
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
     say(
-        f"{result.total_before - result.remaining()} of {plural(result.total_before, 'finding')} "
+        f"{result.fixed()} of {plural(result.total_before, 'finding')} "
         f"fixed · {outcome}"
     )
     report(verdict, args)

@@ -10,8 +10,9 @@ from haikutui.core.config import Settings
 from haikutui.core.errors import ChecksFailed
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
+from haikutui.core.scratch_tree import ScratchTree
 from haikutui.tasks.checks import Verdict, check_proposal
-from haikutui.tasks.lint.ruff_runner import LintedText
+from haikutui.tasks.lint.ruff_runner import Diagnostic, LintedText
 
 
 def verdict_for(
@@ -21,8 +22,11 @@ def verdict_for(
     args: argparse.Namespace,
     renamed: tuple[str, str] | None = None,
     before: Mapping[str, LintedText] | None = None,
+    remaining: Mapping[str, list[Diagnostic]] | None = None,
+    tree: ScratchTree | None = None,
 ) -> Verdict:
-    """The checks, with the tests as `--test` / `--no-test` (or the command's default) say."""
+    """The checks, with the tests as `--test` / `--no-test` (or the command's default) say;
+    `remaining` and `tree` as for `check_proposal` (a lint repair's)."""
     return check_proposal(
         repo,
         proposal,
@@ -33,11 +37,15 @@ def verdict_for(
         before=before,
         trusted=settings.repo_trusted,
         pass_env=settings.pass_env,
+        remaining=remaining,
+        strict=settings.checks_strict,
+        tree=tree,
     )
 
 
 def may_apply(verdict: Verdict, args: argparse.Namespace) -> bool:
-    """`--yes` applies a proposal that passed its checks; a failed one only with `--force`;
+    """`--yes` applies a proposal with no blocking finding (advisories never stop it unless
+    `[checks] strict = true`); a failed one only with `--force`;
     one that edits what runs (CI, conftest.py, ...) only with `--allow-exec-edits`."""
     return (
         bool(args.yes)

@@ -18,6 +18,7 @@ __all__ = [
     "proposal",
     "rebase",
     "repo",
+    "scratch_tree",
     "secret_scan",
     "terminal_text",
     "textfile",

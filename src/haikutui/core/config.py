@@ -39,6 +39,9 @@ class Settings:
     test_command: str = ""
     """Run on a temp copy of the repo with the proposal in it, before the proposal is shown."""
     test_timeout: float = 300.0
+    checks_strict: bool = False
+    """`[checks] strict = true`: advisory findings (new style findings, tests that failed
+    before the change too) block `--yes` as the blocking ones do."""
     keymap: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     budget_per_request: float | None = None
@@ -274,6 +277,10 @@ def _merge(settings: Settings, data: dict[str, Any], path: Path) -> None:
         settings.test_command = str(checks["test_command"])
     if "timeout" in checks:
         settings.test_timeout = float(checks["timeout"])
+    if "strict" in checks:
+        if not isinstance(checks["strict"], bool):
+            raise UsageError(f"{path}: [checks] strict must be true or false")
+        settings.checks_strict = checks["strict"]
     ui = table("ui")
     if "theme" in ui:
         settings.theme = str(ui["theme"])

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from anthropic import AsyncAnthropic
 
-    from haikutui.tasks.lint.ruff_runner import LintedText
+    from haikutui.tasks.lint.ruff_runner import Diagnostic, LintedText
 
 
 class FixSession:
@@ -54,6 +54,11 @@ class FixSession:
     @property
     def verdict_before(self) -> Mapping[str, LintedText] | None:
         """The old texts' findings under the verdict's rules, when this session has them."""
+        return None
+
+    @property
+    def lint_remaining(self) -> Mapping[str, list[Diagnostic]] | None:
+        """What a lint repair left (the verdict counts those as remaining, not new)."""
         return None
 
     async def run(self, on_progress: ProgressCallback | None = None) -> FixResult:

@@ -1,4 +1,4 @@
-"""The user's tests, run on a temp mirror of the repo with a proposal in it, read as JUnit XML.
+"""The user's tests, run in a scratch tree of the repo with a proposal in it, read as JUnit XML.
 
 The user's tree is never the one tested: a proposal is judged before it is applied. Results
 come from pytest's `--junitxml` (machine form), never from its terminal text.
@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from haikutui.core.errors import HaikutuiError
 from haikutui.core.child_env import child_env
 from haikutui.core.errors import NotTrusted
 from haikutui.core.proposal import MovedFileChange, Proposal
 from haikutui.core.repo import Repo
+from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.trust import NOT_TRUSTED
 from haikutui.tasks.import_graph import ImportGraph
 from haikutui.tasks.test_live import LiveRun
@@ -192,46 +192,6 @@ def select_tests(repo: Repo, changed: Iterable[str], graph: ImportGraph | None =
     return graph.tests_reaching(list(changed))
 
 
-class TestMirror:
-    """A temp copy of the repo's files (tracked and untracked, not ignored) with new texts.
-
-    Laid out as in the repo, so the tests import the mirror's modules, not the user's.
-    """
-
-    __test__ = False
-
-    def __init__(
-        self, repo: Repo, texts: Mapping[str, str | bytes], removed: Iterable[str] = ()
-    ) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="haikutui-tests-")
-        self.path = Path(self._tmp.name) / repo.root.name
-        gone = set(removed)
-        for entry in repo.files():
-            source = repo.root / entry.path
-            if entry.path in gone or entry.path in texts or not source.is_file():
-                continue
-            try:  # the repo's own files, secrets included, but nothing that links out
-                repo.guard.check(entry.path, limit=None, secrets_ok=True)
-            except HaikutuiError:
-                continue
-            target = self.path / entry.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target, follow_symlinks=False)
-        for rel, text in texts.items():
-            target = self.path / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode() if isinstance(text, str) else text)
-
-    def close(self) -> None:
-        self._tmp.cleanup()
-
-    def __enter__(self) -> TestMirror:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-
 def run_tests(
     repo: Repo,
     command: TestCommand,
@@ -242,13 +202,15 @@ def run_tests(
     timeout: float = 300.0,
     live: LiveRun | None = None,
 ) -> TestResult:
-    """Run `command` on a mirror of the repo with `texts` written in and `removed` left out.
+    """Run `command` in a scratch tree of the repo (core/scratch_tree.py: tracked, untracked
+    and ignored files, such as a generated `_version.py`) with `texts` written in and
+    `removed` left out.
 
     `tests` are the test files to run (for pytest and `{tests}` commands); None runs the
     command's own selection. An empty list runs nothing and says so (`total == 0`).
     """
-    with TestMirror(repo, texts, removed) as mirror:
-        return run_in(mirror.path, command, tests=tests, timeout=timeout, live=live)
+    with ScratchTree(repo.root, texts, removed) as tree:
+        return run_in(tree.path, command, tests=tests, timeout=timeout, live=live)
 
 
 def run_in(
@@ -259,7 +221,7 @@ def run_in(
     timeout: float = 300.0,
     live: LiveRun | None = None,
 ) -> TestResult:
-    """Run `command` in `root` (a mirror, or any prepared tree) and read its JUnit report.
+    """Run `command` in `root` (a scratch tree, or any prepared tree) and read its JUnit report.
 
     The report goes to a temp dir of its own: nothing is written beside `root`.
     """
@@ -290,6 +252,10 @@ def _run(
         os.pathsep
     )
     env.pop("PYTHONHOME", None)
+    # The same tree may run twice (with the change, then without): no bytecode of the first
+    # run's texts may outlive them, and git must not find a repo above the tree.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["GIT_CEILING_DIRECTORIES"] = str(root.parent)
     if live is not None:  # counts while it runs, and Esc: see tasks/test_live.py
         live.prepare(root, env)
     if command.python:

@@ -3,6 +3,7 @@
 __all__ = [
     "batch",
     "repair",
+    "restyle",
     "ruff_pass",
     "ruff_runner",
 ]

@@ -36,7 +36,7 @@ from haikutui.tasks.lint.repair import (
     lint_messages,
     mark_sources,
 )
-from haikutui.tasks.lint.ruff_runner import Diagnostic, RuffMirror, mirror_layout
+from haikutui.tasks.lint.ruff_runner import Diagnostic, RuffMirror
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
@@ -164,7 +164,7 @@ def _ruff_rung(job: LintRepair) -> tuple[dict[str, list[Diagnostic]], dict[str, 
 
 
 def _relint(repo: Repo, texts: dict[str, str]) -> dict[str, list[Diagnostic]]:
-    with RuffMirror(repo.root, texts, *mirror_layout(repo)) as mirror:
+    with RuffMirror(repo.root, texts) as mirror:
         return mirror.check(list(texts))
 
 

@@ -78,12 +78,15 @@ async def repair(
     on_progress: ProgressCallback | None = None,
     on_ask: AskCallback | None = None,
     instructions: Sequence[str] = (),
+    keep_tree: bool = False,
 ) -> LintResult:
     """Run the ladder. `start=None` stops after ruff's rung (no key needed, no request made).
 
     `escalate` is `auto`, `ask` (await `on_ask(next_rung, findings)` for a yes) or `off`.
     `instructions` are the user's follow-ups, added to every model request. Git and ruff
-    run in threads, so a TUI stays responsive and Esc can cancel between steps.
+    run in threads, so a TUI stays responsive and Esc can cancel between steps. The model's
+    edits are re-sorted as the repo sorts imports (`restyle`). `keep_tree`: the result keeps
+    the scratch tree, holding the proposal, for the verdict (the caller closes it).
     """
     job = await asyncio.to_thread(LintRepair, repo, settings, paths)
     attempts: list[RungAttempt] = []
@@ -131,12 +134,22 @@ async def repair(
                     break
                 prior = _escalation_note(job, attempt, left)
                 rung = upper
+            restyled = await asyncio.to_thread(job.restyle, mirror) if attempts else []
+            if restyled:
+                after = await asyncio.to_thread(job.relint, mirror)
             proposal = await asyncio.to_thread(job.proposal, attempts)
+            tree = mirror.detach() if keep_tree else None
     finally:
         if own_client is not None:
             await own_client.close()
     return LintResult(
-        proposal, before, after, attempts, skipped=job.skipped, verdict_before=job.verdict_before
+        proposal,
+        before,
+        after,
+        attempts,
+        skipped=job.skipped,
+        verdict_before=job.verdict_before,
+        tree=tree,
     )
 
 
@@ -192,6 +205,10 @@ class LintSession(FixSession):
     def verdict_before(self) -> Mapping[str, LintedText] | None:
         """Ruff's rung linted the old texts with the verdict's rules beside its fix."""
         return self.lint.verdict_before if self.lint else None
+
+    @property
+    def lint_remaining(self) -> Mapping[str, list[Diagnostic]] | None:
+        return self.lint.after if self.lint else None
 
     async def run(self, on_progress: ProgressCallback | None = None) -> FixResult:
         self.result = None
@@ -258,5 +275,5 @@ def lint_note(lint: LintResult) -> str:
         f"{a.model} ({a.error.split(':')[0] if a.error else f'{a.remaining} left'})"
         for a in lint.attempts
     ]
-    fixed = lint.total_before - lint.remaining()
+    fixed = lint.fixed()
     return f"{fixed} of {lint.total_before} findings fixed · " + " → ".join(steps)

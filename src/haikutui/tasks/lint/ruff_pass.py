@@ -6,26 +6,18 @@ the model client: at ruff's pace, Python's start-up is most of the bill.
 
 from __future__ import annotations
 
-import os
-import threading
+from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from haikutui.core.config import Settings
 from haikutui.core.errors import UsageError
 from haikutui.core.overlay import Overlay, OverlayFile
 from haikutui.core.proposal import FileChange, Proposal
 from haikutui.core.repo import FileEntry, Repo, is_secret
+from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.textfile import TextFile
 from haikutui.model.pricing import Usage, cost
-from haikutui.tasks.lint.ruff_runner import (
-    CONFIG_NAMES,
-    VERDICT_RULES,
-    Diagnostic,
-    LintedText,
-    RuffMirror,
-    ruff_binary,
-)
+from haikutui.tasks.lint.ruff_runner import VERDICT_RULES, Diagnostic, LintedText, RuffMirror
 
 PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 
@@ -53,9 +45,23 @@ class LintResult:
     verdict_before: dict[str, LintedText] | None = None
     """The old texts and their findings under the verdict's rules, run beside ruff's fix:
     the verdict then lints only the new texts."""
+    tree: ScratchTree | None = None
+    """The scratch tree the repair ran in, holding the proposal's texts, when kept for the
+    verdict (`keep_tree`); `close` removes it."""
 
-    def fixed(self, path: str) -> int:
-        return max(0, len(self.before.get(path, [])) - len(self.after.get(path, [])))
+    def close(self) -> None:
+        if self.tree is not None:
+            self.tree.close()
+            self.tree = None
+
+    def fixed(self, path: str | None = None) -> int:
+        """Findings gone (by rule and message): one that ruff's fix turned into another rule's
+        (SIM114 into SIM101) is fixed, and the new one is left, not taken off the count."""
+        if path is None:
+            return sum(self.fixed(p) for p in self.before)
+        keys = Counter((d.code, d.message) for d in self.before.get(path, []))
+        keys.subtract(Counter((d.code, d.message) for d in self.after.get(path, [])))
+        return sum(n for n in keys.values() if n > 0)
 
     def remaining(self, path: str | None = None) -> int:
         if path is not None:
@@ -84,29 +90,20 @@ class LintRepair:
         self.verdict_before: dict[str, LintedText] | None = None
         """Set by `ruff_rung`: see `LintResult.verdict_before`."""
         self.as_on_disk: set[str] = set()
-        """Files whose bytes on disk are the text ruff sees: its read-only run links to them."""
+        """Files whose bytes on disk are the text ruff sees: the scratch tree has them as is."""
         entries = repo.files()
-        self.configs = [e.path for e in entries if e.tracked and Path(e.path).name in CONFIG_NAMES]
-        every = self._python_files(entries, None)
-        self.paths = self._load(self._python_files(entries, paths, every))
-        self.skeleton = [p for p in every if p.count("/") <= 1]
+        self.paths = self._load(self._python_files(entries, paths))
 
-    def _python_files(
-        self, entries: list[FileEntry], paths: list[str] | None, every: list[str] | None = None
-    ) -> list[str]:
+    def _python_files(self, entries: list[FileEntry], paths: list[str] | None) -> list[str]:
         """Tracked Python files under `paths` (repo-relative; None, "" or "." mean the repo)."""
-        tracked = (
-            every
-            if every is not None
-            else [
-                e.path
-                for e in entries
-                if e.tracked
-                and e.path.endswith(PYTHON_SUFFIXES)
-                and not is_secret(e.path)
-                and (self.repo.root / e.path).is_file()
-            ]
-        )
+        tracked = [
+            e.path
+            for e in entries
+            if e.tracked
+            and e.path.endswith(PYTHON_SUFFIXES)
+            and not is_secret(e.path)
+            and (self.repo.root / e.path).is_file()
+        ]
         if not paths or any(raw in (".", "") for raw in paths):
             return tracked
         chosen: list[str] = []
@@ -132,7 +129,7 @@ class LintRepair:
                 self.skipped.append(rel)
                 continue
             self.overlay.files[rel] = OverlayFile(base, base.text)
-            if raw == base.text.encode():  # ruff would read the same bytes from a link
+            if raw == base.text.encode():  # ruff reads the same bytes from the tree's copy
                 self.as_on_disk.add(rel)
             loaded.append(rel)
         return loaded
@@ -142,61 +139,49 @@ class LintRepair:
     ) -> tuple[dict[str, list[Diagnostic]], dict[str, list[Diagnostic]]]:
         """Ruff's safe fixes on the mirror; the overlay takes them. No key, no request.
 
-        One `--fix` run on the mirror gives both the fixed text and what remains; beside it,
-        in a thread, `--no-fix` runs on a second mirror (hardlinks to the files where ruff
-        only reads) give what was there, so that fixed = before - after, and what the
-        verdict's rules find there (`verdict_before`).
+        First, side by side, two read-only runs on the old texts: the repo's rules (what was
+        there, so that fixed = before - after) and the verdict's (`verdict_before`); then one
+        `--fix` run in the same tree gives both the fixed text and what remains. One tree, so
+        before and after are judged in the same layout.
         """
-        before: list[dict[str, list[Diagnostic]]] = []
-        failed: list[BaseException] = []
-
-        def read_only() -> None:
-            try:
-                before.append(self._findings_before())
-            except BaseException as exc:  # raised again below, in the caller's thread
-                failed.append(exc)
-
-        ruff_binary()  # first here: its first call (ruff's sysconfig look-up) is not thread-safe
-        reader = threading.Thread(target=read_only)
-        reader.start()
-        try:
-            after = mirror.fix_and_check(self.paths)
-        finally:
-            reader.join()
-        if failed:
-            raise failed[0]
+        olds = {rel: self.overlay.read(rel) for rel in self.paths}  # the fix has not run yet
+        mine = mirror.start_check(self.paths)
+        verdicts = mirror.start_check(self.paths, VERDICT_RULES)
+        before, checked = mine(), verdicts()
+        self.verdict_before = {
+            rel: LintedText(text, checked.get(rel, [])) for rel, text in olds.items()
+        }
+        after = mirror.fix_and_check(self.paths)
         for rel in self.paths:
             fixed = mirror.read(rel)
             entry = self.overlay.files[rel]
             if fixed != entry.text:  # only these are diffed, once, by the proposal
                 self.overlay.files[rel] = OverlayFile(entry.base, fixed)
             self.ruff_texts[rel] = fixed
-        return before[0], after
-
-    def _findings_before(self) -> dict[str, list[Diagnostic]]:
-        olds = {rel: self.overlay.read(rel) for rel in self.paths}  # the fix has not run yet
-        texts = {rel: text for rel, text in olds.items() if rel not in self.as_on_disk}
-        skeleton = [p for p in self.skeleton if p not in self.as_on_disk]
-        with RuffMirror(self.repo.root, texts, self.configs, skeleton) as reading:
-            for rel in self.as_on_disk:
-                target = reading.path / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                real = self.repo.guard.check(rel)  # read once by _load; the link is the same file
-                try:
-                    os.link(real, target)
-                except OSError:  # another file system: a copy reads the same
-                    target.write_bytes(self.repo.guard.read(rel))
-            mine = reading.start_check(self.paths)
-            verdicts = reading.start_check(self.paths, VERDICT_RULES)
-            found, checked = mine(), verdicts()
-            self.verdict_before = {
-                rel: LintedText(text, checked.get(rel, [])) for rel, text in olds.items()
-            }
-            return found
+        return before, after
 
     def open_mirror(self) -> RuffMirror:
-        texts = {rel: self.overlay.read(rel) for rel in self.paths}
-        return RuffMirror(self.repo.root, texts, self.configs, self.skeleton)
+        """The repo's scratch tree; a file whose text is not its bytes on disk (CRLF, another
+        encoding) is written in as the text ruff must see."""
+        return RuffMirror(
+            self.repo.root,
+            {rel: self.overlay.read(rel) for rel in self.paths if rel not in self.as_on_disk},
+        )
+
+    def restyle(self, mirror: RuffMirror) -> list[str]:
+        """The model's edits re-sorted as the repo sorts imports (`restyle.py`), in the overlay;
+        the paths that changed."""
+        from haikutui.tasks.lint.restyle import restyle
+
+        touched = {
+            rel: (self.ruff_texts[rel], self.overlay.read(rel))
+            for rel in self.paths
+            if self.overlay.read(rel) != self.ruff_texts[rel]
+        }
+        fixed = restyle(self.repo.root, touched, tree=mirror.tree)
+        for rel, text in fixed.items():
+            self.overlay.files[rel].text = text
+        return sorted(fixed)
 
     def relint(self, mirror: RuffMirror) -> dict[str, list[Diagnostic]]:
         mirror.write({rel: self.overlay.read(rel) for rel in self.paths})
@@ -240,11 +225,21 @@ def mark_sources(proposal: Proposal, ruff_texts: dict[str, str], model: str) -> 
             hunk.source = "ruff" if all(line in ruff_lines for line in edits) else model
 
 
-def ruff_only(repo: Repo, settings: Settings, paths: list[str] | None) -> LintResult:
-    """The ladder's first rung alone, with no event loop: what `lint --no-model` runs."""
+def ruff_only(
+    repo: Repo, settings: Settings, paths: list[str] | None, *, keep_tree: bool = False
+) -> LintResult:
+    """The ladder's first rung alone, with no event loop: what `lint --no-model` runs.
+    `keep_tree`: the result keeps the scratch tree for the verdict (the caller closes it)."""
     job = LintRepair(repo, settings, paths)
     with job.open_mirror() as mirror:
         before, after = job.ruff_rung(mirror)
+        tree = mirror.detach() if keep_tree else None
     return LintResult(
-        job.proposal([]), before, after, [], skipped=job.skipped, verdict_before=job.verdict_before
+        job.proposal([]),
+        before,
+        after,
+        [],
+        skipped=job.skipped,
+        verdict_before=job.verdict_before,
+        tree=tree,
     )

@@ -1,4 +1,4 @@
-"""Ruff on the overlay, not the disk: a temp mirror of the files plus the repo's ruff config."""
+"""Ruff on the overlay, not the disk: in a scratch tree of the repo with the new texts in."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from haikutui.core.errors import UsageError
-from haikutui.core.path_guard import PathGuard
-from haikutui.core.repo import FileEntry, Repo
+from haikutui.core.scratch_tree import ScratchTree
 
 CONFIG_NAMES: tuple[str, ...] = ("pyproject.toml", "ruff.toml", ".ruff.toml")
 CORRECTNESS_RULES: tuple[str, ...] = ("E9", "F632", "F7", "F821", "F811", "F401")
@@ -50,37 +49,6 @@ class LintedText:
     findings: list[Diagnostic]
 
 
-def config_files(repo: Repo) -> list[str]:
-    """Tracked ruff configs, so a mirror lints with the repo's own settings."""
-    return mirror_layout(repo)[0]
-
-
-def mirror_layout(
-    repo: Repo, entries: Sequence[FileEntry] | None = None
-) -> tuple[list[str], list[str]]:
-    """The repo's ruff configs, and where its Python modules live (from one listing; `entries`
-    when the caller has it).
-
-    The second list matters because ruff calls a module first-party when `<src>/<name>/` or
-    `<src>/<name>.py` exists (`src` defaults to `.` and `src/`). A mirror of one file would
-    lack those, and I001 would sort imports unlike `ruff check` in the repo.
-    """
-    configs: list[str] = []
-    shallow: list[str] = []
-    for entry in repo.files() if entries is None else entries:
-        if not entry.tracked:
-            continue
-        if Path(entry.path).name in CONFIG_NAMES:
-            configs.append(entry.path)
-        elif entry.path.endswith((".py", ".pyi")) and entry.path.count("/") <= 1:
-            shallow.append(entry.path)
-    # A package only needs its `__init__.py` for `pkg/` to exist, not its 1,000 modules; a
-    # folder without one may be a source root (`src/`, `lib/`), whose modules all count.
-    packages = {p.partition("/")[0] for p in shallow if p.endswith("/__init__.py")}
-    skeleton = [p for p in shallow if p.partition("/")[0] not in packages or "/__init__" in p]
-    return configs, skeleton
-
-
 def ruff_binary() -> str:
     """The ruff that ships with our dependency, else one on PATH."""
     try:
@@ -95,48 +63,41 @@ def ruff_binary() -> str:
 
 
 class RuffMirror:
-    """A temp copy of some files and every ruff config of the repo, laid out as in the repo.
+    """Ruff in a scratch tree of the repo (core/scratch_tree.py) with `texts` written in.
 
-    Ruff then finds the same settings it would find in the repo, and `--fix` writes only here.
+    Ruff finds the settings, the source roots and the packages it would find in the repo, so
+    isort sorts as `ruff check` there does, and `--fix` writes only here. `tree`: a scratch
+    tree the caller owns (and closes), else one is built and closed with the mirror.
     """
 
     def __init__(
         self,
         root: Path,
-        texts: dict[str, str],
-        config_paths: list[str],
-        skeleton: Sequence[str] = (),
+        texts: Mapping[str, str] | None = None,
+        *,
+        tree: ScratchTree | None = None,
     ) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="haikutui-ruff-")
-        self.path = Path(self._tmp.name)
-        guard = PathGuard(root)
-        for rel in config_paths:
-            try:
-                data = guard.read(rel)
-            except UsageError:  # a config that links out of the repo or is a FIFO: not ours
-                continue
-            target = self.path / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for rel in skeleton:
-            if rel not in texts:
-                target = self.path / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.touch()
-        self.write(texts)
+        self._owned = tree is None
+        self.tree = tree if tree is not None else ScratchTree(root)
+        self.path = self.tree.path
+        if texts:
+            self.write(texts)
 
-    def write(self, texts: dict[str, str]) -> None:
-        for rel, text in texts.items():
-            target = self.path / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="")
+    def write(self, texts: Mapping[str, str]) -> None:
+        self.tree.write(texts)
+
+    def detach(self) -> ScratchTree:
+        """The tree, kept open past the mirror: the verdict runs in it next."""
+        self._owned = False
+        return self.tree
 
     def read(self, rel: str) -> str:
         with open(self.path / rel, encoding="utf-8", newline="") as handle:
             return handle.read()
 
     def close(self) -> None:
-        self._tmp.cleanup()
+        if self._owned:
+            self.tree.close()
 
     def __enter__(self) -> RuffMirror:
         return self
@@ -184,48 +145,22 @@ class RuffMirror:
 
         return finish
 
-    def fix_and_check(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
-        """One run: ruff's safe fixes written to the mirror's copies, and what remains."""
+    def fix_and_check(
+        self, paths: list[str], extra: Sequence[str] = ()
+    ) -> dict[str, list[Diagnostic]]:
+        """One run: ruff's safe fixes written to the mirror's copies, and what remains.
+        `extra`: more arguments (`--fixable I001` fixes only those)."""
         return self._findings(
-            self._run(["--fix", "--output-format", "json", "--quiet"], paths), paths
+            self._run(["--fix", "--output-format", "json", "--quiet", *extra], paths), paths
         )
 
     def _findings(self, out: str, paths: list[str]) -> dict[str, list[Diagnostic]]:
         """Ruff's JSON as findings per path (`check` parses the same way)."""
-        found: dict[str, list[Diagnostic]] = {rel: [] for rel in paths}
-        roots = {str(self.path) + os.sep, str(self.path.resolve()) + os.sep}
-        rels: dict[str, str] = {}
-        for item in json.loads(out or "[]"):
-            name = item["filename"]
-            if name not in rels:
-                root = next((r for r in roots if name.startswith(r)), None)
-                rel = (
-                    name[len(root) :]
-                    if root
-                    else Path(name).resolve().relative_to(self.path.resolve()).as_posix()
-                )
-                rels[name] = rel.replace(os.sep, "/")
-            rel = rels[name]
-            location, end = item.get("location") or {}, item.get("end_location") or {}
-            fix = item.get("fix") or {}
-            found.setdefault(rel, []).append(
-                Diagnostic(
-                    path=rel,
-                    code=item.get("code") or "syntax-error",
-                    message=item.get("message", ""),
-                    row=int(location.get("row", 1)),
-                    column=int(location.get("column", 1)),
-                    end_row=int(end.get("row", location.get("row", 1))),
-                    name=item.get("name") or "",
-                    fix=fix.get("applicability"),
-                )
-            )
-        return found
+        return _parse(out, self.path, paths)
 
     def check(self, paths: list[str], extra: Sequence[str] = ()) -> dict[str, list[Diagnostic]]:
         """Findings by path. `--no-fix`: a config's `fix = true` must not rewrite the copies
-        (it would hide fixable findings and shift every line number after them), and a mirror
-        of hardlinks shares them with the repo.
+        (it would hide fixable findings and shift every line number after them).
 
         `extra` are more arguments, such as `--extend-select` for the verdict's rules.
         """
@@ -237,3 +172,70 @@ class RuffMirror:
         """`check`, started now: the returned call waits for the findings."""
         finish = self._start(["--output-format", "json", "--quiet", "--no-fix", *extra], paths)
         return lambda: self._findings(finish(), paths)
+
+
+def check_text(root: Path, rel: str, text: str) -> list[Diagnostic]:
+    """Ruff's findings for one file's `text` as if it were at `rel` in the repo: read from
+    stdin with `--stdin-filename`, in the repo itself (its layout and configs, nothing written,
+    nothing copied). For the open file's panel; checks of a change use a scratch tree."""
+    proc = subprocess.run(
+        [
+            ruff_binary(),
+            "check",
+            "--no-cache",
+            "--force-exclude",
+            "--exit-zero",
+            "--no-fix",
+            "--output-format",
+            "json",
+            "--quiet",
+            "--stdin-filename",
+            rel,
+            "-",
+        ],
+        cwd=root,
+        input=text,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    if proc.returncode != 0:
+        detail = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
+        raise UsageError(f"ruff failed: {detail}")
+    found = _parse(proc.stdout, root, [rel])
+    return [d for ds in found.values() for d in ds]
+
+
+def _parse(out: str, base: Path, paths: list[str]) -> dict[str, list[Diagnostic]]:
+    """Ruff's JSON as findings per path relative to `base`."""
+    found: dict[str, list[Diagnostic]] = {rel: [] for rel in paths}
+    roots = {str(base) + os.sep, str(base.resolve()) + os.sep}
+    rels: dict[str, str] = {}
+    for item in json.loads(out or "[]"):
+        name = item["filename"]
+        if name not in rels:
+            root = next((r for r in roots if name.startswith(r)), None)
+            rel = (
+                name[len(root) :]
+                if root
+                else Path(name).resolve().relative_to(base.resolve()).as_posix()
+            )
+            rels[name] = rel.replace(os.sep, "/")
+        rel = rels[name]
+        location, end = item.get("location") or {}, item.get("end_location") or {}
+        fix = item.get("fix") or {}
+        found.setdefault(rel, []).append(
+            Diagnostic(
+                path=rel,
+                # A rule with no code (ruff has some) goes by its name; a parse error by neither
+                # in older ruff, `invalid-syntax` in newer.
+                code=item.get("code") or item.get("name") or "syntax-error",
+                message=item.get("message", ""),
+                row=int(location.get("row", 1)),
+                column=int(location.get("column", 1)),
+                end_row=int(end.get("row", location.get("row", 1))),
+                name=item.get("name") or "",
+                fix=fix.get("applicability"),
+            )
+        )
+    return found

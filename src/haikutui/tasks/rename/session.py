@@ -22,6 +22,7 @@ from haikutui.model.fix_run import FixResult, Progress, ProgressCallback, run_ed
 from haikutui.model.ladder import Rung, next_rung, resolve
 from haikutui.model.pricing import Usage, cost
 from haikutui.tasks.fix_session import FixSession
+from haikutui.tasks.lint.restyle import restyle_overlay
 from haikutui.tasks.rename.leftovers import (
     MAX_MATCHES,
     RENAME_SYSTEM,
@@ -110,6 +111,7 @@ class RenameSession(FixSession):
             overlay.write(rel, text)
         for old, new in rope.moves.items():
             overlay.move(old, new)
+        restyle_overlay(overlay)  # import blocks sorted as the repo sorts them (rope never does)
         rope_texts = {rel: f.text for rel, f in overlay.files.items()}
         new_path = {old: new for new, old in overlay.moved.items()}
         grepped = grep_files(self.repo, self.old)
@@ -216,6 +218,9 @@ class RenameSession(FixSession):
                 self.rung = rung
             self.model_rung, self.best = rung, best
         self.last_error = None
+        by_model = [r for r, f in overlay.files.items() if f.text != plan.rope_texts.get(r)]
+        if by_model:
+            restyle_overlay(overlay, only=by_model)  # the model's edits, sorted the same way
         self.leftovers, self.problems = self._check(
             kept, self.rung.model if self.model_rung else ""
         )

@@ -160,6 +160,8 @@ class ReviewScreen(Screen[list[str] | None]):
                 before=session.verdict_before,
                 trusted=session.settings.repo_trusted,
                 pass_env=session.settings.pass_env,
+                remaining=session.lint_remaining,
+                strict=session.settings.checks_strict,
             )
         except Exception as exc:  # a broken check must not hide the proposal
             verdict = Verdict(problems=[f"the checks failed to run: {exc}".splitlines()[0]])
@@ -178,7 +180,13 @@ class ReviewScreen(Screen[list[str] | None]):
     def _verdict_line(self) -> Content:
         if self.verdict is None:
             return Content.styled("checking…", "$text-muted")
-        style = "bold $text-success" if self.verdict.ok else "bold $text-error"
+        style = (
+            "bold $text-error"
+            if not self.verdict.ok
+            else "bold $text-warning"  # ✓ with ⚠ advisories
+            if self.verdict.warnings
+            else "bold $text-success"
+        )
         hint = " (t runs them)" if self.verdict.tests_note == "tests not run" else ""
         return Content.styled(self.verdict.summary + hint, style)
 

@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 
 from haikutui.core.errors import HaikutuiError
 from haikutui.core.repo import Repo
-from haikutui.tasks.lint.ruff_runner import Diagnostic, RuffMirror, mirror_layout
+from haikutui.tasks.lint.ruff_runner import Diagnostic, check_text
 
 PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 
@@ -23,9 +23,7 @@ def lint_file(repo: Repo, path: str) -> list[Diagnostic]:
     if not path.endswith(PYTHON_SUFFIXES):
         return []
     text = repo.read_for_model(path).text
-    configs, skeleton = mirror_layout(repo)
-    with RuffMirror(repo.root, {path: text}, configs, skeleton) as mirror:
-        return mirror.check([path]).get(path, [])
+    return check_text(repo.root, path, text)
 
 
 class DiagnosticsPanel(OptionList):
