@@ -13,7 +13,7 @@ import ast
 import io
 import tokenize
 
-from haikutui.tasks.rename.clashes import absolute, files_for
+from haikutui.tasks.rename.imports import absolute, files_for
 from haikutui.tasks.rename.leftovers import Leftover
 from haikutui.tasks.rename.plan import RenamePlan, UnsureHunks
 from haikutui.tasks.rename.rope_engine import Unsure

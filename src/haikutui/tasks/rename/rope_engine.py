@@ -226,7 +226,7 @@ def _rope_once(
             result.definition = _definition(rename, target, files)
         check_clash(repo, target, new, definition=result.definition)
         check_wider_clash(
-            sources.trees, target, new, result.definition or (target.path, 1), members
+            sources.trees, target, new, result.definition or (target.path, 1), members, classes
         )
 
         def decide(occurrence: Any) -> bool:
