@@ -444,3 +444,33 @@ def test_a_module_function_with_a_methods_name_is_never_renamed_with_it(
     use = (root / "zoo/use.py").read_text()
     assert "return shape.area(3) + sh.area(2) + s.surface()" in use
     assert _pytest(root).returncode == 0, _pytest(root).stdout
+
+
+DISPATCH = """\
+class Visitor:
+    def visit(self, kind):
+        return getattr(self, f"visit_{kind}")()
+
+
+class Shapes(Visitor):
+    def visit_circle(self):
+        return "round"
+
+    def visit_square(self):
+        return "square"
+"""
+
+
+def test_a_name_built_at_run_time_that_matches_the_member_marks_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `Shapes().visit("circle")` finds the method by a name built from a string: renaming it
+    # breaks the dispatch, and nothing but the f-string says so.
+    root = _repo(tmp_path, monkeypatch, {"zoo/visit.py": DISPATCH})
+    code, _, err = _run(
+        ["rename", "visit_circle", "visit_round", "--at", "zoo/visit.py:7", "--no-model", "--yes"],
+        capsys,
+    )
+    assert code == 4, err
+    assert "1 name looked up by string may mean `visit_circle`: zoo/visit.py:3" in err
+    assert _status(root) == ""

@@ -10,6 +10,7 @@ reported with its line, which makes the rename ✗. Other strings are data: see 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from haikutui.tasks.rename.imports import files_for, module_aliases, module_of
@@ -32,7 +33,8 @@ class Lookup:
     start: int
     end: int
     kind: str
-    """`getattr` (any call of BY_NAME), `__slots__` or `__all__`."""
+    """`getattr` (any call of BY_NAME), `pattern` (an f-string there that the old name
+    matches: `getattr(self, f"visit_{kind}")`), `__slots__` or `__all__`."""
     receiver: ast.expr | None
     me: str
     """The first parameter of the method the lookup is in (`self`), or ``."""
@@ -55,6 +57,25 @@ def _char_columns(lines: list[str], node: ast.expr) -> tuple[int, int] | None:
 
 def _is_name(node: ast.expr, old: str) -> bool:
     return isinstance(node, ast.Constant) and node.value == old
+
+
+MIN_LITERAL = 3
+"""An f-string with fewer literal characters than this (`f"{x}"`) says nothing of the name."""
+
+
+def _matches(node: ast.expr, old: str) -> bool:
+    """Whether an f-string could build `old`: its literal parts, in order, around any text."""
+    if not isinstance(node, ast.JoinedStr):
+        return False
+    parts: list[str] = []
+    literal = 0
+    for value in node.values:
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            parts.append(re.escape(value.value))
+            literal += len(value.value)
+        else:
+            parts.append(".+")
+    return literal >= MIN_LITERAL and re.fullmatch("".join(parts), old) is not None
 
 
 def find_lookups(rel: str, text: str, tree: ast.Module, old: str) -> list[Lookup]:
@@ -99,9 +120,11 @@ def find_lookups(rel: str, text: str, tree: ast.Module, old: str) -> list[Lookup
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 index = BY_NAME.get(name)
                 if index is not None and len(child.args) > index:
+                    receiver = child.args[0] if index == 1 else None
                     if _is_name(child.args[index], old):
-                        receiver = child.args[0] if index == 1 else None
                         add(child.args[index], "getattr", receiver, me, owner)
+                    elif _matches(child.args[index], old):
+                        add(child.args[index], "pattern", receiver, me, owner)
             visit(child, owner, me, False)
 
     visit(tree, None, "", True)
@@ -119,12 +142,16 @@ class Verdicts:
 def judge_member(
     lookups: list[Lookup],
     members: set[tuple[str, int]],
+    above: set[tuple[str, int]],
     aliases: dict[str, dict[str, str]],
     sole: bool,
 ) -> Verdicts:
     """For a method or attribute renamed through its hierarchy (`members`, by class key).
 
-    `sole`: no class outside the hierarchy, no builtin type and no module defines the name.
+    `above`: the members' ancestors in the project; `getattr(self, "old")` there means the
+    renamed member too. `sole`: no class outside the hierarchy, no builtin type and no module
+    defines the name. A `pattern` is never renamed (the name is built at run time): where it may
+    mean the member, it is left and reported.
     """
     out = Verdicts([], [])
     for lookup in lookups:
@@ -134,16 +161,15 @@ def judge_member(
             if lookup.owner in members:
                 out.rename.append(lookup)
             continue
+        fixed = out.rename if lookup.kind == "getattr" else out.left
         receiver = lookup.receiver
         if isinstance(receiver, ast.Name) and receiver.id == lookup.me and lookup.me:
-            if lookup.owner in members:
-                out.rename.append(lookup)
-            elif sole:
-                out.rename.append(lookup)  # a class outside that gets it by other means
-            continue
+            if lookup.owner in members or lookup.owner in above or sole:
+                fixed.append(lookup)
+            continue  # `self` of a class outside the hierarchy: its own attribute
         if receiver is not None and module_of(receiver, aliases.get(lookup.path, {})):
             continue  # a module's attribute is never a method
-        (out.rename if sole else out.left).append(lookup)
+        (fixed if sole else out.left).append(lookup)
     return out
 
 
@@ -172,20 +198,21 @@ def judge_global(
     files = sorted(trees)
     out = Verdicts([], [])
     for lookup in lookups:
-        if lookup.kind != "getattr":
+        if lookup.kind not in ("getattr", "pattern"):
             continue  # `__all__` is fix_dunder_all's; `__slots__` lists members
+        fixed = out.rename if lookup.kind == "getattr" else out.left
         receiver = lookup.receiver
         if receiver is None:
             continue  # attrgetter("old"): an attribute of something, not a module's
         if _is_this_module(receiver):
             if lookup.path == definition:
-                out.rename.append(lookup)
+                fixed.append(lookup)
             continue
         module = module_of(receiver, aliases.get(lookup.path, {}))
         if module is not None:
             sources = files_for(module.split("."), files) if module != "?" else []
             if definition in sources or any(_re_exports(trees[s], old) for s in sources):
-                out.rename.append(lookup)
+                fixed.append(lookup)
             elif module == "?":
                 out.left.append(lookup)
             continue

@@ -15,6 +15,7 @@ from typing import Any
 
 from haikutui.core.errors import UsageError
 from haikutui.core.repo import Repo
+from haikutui.tasks.rename.ancestry import Ancestry
 from haikutui.tasks.rename.clashes import check_wider_clash
 from haikutui.tasks.rename.hierarchy import (
     ClassInfo,
@@ -327,7 +328,7 @@ def _settle_lookups(
     old = target.old
     if target.module:
         return
-    quoted = (f'"{old}"', f"'{old}'")
+    quoted = (f'"{old}"', f"'{old}'", "attr(", "methodcaller(")
     texts: dict[str, str] = {}
     found: list[Lookup] = []
     for rel in sorted(sources.trees):
@@ -354,7 +355,9 @@ def _settle_lookups(
     aliases = aliases_for(sources.trees, sorted(texts))
     if in_class:
         sole = bool(sure_why) and not _module_level(sources.trees, old)
-        verdicts = judge_member(found, {m.key for m in members}, aliases, sole)
+        ancestry = Ancestry(sources.trees, classes)
+        above = {a.key for m in members for a in ancestry.ancestors(m) if isinstance(a, ClassInfo)}
+        verdicts = judge_member(found, {m.key for m in members}, above, aliases, sole)
     else:
         definition = result.definition or (target.path, target.line)
         module = sources.trees.get(definition[0])
