@@ -134,6 +134,25 @@ class Ancestry:
                 return [external]
         return list(self.by_name.get(last, []))  # re-exported, or not resolvable: by name
 
+    def unambiguous(self, info: ClassInfo) -> bool:
+        """Whether each base, all the way up, resolves to one class (never to two by name)."""
+        seen: set[tuple[str, int]] = set()
+        stack = [info]
+        while stack:
+            item = stack.pop()
+            if item.key in seen:
+                continue
+            seen.add(item.key)
+            node = self._nodes.get(item.key)
+            if node is None:
+                return False
+            for expr in node.bases:
+                found = self._resolve(item.path, dotted(expr))
+                if len(found) > 1:
+                    return False
+                stack.extend(f for f in found if isinstance(f, ClassInfo))
+        return True
+
     def ancestors(self, info: ClassInfo) -> list[ClassInfo | External]:
         """Every class above `info`, nearest first, each once."""
         out: list[ClassInfo | External] = []

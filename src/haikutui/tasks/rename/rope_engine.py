@@ -300,7 +300,8 @@ def _rope_once(
     finally:
         project.close()
     if in_class:
-        _missed_overrides(repo, result, members, classes, target.old, new)
+        ancestry = Ancestry(sources.trees, classes)
+        _missed_overrides(repo, result, members, classes, target.old, new, ancestry)
     _settle_lookups(repo, result, target, new, sources, members, classes, in_class, sure_why)
     if not in_class:  # `__all__` lists module-level names, never a method
         for rel, text in result.contents.items():
@@ -379,13 +380,14 @@ def _missed_overrides(
     classes: list[ClassInfo],
     old: str,
     new: str,
+    ancestry: Ancestry,
 ) -> None:
     """Rename what overrides.py finds rope left: sure ones as resolved, the rest as unsure."""
     texts = {
         m.path: result.contents.get(m.path) or (repo.root / m.path).read_text(encoding="utf-8")
         for m in members
     }
-    spots = missed_spots(texts, members, classes, old)
+    spots = missed_spots(texts, members, classes, old, ancestry.unambiguous)
     for spot in sorted(spots, key=lambda s: (s.path, -s.line, -s.column)):
         lines = texts[spot.path].split("\n")
         row = lines[spot.line - 1]
