@@ -17,7 +17,8 @@ Each rename says what it should get (`expect`): `ok` (a correct rename: applied,
 suite passes), or `refuse` (a new name an ancestor defines: refused or ✗). A ✗ or a refusal of
 an `ok` rename is applied again with `--force`, in a fresh copy, and the suite run: if it passes,
 the ✗ was false. A ✗ whose only blocking findings are ruff's `I001` (import order after the
-rename) is counted apart, as "✗ only for I001". Prints a table and asserts nothing
+rename) is counted apart, as "✗ only for I001", and one whose only blocking findings are other
+style rules (E501 after a longer name) as "✗ only for style": the verdict makes both advisory. Prints a table and asserts nothing
 (CONTRIBUTING.md, Benchmarks). Needs the registry for the first run only.
 Usage: `python benchmarks/rename_real_projects.py [--rope] [PROJECT ...]`.
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -206,16 +208,26 @@ def files_of(root: Path) -> int:
     return sum(1 for p in root.rglob("*.py") if ".git" not in p.parts)
 
 
-def only_i001(checks: dict[str, object]) -> bool:
-    """Whether the verdict's only blocking findings are ruff's I001 (import order)."""
+CODE = re.compile(r":\d+:\d+: ([A-Z]+\d+) ")
+CORRECTNESS = ("F", "E9", "PLE")
+"""Rule prefixes that mean broken code; every other ruff rule is style (issue 20, item 2)."""
+
+
+def blocked_by(checks: dict[str, object]) -> str:
+    """`I001` or `style` when the verdict's only blocking findings are those; else ``."""
     problems = checks.get("problems") or []
     findings = checks.get("findings") or []
     assert isinstance(problems, list) and isinstance(findings, list)
-    return (
-        bool(findings)
-        and all("I001" in str(f) for f in findings)
-        and all("finding" in str(p) and "I001" in str(p) for p in problems)
-    )
+    if not findings or not all("finding" in str(p) for p in problems):
+        return ""
+    codes = [m[1] for f in findings if (m := CODE.search(str(f)))]
+    if len(codes) != len(findings):
+        return ""
+    if all(code == "I001" for code in codes):
+        return "I001"
+    if not any(code.startswith(CORRECTNESS) for code in codes):
+        return "style"
+    return ""
 
 
 def haikutui_rename(
@@ -234,7 +246,8 @@ def haikutui_rename(
     if proc.returncode == 4:
         data = json.loads(proc.stdout)
         summary = data["check"]["summary"]
-        tag = "✗ only for I001" if only_i001(data["checks"]) else "✗ not applied"
+        only = blocked_by(data["checks"])
+        tag = f"✗ only for {only}" if only else "✗ not applied"
         return f"{tag}: {summary[2:90]}", elapsed, root, written
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["?"])[-1].removeprefix("haikutui: ")
@@ -290,7 +303,11 @@ def judge(rename: Rename, outcome: str, after: str, forced_after: str) -> str:
         return "right" if after == "pass" else "false ✓"
     if forced_after != "pass":
         return "right"  # refused, and applying it anyway breaks the suite
-    return "false ✗ (I001 only)" if outcome.startswith("✗ only for I001") else "false ✗"
+    if outcome.startswith("✗ only for I001"):
+        return "false ✗ (I001 only)"
+    if outcome.startswith("✗ only for style"):
+        return "false ✗ (style only)"
+    return "false ✗"
 
 
 def main(args: list[str]) -> None:
@@ -338,7 +355,7 @@ def main(args: list[str]) -> None:
     print(
         f"\n{len(rows)} renames: {judged.count('right')} right, {judged.count('false ✓')} false ✓, "
         f"{judged.count('false ✗')} false ✗, {judged.count('false ✗ (I001 only)')} false ✗ only "
-        "for I001"
+        f"for I001, {judged.count('false ✗ (style only)')} false ✗ only for other style findings"
     )
 
 
