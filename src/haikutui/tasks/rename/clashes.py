@@ -65,6 +65,7 @@ def check_wider_clash(
     definition: tuple[str, int],
     members: list[ClassInfo],
     classes: list[ClassInfo],
+    ancestry: Ancestry | None = None,
 ) -> None:
     """Refuse `new` where it would clash in an importing module or a class of the hierarchy.
 
@@ -83,7 +84,8 @@ def check_wider_clash(
                 f"`{target.old}` reaches through the class hierarchy; pick another name"
             )
     keys = {m.key for m in members}
-    ancestry = Ancestry(trees, classes) if members else None
+    if members and ancestry is None:
+        ancestry = Ancestry(trees, classes)
     for info in members:
         assert ancestry is not None
         for above in ancestry.ancestors(info):
@@ -126,13 +128,20 @@ class ClashCheck:
         self.sources = load_sources(repo)
         self.classes = project_classes(self.sources.trees)
         _, self.members = members_of(self.classes, self.target)
+        self.ancestry = Ancestry(self.sources.trees, self.classes)
 
     def problem(self, new: str) -> str | None:
         try:
             check_clash(self.repo, self.target, new)
             definition = (self.target.path, self.target.line)
             check_wider_clash(
-                self.sources.trees, self.target, new, definition, self.members, self.classes
+                self.sources.trees,
+                self.target,
+                new,
+                definition,
+                self.members,
+                self.classes,
+                self.ancestry,
             )
         except UsageError as exc:
             return exc.message
