@@ -11,14 +11,23 @@ class, and a method with overrides and call sites whose receiver type rope canno
   the baseline, timed in the same run.
 
 "haikutui time" is the whole command (start-up, rope, the leftovers scan, the ruff check);
-"rope time" is rope's `get_changes` alone, in one process. Prints a table and asserts nothing (CONTRIBUTING.md, Benchmarks). Needs the registry for the
-first run only. Usage: `python benchmarks/rename_real_projects.py [PROJECT ...]`.
+"rope time" is rope's `get_changes` alone, in one process (`--rope`).
+
+Each rename says what it should get (`expect`): `ok` (a correct rename: applied, and the whole
+suite passes), or `refuse` (a new name an ancestor defines: refused or ✗). A ✗ or a refusal of
+an `ok` rename is applied again with `--force`, in a fresh copy, and the suite run: if it passes,
+the ✗ was false. A ✗ whose only blocking findings are ruff's `I001` (import order after the
+rename) is counted apart, as "✗ only for I001", and one whose only blocking findings are other
+style rules (E501 after a longer name) as "✗ only for style": the verdict makes both advisory. Prints a table and asserts nothing
+(CONTRIBUTING.md, Benchmarks). Needs the registry for the first run only.
+Usage: `python benchmarks/rename_real_projects.py [--rope] [PROJECT ...]`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +46,8 @@ class Rename:
     old: str
     new: str
     at: str = ""
+    expect: str = "ok"
+    """`ok`: a correct rename; `refuse`: the new name clashes (an ancestor defines it)."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,59 @@ PROJECTS: tuple[Project, ...] = (
             Rename("method", "_bind_to_schema", "_attach", "src/marshmallow/fields.py:391"),
         ),
     ),
-)
+    # Issue 20: three projects no one here had tuned on, with ancestor clashes to refuse.
+    Project(
+        "cachetools",
+        "6.2.0",
+        ("pytest",),
+        ("-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "tests"),
+        "src",
+        (
+            Rename("function", "typedkey", "typed_key"),
+            Rename("function", "lru_cache", "lru_memo"),
+            Rename("class", "RRCache", "RandomCache"),
+            Rename("method", "getsizeof", "size_of", "src/cachetools/__init__.py:137"),
+            Rename("property", "currsize", "current_size", "src/cachetools/__init__.py:132"),
+            Rename("method", "expire", "getsizeof", "src/cachetools/__init__.py:491", "refuse"),
+            Rename("method", "expire", "keys", "src/cachetools/__init__.py:491", "refuse"),
+        ),
+    ),
+    Project(
+        "packaging",
+        "25.0",
+        ("pytest", "pretend"),
+        ("-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "tests"),
+        "src",
+        (
+            Rename("function", "canonicalize_name", "normalize_project_name"),
+            Rename("class", "InvalidVersion", "BadVersion"),
+            Rename("property", "is_prerelease", "is_pre_release", "src/packaging/version.py:384"),
+            Rename("method", "_compare_compatible", "_compare_tilde",
+                   "src/packaging/specifiers.py:368", "refuse"),  # getattr(self, f"_compare_{…}")
+            Rename("method", "_process_summary", "_check_summary",
+                   "src/packaging/metadata.py:562", "refuse"),  # getattr(self, f"_process_{…}")
+            Rename("property", "public", "_key", "src/packaging/version.py:346", "refuse"),
+        ),
+    ),
+    Project(
+        "jinja2",
+        "3.1.6",
+        ("pytest", "markupsafe", "trio"),
+        ("-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "tests"),
+        "src",
+        (
+            Rename("function", "select_autoescape", "choose_autoescape"),
+            Rename("function", "pass_context", "with_context"),
+            Rename("class", "FileSystemLoader", "DirectoryLoader"),
+            Rename("method", "get_source", "load_source", "src/jinja2/loaders.py:75"),
+            Rename("method", "from_string", "from_text", "src/jinja2/environment.py:1092"),
+            Rename("method", "_fail_with_undefined_error", "_raise_undefined",
+                   "src/jinja2/runtime.py:853"),
+            Rename("method", "get_loader", "has_source_access", "src/jinja2/loaders.py:526",
+                   "refuse"),
+        ),
+    ),
+)  # fmt: skip
 
 
 def run(
@@ -145,11 +208,37 @@ def files_of(root: Path) -> int:
     return sum(1 for p in root.rglob("*.py") if ".git" not in p.parts)
 
 
-def haikutui_rename(project: Project, rename: Rename) -> tuple[str, float, Path, bool]:
-    root = fresh_repo(project, f"{rename.old}-haikutui")
+CODE = re.compile(r":\d+:\d+: ([A-Z]+\d+) ")
+CORRECTNESS = ("F", "E9", "PLE")
+"""Rule prefixes that mean broken code; every other ruff rule is style (issue 20, item 2)."""
+
+
+def blocked_by(checks: dict[str, object]) -> str:
+    """`I001` or `style` when the verdict's only blocking findings are those; else ``."""
+    problems = checks.get("problems") or []
+    findings = checks.get("findings") or []
+    assert isinstance(problems, list) and isinstance(findings, list)
+    if not findings or not all("finding" in str(p) for p in problems):
+        return ""
+    codes = [m[1] for f in findings if (m := CODE.search(str(f)))]
+    if len(codes) != len(findings):
+        return ""
+    if all(code == "I001" for code in codes):
+        return "I001"
+    if not any(code.startswith(CORRECTNESS) for code in codes):
+        return "style"
+    return ""
+
+
+def haikutui_rename(
+    project: Project, rename: Rename, *, force: bool = False
+) -> tuple[str, float, Path, bool]:
+    root = fresh_repo(project, f"{rename.old}-{rename.new}-haikutui{'-forced' * force}")
     cmd = [str(HAIKUTUI), "rename", rename.old, rename.new, "--no-model", "--yes", "--json"]
     if rename.at:
         cmd += ["--at", rename.at]
+    if force:
+        cmd.append("--force")
     started = time.monotonic()
     proc = run(cmd, root)
     elapsed = time.monotonic() - started
@@ -157,7 +246,9 @@ def haikutui_rename(project: Project, rename: Rename) -> tuple[str, float, Path,
     if proc.returncode == 4:
         data = json.loads(proc.stdout)
         summary = data["check"]["summary"]
-        return f"✗ not applied: {summary[2:90]}", elapsed, root, written
+        only = blocked_by(data["checks"])
+        tag = f"✗ only for {only}" if only else "✗ not applied"
+        return f"{tag}: {summary[2:90]}", elapsed, root, written
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["?"])[-1].removeprefix("haikutui: ")
         return f"refused (exit {proc.returncode}): {last[:90]}", elapsed, root, written
@@ -167,9 +258,13 @@ def haikutui_rename(project: Project, rename: Rename) -> tuple[str, float, Path,
         notes.append(f"{data['resolved']} unsure resolved")
     if data.get("skipped"):
         notes.append(f"skipped {len(data['skipped'])}")
+    if data.get("lookups_renamed"):
+        notes.append(f"{len(data['lookups_renamed'])} string lookups renamed")
+    if data.get("advisories"):
+        notes.append(f"⚠ {len(data['advisories'])} strings")
     if not data["check"]["ok"]:
         notes.append(data["check"]["summary"][:60])
-    return "applied (" + ", ".join(notes) + ")", elapsed, root, written
+    return "✓ applied (" + ", ".join(notes) + ")", elapsed, root, written
 
 
 def rope_alone(project: Project, rename: Rename) -> tuple[float, Path, str]:
@@ -199,7 +294,25 @@ except Exception as exc:
     return float(words[1]), root, words[0] if words[0] == "ok" else " ".join(words[::2])
 
 
-def main(names: list[str]) -> None:
+def judge(rename: Rename, outcome: str, after: str, forced_after: str) -> str:
+    """right, false ✓, false ✗, or false ✗ (I001 only), against the rename's `expect`."""
+    applied = outcome.startswith("✓")
+    if rename.expect == "refuse":
+        return "false ✓" if applied else "right"
+    if applied:
+        return "right" if after == "pass" else "false ✓"
+    if forced_after != "pass":
+        return "right"  # refused, and applying it anyway breaks the suite
+    if outcome.startswith("✗ only for I001"):
+        return "false ✗ (I001 only)"
+    if outcome.startswith("✗ only for style"):
+        return "false ✗ (style only)"
+    return "false ✗"
+
+
+def main(args: list[str]) -> None:
+    with_rope = "--rope" in args
+    names = [a for a in args if a != "--rope"]
     WORK.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[str, ...]] = []
     for project in PROJECTS:
@@ -212,20 +325,38 @@ def main(names: list[str]) -> None:
         for rename in project.renames:
             outcome, took, root, written = haikutui_rename(project, rename)
             after = tests(project, python, root) if written else "(nothing written)"
-            rope_took, rope_root, rope_status = rope_alone(project, rename)
-            rope_after = tests(project, python, rope_root) if rope_status == "ok" else rope_status
+            forced_after = ""
+            if not outcome.startswith("✓") and rename.expect == "ok":
+                _, _, forced, forced_written = haikutui_rename(project, rename, force=True)
+                forced_after = tests(project, python, forced) if forced_written else "(refused)"
+            rope_cells: tuple[str, ...] = ()
+            if with_rope:
+                rope_took, rope_root, rope_status = rope_alone(project, rename)
+                rope_after = (
+                    tests(project, python, rope_root) if rope_status == "ok" else rope_status
+                )
+                rope_cells = (f"{rope_took:.1f}s", rope_after)
             rows.append(
-                (project.name, rename.kind, f"{rename.old}→{rename.new}", outcome, before,
-                 after, f"{took:.1f}s", f"{rope_took:.1f}s", rope_after)
+                (project.name, rename.kind, f"{rename.old}→{rename.new}", rename.expect, outcome,
+                 before, after, forced_after or "-", judge(rename, outcome, after, forced_after),
+                 f"{took:.1f}s", *rope_cells)
             )  # fmt: skip
             print("  " + " | ".join(rows[-1][1:]), flush=True)
-    head = ("project", "kind", "rename", "haikutui outcome", "tests before", "tests after",
-            "haikutui time", "rope time", "rope alone: tests after")  # fmt: skip
+    head: tuple[str, ...] = ("project", "kind", "rename", "expect", "haikutui outcome", "tests before",
+            "tests after", "tests after --force", "judged", "haikutui time")  # fmt: skip
+    if with_rope:
+        head += ("rope time", "rope alone: tests after")
     print()
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    judged = [row[8] for row in rows]
+    print(
+        f"\n{len(rows)} renames: {judged.count('right')} right, {judged.count('false ✓')} false ✓, "
+        f"{judged.count('false ✗')} false ✗, {judged.count('false ✗ (I001 only)')} false ✗ only "
+        f"for I001, {judged.count('false ✗ (style only)')} false ✗ only for other style findings"
+    )
 
 
 if __name__ == "__main__":

@@ -23,10 +23,10 @@ def test_a_rename_that_keeps_the_tests_passing_is_applied(shapes_repo: Path, hai
 def test_a_rename_that_breaks_a_test_is_refused_with_exit_4(
     shapes_repo: Path, haikutui: Any
 ) -> None:
-    # A name looked up by string: rope cannot see it, the test suite can.
+    # A name built at run time: neither rope nor the string lookups can see it, the tests can.
     (shapes_repo / "tests/test_lookup.py").write_text(
         "from shapes import geometry\n\n\ndef test_lookup():\n"
-        "    assert getattr(geometry, 'perimeter')(1, 2) == 6\n"
+        "    assert getattr(geometry, 'peri' + 'meter')(1, 2) == 6\n"
     )
     git(shapes_repo, "add", "-A")
     git(shapes_repo, "commit", "-qm", "lookup")

@@ -82,6 +82,16 @@ def run_rename(args: argparse.Namespace) -> int:
                         {"at": lo.occurrence.where, "reason": lo.reason} for lo in session.leftovers
                     ],
                     "rungs": [vars(a) | {"usage": vars(a.usage)} for a in session.attempts],
+                    "lookups_renamed": plan.rope.lookups_renamed,
+                    "advisories": [
+                        {
+                            "file": path,
+                            "line": line,
+                            "rule": "rename-string",
+                            "message": f"a string still says `{args.old}` (data, left as it is)",
+                        }
+                        for path, line in session.data_strings
+                    ],
                     "check": {"ok": verdict.ok, "summary": verdict.summary},
                     "checks": verdict.as_json(),
                     "exec_edits": verdict.exec_edits,
@@ -106,6 +116,10 @@ def run_rename(args: argparse.Namespace) -> int:
         say(f"  rope unsure, {mark}: {unsure.where}: {unsure.text}")
     for leftover in session.leftovers:
         say(f"  left: {leftover.label}")
+    if plan.rope.lookups_renamed:
+        say(f"  renamed with it, looked up by string: {', '.join(plan.rope.lookups_renamed)}")
+    for advisory in session.advisories:
+        say(f"⚠ {advisory}")
     engines = sorted({h.source for _, h in proposal.hunks})
     rungs = " → ".join(
         ["rope", *(f"{a.model} ({a.unexplained} unexplained)" for a in session.attempts)]

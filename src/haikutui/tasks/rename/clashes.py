@@ -8,11 +8,12 @@ through its hierarchy clashes with any class in it that already has an attribute
 from __future__ import annotations
 
 import ast
-from pathlib import PurePosixPath
 
 from haikutui.core.errors import UsageError
 from haikutui.core.repo import Repo
+from haikutui.tasks.rename.ancestry import Ancestry, External
 from haikutui.tasks.rename.hierarchy import ClassInfo, members_of, project_classes
+from haikutui.tasks.rename.imports import absolute, files_for
 from haikutui.tasks.rename.sources import load_sources
 from haikutui.tasks.rename.target import (
     Target,
@@ -21,33 +22,6 @@ from haikutui.tasks.rename.target import (
     check_clash,
     find_target,
 )
-
-
-def _dotted(rel: str) -> list[str]:
-    parts = list(PurePosixPath(rel).with_suffix("").parts)
-    return parts[:-1] if parts and parts[-1] == "__init__" else parts
-
-
-def absolute(importer: str, node: ast.ImportFrom) -> list[str]:
-    """The module an import names, as parts; relative imports resolved from the importer."""
-    tail = node.module.split(".") if node.module else []
-    if not node.level:
-        return tail
-    package = _dotted(importer) if importer.endswith("__init__.py") else _dotted(importer)[:-1]
-    base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
-    return base + tail
-
-
-def files_for(module: list[str], files: list[str]) -> list[str]:
-    """Tracked files that may be `module` (suffix match, so `src/` layouts resolve)."""
-    if not module:
-        return []
-    out = []
-    for rel in files:
-        parts = _dotted(rel)
-        if len(parts) >= len(module) and parts[-len(module) :] == module:
-            out.append(rel)
-    return out
 
 
 def _imports_name(tree: ast.Module, name: str) -> bool:
@@ -90,8 +64,15 @@ def check_wider_clash(
     new: str,
     definition: tuple[str, int],
     members: list[ClassInfo],
+    classes: list[ClassInfo],
+    ancestry: Ancestry | None = None,
 ) -> None:
-    """Refuse `new` where it would clash in an importing module or a class of the hierarchy."""
+    """Refuse `new` where it would clash in an importing module or a class of the hierarchy.
+
+    The hierarchy is every class the rename reaches, and every ancestor of each (through the
+    MRO: a diamond's other base, an ABC, a generic base, a stdlib mixin): a `new` there would
+    be overridden by the renamed member, or override it.
+    """
     if target.module:
         return
     for info in members:
@@ -102,6 +83,26 @@ def check_wider_clash(
                 f"`{new}` already exists in class {info.name} ({where}), which the rename of "
                 f"`{target.old}` reaches through the class hierarchy; pick another name"
             )
+    keys = {m.key for m in members}
+    if members and ancestry is None:
+        ancestry = Ancestry(trees, classes)
+    for info in members:
+        assert ancestry is not None
+        for above in ancestry.ancestors(info):
+            if isinstance(above, External):
+                if new in above.attributes:
+                    raise UsageError(
+                        f"`{new}` already exists in class {above.name}, a base of {info.name} "
+                        f"({info.path}:{info.line}); the renamed `{target.old}` would override "
+                        "it; pick another name"
+                    )
+            elif above.key not in keys and new in above.attributes:
+                line = above.body.get(new) or above.line
+                raise UsageError(
+                    f"`{new}` already exists in class {above.name} ({above.path}:{line}), an "
+                    f"ancestor of {info.name}; the renamed `{target.old}` would override it; "
+                    "pick another name"
+                )
     if members:
         return  # a method or attribute: imports do not name it
     clashes = importer_clashes(trees, definition[0], target.old, new)
@@ -125,13 +126,23 @@ class ClashCheck:
         self.repo = repo
         self.target = find_target(repo, old, at)
         self.sources = load_sources(repo)
-        _, self.members = members_of(project_classes(self.sources.trees), self.target)
+        self.classes = project_classes(self.sources.trees)
+        _, self.members = members_of(self.classes, self.target)
+        self.ancestry = Ancestry(self.sources.trees, self.classes)
 
     def problem(self, new: str) -> str | None:
         try:
             check_clash(self.repo, self.target, new)
             definition = (self.target.path, self.target.line)
-            check_wider_clash(self.sources.trees, self.target, new, definition, self.members)
+            check_wider_clash(
+                self.sources.trees,
+                self.target,
+                new,
+                definition,
+                self.members,
+                self.classes,
+                self.ancestry,
+            )
         except UsageError as exc:
             return exc.message
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from haikutui.tasks.rename.hierarchy import ClassInfo
@@ -46,11 +47,17 @@ def _class_at(tree: ast.Module, line: int) -> ast.ClassDef | None:
 
 
 def missed_spots(
-    texts: dict[str, str], members: list[ClassInfo], classes: list[ClassInfo], old: str
+    texts: dict[str, str],
+    members: list[ClassInfo],
+    classes: list[ClassInfo],
+    old: str,
+    resolved: Callable[[ClassInfo], bool] | None = None,
 ) -> list[Spot]:
     """In each member class whose `def old` rope left, that def and its `self.old` uses.
 
-    `texts` holds each member's file after rope's rename.
+    `texts` holds each member's file after rope's rename. `resolved` says a class's bases were
+    each found by the module's imports (ancestry.py), which makes its spots sure even when
+    another class elsewhere shares a base's name (a test's nested `class Cache`).
     """
     count = Counter(c.name for c in classes)
     by_name = {c.name: c for c in classes}
@@ -70,7 +77,9 @@ def missed_spots(
         ]
         if not defs:
             continue  # renamed by rope, or not a method here
-        sure = all(count[name] <= 1 for name in ancestors(member, by_name))
+        sure = all(count[name] <= 1 for name in ancestors(member, by_name)) or bool(
+            resolved and resolved(member)
+        )
         lines = texts[member.path].split("\n")
         for item in defs:
             column = lines[item.lineno - 1].find(old, item.col_offset)

@@ -1,10 +1,12 @@
-"""Why a rename must not be applied as it is, though every hunk in it is right.
+"""Why a rename must not be applied as it is, though every hunk in it is right; and what the
+user should look at though nothing blocks.
 
 rope's edits can be complete and the result still break: an unsure call site left as it was,
-a file rope skipped that still imports the old name, or a string in code (`"<OneOf(...)>"`
-in a test, a name looked up with `getattr`) that still says the old name. Comments and
-docstrings are not counted: they cannot break anything. Nor is a plain lowercase word such as
-`area`, which a string uses as English far more often than as the symbol's name.
+a file rope skipped that still imports the old name, a reference rope typed wrongly, or a name
+looked up by string (`hasattr(x, "old")`) that lookups.py could not prove is the symbol. These
+block. Other strings that still say the old name are data (a message, a docstring, a test's
+expected text, a generated-code label): listed as advisories, never blocking. If one of them
+mattered, a test fails, and the verdict's test run blocks on that.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import ast
 import io
 import tokenize
 
-from haikutui.tasks.rename.clashes import absolute, files_for
+from haikutui.tasks.rename.imports import absolute, files_for, head, module_aliases
 from haikutui.tasks.rename.leftovers import Leftover
 from haikutui.tasks.rename.plan import RenamePlan, UnsureHunks
 from haikutui.tasks.rename.rope_engine import Unsure
@@ -55,15 +57,17 @@ def string_lines(text: str, name: str) -> set[int]:
     return lines
 
 
-def code_strings(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list[str]:
-    """`path:line` of leftovers in Python strings that nobody explained (no model, or it skipped them)."""
-    if old.isalpha() and old.islower():
-        return []
-    found: list[str] = []
+def data_strings(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list[tuple[str, int]]:
+    """(path, line) of leftovers in Python strings nobody explained: advisories, not problems.
+
+    Name lookups left (lookups.py) are problems already and are not repeated here.
+    """
+    lookups = set(plan.rope.lookups_left)
+    found: list[tuple[str, int]] = []
     cache: dict[str, set[int]] = {}
     for left in leftovers:
         where = left.occurrence
-        if not where.path.endswith(".py") or not where.line:
+        if not where.path.endswith(".py") or not where.line or where.where in lookups:
             continue
         if left.reason and not left.reason.startswith("not sent"):
             continue  # the model kept it, and said why
@@ -72,8 +76,22 @@ def code_strings(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list[
             text = file.text if file is not None else plan.overlay.load(where.path).text
             cache[where.path] = string_lines(text, old)
         if where.line in cache[where.path]:
-            found.append(where.where)
+            found.append((where.path, where.line))
     return found
+
+
+def advisories(plan: RenamePlan | None, leftovers: list[Leftover], old: str) -> list[str]:
+    """One line for the strings that still say the old name, as data, or nothing."""
+    if plan is None:
+        return []
+    strings = [f"{path}:{line}" for path, line in data_strings(plan, leftovers, old)]
+    if not strings:
+        return []
+    count = len(strings)
+    return [
+        f"{count} string{'s' * (count != 1)} still say{'s' * (count == 1)} `{old}` (data, left "
+        f"as it is): {', '.join(strings[:3])}{' …' if count > 3 else ''}"
+    ]
 
 
 def stale_imports(plan: RenamePlan, leftovers: list[Leftover], old: str) -> list[str]:
@@ -111,6 +129,7 @@ def missed_members(plan: RenamePlan, leftovers: list[Leftover], old: str) -> lis
     """`path:line` of `x.old` or a method `old` left in code, when only the hierarchy defines it."""
     if not plan.rope.sole:
         return []
+    files = python_files(plan.overlay.repo)
     found: list[str] = []
     for rel, lines in sorted(_python_lines(leftovers).items()):
         file = plan.overlay.files.get(rel)
@@ -119,7 +138,12 @@ def missed_members(plan: RenamePlan, leftovers: list[Leftover], old: str) -> lis
             tree = ast.parse(text)
         except SyntaxError:
             continue
-        hits = {n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == old}
+        aliases = module_aliases(rel, tree, files)
+        hits = {
+            n.lineno
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Attribute) and n.attr == old and head(n.value) not in aliases
+        }
         hits |= {
             item.lineno
             for node in ast.walk(tree)
@@ -170,11 +194,10 @@ def held_problems(
             f"{len(imports)} import{'s' * (len(imports) != 1)} of `{old}` not renamed: "
             f"{', '.join(imports[:3])}"
         )
-    strings = code_strings(plan, leftovers, old)
-    if strings:
+    lookups = plan.rope.lookups_left
+    if lookups:
         out.append(
-            f"{len(strings)} string{'s' * (len(strings) != 1)} in Python code still "
-            f"say{'s' * (len(strings) == 1)} "
-            f"`{old}`: {', '.join(strings[:3])}{' …' if len(strings) > 3 else ''}"
+            f"{len(lookups)} name{'s' * (len(lookups) != 1)} looked up by string may mean "
+            f"`{old}`: {', '.join(lookups[:3])}{' …' if len(lookups) > 3 else ''}"
         )
     return out

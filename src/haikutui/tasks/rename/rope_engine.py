@@ -15,6 +15,7 @@ from typing import Any
 
 from haikutui.core.errors import UsageError
 from haikutui.core.repo import Repo
+from haikutui.tasks.rename.ancestry import Ancestry
 from haikutui.tasks.rename.clashes import check_wider_clash
 from haikutui.tasks.rename.hierarchy import (
     ClassInfo,
@@ -24,9 +25,25 @@ from haikutui.tasks.rename.hierarchy import (
     others_defining,
     project_classes,
 )
+from haikutui.tasks.rename.imports import module_aliases
+from haikutui.tasks.rename.lookups import (
+    Lookup,
+    aliases_for,
+    find_lookups,
+    judge_global,
+    judge_member,
+    rewrite,
+)
 from haikutui.tasks.rename.overrides import missed_spots
 from haikutui.tasks.rename.sources import Sources, load_sources, source_roots
-from haikutui.tasks.rename.target import Target, check_clash, python_files, word
+from haikutui.tasks.rename.target import (
+    Target,
+    binding_scope,
+    bound_names,
+    check_clash,
+    python_files,
+    word,
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,10 @@ class RopeResult:
     skip_note: str = ""
     sole: bool = False
     """A member that only its own hierarchy defines: any `.old` left in code is a miss."""
+    lookups_renamed: list[str] = field(default_factory=list)
+    """`path:line` of names looked up by string (`getattr`, `__slots__`) renamed with it."""
+    lookups_left: list[str] = field(default_factory=list)
+    """`path:line` of such lookups that may mean the symbol but could not be proved to."""
 
     @property
     def paths(self) -> list[str]:
@@ -177,6 +198,24 @@ def _no(_: Any) -> bool:
     return False
 
 
+RECEIVER = re.compile(r"([A-Za-z_]\w*)(?:\s*\.\s*[A-Za-z_]\w*)*\s*\.\s*$")
+
+
+def _module_receiver(occurrence: Any, sources: Sources, cache: dict[str, dict[str, str]]) -> bool:
+    """Whether the occurrence is `m.old` (or `m.sub.old`) where `m` names a module."""
+    rel = occurrence.resource.path
+    tree = sources.trees.get(rel)
+    if tree is None:
+        return False
+    before = occurrence.resource.read()[max(0, occurrence.offset - 200) : occurrence.offset]
+    match = RECEIVER.search(before)
+    if match is None:
+        return False
+    if rel not in cache:
+        cache[rel] = module_aliases(rel, tree, sources.files)
+    return match[1] in cache[rel]
+
+
 def _super_call(occurrence: Any, members: list[ClassInfo], classes: list[ClassInfo]) -> bool:
     """`super().name` inside a class of the renamed hierarchy can only mean the symbol."""
     before = occurrence.resource.read()[: occurrence.offset]
@@ -226,12 +265,16 @@ def _rope_once(
             result.definition = _definition(rename, target, files)
         check_clash(repo, target, new, definition=result.definition)
         check_wider_clash(
-            sources.trees, target, new, result.definition or (target.path, 1), members
+            sources.trees, target, new, result.definition or (target.path, 1), members, classes
         )
+
+        aliases: dict[str, dict[str, str]] = {}
 
         def decide(occurrence: Any) -> bool:
             path = occurrence.resource.path
             line = occurrence.lineno
+            if in_class and _module_receiver(occurrence, sources, aliases):
+                return False  # `mod.old`: a module's function or class, never the method
             text = occurrence.resource.read().splitlines()[line - 1].strip()
             unsure = Unsure(path, line, text, occurrence.offset)
             sure = sure_why or _super_call(occurrence, members, classes)
@@ -257,10 +300,77 @@ def _rope_once(
     finally:
         project.close()
     if in_class:
-        _missed_overrides(repo, result, members, classes, target.old, new)
-    for rel, text in result.contents.items():
-        result.contents[rel] = fix_dunder_all(text, target.old, new)
+        ancestry = Ancestry(sources.trees, classes)
+        _missed_overrides(repo, result, members, classes, target.old, new, ancestry)
+    _settle_lookups(repo, result, target, new, sources, members, classes, in_class, sure_why)
+    if not in_class:  # `__all__` lists module-level names, never a method
+        for rel, text in result.contents.items():
+            result.contents[rel] = fix_dunder_all(text, target.old, new)
     return result
+
+
+def _module_level(trees: dict[str, ast.Module], name: str) -> bool:
+    """Whether any module binds `name` at its top level (a function, class or variable)."""
+    return any(name in bound_names(tree) for tree in trees.values())
+
+
+def _settle_lookups(
+    repo: Repo,
+    result: RopeResult,
+    target: Target,
+    new: str,
+    sources: Sources,
+    members: list[ClassInfo],
+    classes: list[ClassInfo],
+    in_class: bool,
+    sure_why: str,
+) -> None:
+    """Rename the string lookups (lookups.py) that can only mean the symbol; list the doubtful."""
+    old = target.old
+    if target.module:
+        return
+    quoted = (f'"{old}"', f"'{old}'", "attr(", "methodcaller(")
+    texts: dict[str, str] = {}
+    found: list[Lookup] = []
+    for rel in sorted(sources.trees):
+        if rel in result.skipped:
+            continue
+        text = result.contents.get(rel)
+        if text is None:
+            try:
+                text = (repo.root / rel).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+        if not any(q in text for q in quoted):
+            continue
+        try:
+            tree = ast.parse(text) if rel in result.contents else sources.trees[rel]
+        except SyntaxError:
+            continue
+        here = find_lookups(rel, text, tree, old)
+        if here:
+            texts[rel] = text
+            found.extend(here)
+    if not found:
+        return
+    aliases = aliases_for(sources.trees, sorted(texts))
+    if in_class:
+        sole = bool(sure_why) and not _module_level(sources.trees, old)
+        ancestry = Ancestry(sources.trees, classes)
+        above = {a.key for m in members for a in ancestry.ancestors(m) if isinstance(a, ClassInfo)}
+        verdicts = judge_member(found, {m.key for m in members}, above, aliases, sole)
+    else:
+        definition = result.definition or (target.path, target.line)
+        module = sources.trees.get(definition[0])
+        if module is None or binding_scope(module, old, definition[1]) is not module:
+            return  # a local or a parameter: no string names it
+        elsewhere = bool(others_defining(classes, old, [])) or builtin_attribute(old)
+        verdicts = judge_global(found, definition[0], sources.trees, aliases, old, elsewhere)
+    for rel in sorted({lookup.path for lookup in verdicts.rename}):
+        mine = [lookup for lookup in verdicts.rename if lookup.path == rel]
+        result.contents[rel] = rewrite(texts[rel], mine, old, new)
+    result.lookups_renamed = [lookup.where for lookup in verdicts.rename]
+    result.lookups_left = [lookup.where for lookup in verdicts.left]
 
 
 def _missed_overrides(
@@ -270,13 +380,14 @@ def _missed_overrides(
     classes: list[ClassInfo],
     old: str,
     new: str,
+    ancestry: Ancestry,
 ) -> None:
     """Rename what overrides.py finds rope left: sure ones as resolved, the rest as unsure."""
     texts = {
         m.path: result.contents.get(m.path) or repo.guard.read(m.path).decode("utf-8")
         for m in members
     }
-    spots = missed_spots(texts, members, classes, old)
+    spots = missed_spots(texts, members, classes, old, ancestry.unambiguous)
     for spot in sorted(spots, key=lambda s: (s.path, -s.line, -s.column)):
         lines = texts[spot.path].split("\n")
         row = lines[spot.line - 1]

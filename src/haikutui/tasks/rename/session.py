@@ -41,7 +41,12 @@ from haikutui.tasks.rename.plan import (
     build_proposal,
     model_diff,
 )
-from haikutui.tasks.rename.problems import held_problems, unsure_left
+from haikutui.tasks.rename.problems import (
+    advisories,
+    data_strings,
+    held_problems,
+    unsure_left,
+)
 from haikutui.tasks.rename.rope_engine import Unsure, rope_rename
 from haikutui.tasks.rename.target import find_target, validate_name
 from haikutui.tasks.rename.unsure import classify
@@ -306,6 +311,16 @@ class RenameSession(FixSession):
             self.plan, self.unsure_hunks, self.answers or {}, self.leftovers, self.old
         )
 
+    @property
+    def advisories(self) -> list[str]:
+        """Strings that still say the old name, as data: shown with ⚠, never blocking."""
+        return advisories(self.plan, self.leftovers, self.old)
+
+    @property
+    def data_strings(self) -> list[tuple[str, int]]:
+        """(path, line) of each of those strings."""
+        return data_strings(self.plan, self.leftovers, self.old) if self.plan else []
+
     async def _classify(self, rung: Rung, on_progress: ProgressCallback | None) -> None:
         """One request: the model says yes or no for each unsure occurrence, as a list."""
         assert self.plan is not None
@@ -332,6 +347,12 @@ class RenameSession(FixSession):
                 f"{left} left ({unexplained} unexplained)"
                 if unexplained
                 else f"{left} left, each explained"
+            )
+        if plan.rope.lookups_renamed:
+            count = len(plan.rope.lookups_renamed)
+            parts.append(
+                f"{count} name{'s' * (count != 1)} looked up by string renamed with it "
+                "(getattr, __slots__)"
             )
         if plan.rope.resolved:
             parts.append(
