@@ -174,8 +174,59 @@ def select_tests(repo: Repo, changed: Iterable[str], graph: ImportGraph | None =
     return graph.tests_reaching(list(changed))
 
 
+GENERATED_SKIP = frozenset(
+    {
+        ".git",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "__pycache__",
+        "build",
+        "dist",
+        "site-packages",
+        ".eggs",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+    }
+)
+GENERATED_MAX = 256 * 1024
+
+
+def generated_sources(repo: Repo) -> list[str]:
+    """Git-ignored Python files the tests may import: a generated `_version.py` (setuptools-scm,
+    hatch-vcs), not a venv or a build tree. The scratch tree of the verdict does the same."""
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--", "*.py"],
+            cwd=repo.root,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    found: list[str] = []
+    for raw in done.stdout.split(b"\0"):
+        rel = raw.decode("utf-8", "replace")
+        parts = rel.split("/")
+        if (
+            not rel
+            or GENERATED_SKIP.intersection(parts)
+            or any(p.endswith(".egg-info") for p in parts)
+        ):
+            continue
+        full = repo.root / rel
+        if full.is_file() and not full.is_symlink() and full.stat().st_size <= GENERATED_MAX:
+            found.append(rel)
+    return found
+
+
 class TestMirror:
-    """A temp copy of the repo's files (tracked and untracked, not ignored) with new texts.
+    """A temp copy of the repo's files (tracked and untracked, not ignored) with new texts,
+    and the ignored generated sources the tests import (`_version.py`).
 
     Laid out as in the repo, so the tests import the mirror's modules, not the user's.
     """
@@ -188,11 +239,12 @@ class TestMirror:
         self._tmp = tempfile.TemporaryDirectory(prefix="haikutui-tests-")
         self.path = Path(self._tmp.name) / repo.root.name
         gone = set(removed)
-        for entry in repo.files():
-            source = repo.root / entry.path
-            if entry.path in gone or entry.path in texts or not source.is_file():
+        paths = [entry.path for entry in repo.files()] + generated_sources(repo)
+        for path in paths:
+            source = repo.root / path
+            if path in gone or path in texts or not source.is_file():
                 continue
-            target = self.path / entry.path
+            target = self.path / path
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target, follow_symlinks=False)
         for rel, text in texts.items():
