@@ -68,7 +68,7 @@ def run_test(argv: list[str]) -> int:
     from haikutui.model.ladder import resolve
     from haikutui.tasks.test_context import failure_context, pick_failure
     from haikutui.tasks.test_live import LiveCounts, LiveRun
-    from haikutui.tasks.test_repair import preload_client, proof_options, run_suite
+    from haikutui.tasks.test_repair import proof_options, run_suite
     from haikutui.tasks.test_runner import pytest_command
 
     repo = Repo(Path.cwd())
@@ -84,8 +84,6 @@ def run_test(argv: list[str]) -> int:
         raise UsageError("name one test to repair (NODEID), not several")
 
     def counts(live: LiveCounts) -> None:
-        if live.failed:
-            preload_client()  # a request will follow: the SDK loads while the suite runs on
         if sys.stderr.isatty():
             total = "?" if live.total is None else str(live.total)
             print(f"\rtests {live.done}/{total} · {live.failed} failed", end="", file=sys.stderr)

@@ -560,6 +560,11 @@ class _Builder:
         must: bool = False,
     ) -> bool:
         start, end = _start(node), node.end_lineno or node.lineno
+        tree = self.sources.tree(path)
+        for scope in enclosing(tree, start) if tree is not None else []:
+            if isinstance(scope, ast.ClassDef) and scope is not node:
+                top, bottom = _class_header(scope)
+                self.add(path, top, bottom, f"class of {why}", must=must)
         if end - start + 1 <= MAX_FUNCTION_LINES:
             return self.add(path, start, end, why, must=must)
         body = node.body[0].lineno if node.body else start
@@ -619,6 +624,26 @@ class _Resolver:
                     return hit
         return None
 
+    modules: list[str] = []
+    """The code modules the test reaches: where an untyped `obj.method()` is looked for."""
+
+    def method(self, name: str) -> tuple[str, Scope] | None:
+        """`name` as a method of a class in `modules`, when exactly one or two classes have it
+        (the first, then); None for a name too common to say (`get`, `__init__`)."""
+        if name.startswith("__") or name.startswith("assert"):
+            return None
+        hits: list[tuple[str, Scope]] = []
+        for module in self.modules:
+            tree = self.sources.tree(module)
+            for node in tree.body if tree is not None else []:
+                if isinstance(node, ast.ClassDef):
+                    hits.extend(
+                        (module, n)
+                        for n in node.body
+                        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == name
+                    )
+        return hits[0] if 0 < len(hits) <= 2 else None
+
     def reached(self, path: str, limit: int = 200) -> list[str]:
         out: list[str] = []
         todo = [path]
@@ -631,19 +656,27 @@ class _Resolver:
 
 
 def _called(node: ast.AST) -> list[str]:
-    """Names called in `node`, in source order: `f(...)`, `mod.f(...)`, `self.m(...)` as `.m`."""
-    names: list[str] = []
-    for sub in ast.walk(node):
+    """Names called in `node`, innermost call first (`take(2, encode(x))` gives `encode`
+    before `take`: the value comes from it), `mod.f(...)` as `mod.f`, `self.m(...)` as
+    `self.m`; then names passed as values (`map(helper, xs)`, `cached(key=hashkey)`)."""
+    calls: list[str] = []
+    values: list[str] = []
+
+    def visit(sub: ast.AST) -> None:
+        for child in ast.iter_child_nodes(sub):
+            visit(child)
         if isinstance(sub, ast.Call):
             func = sub.func
             if isinstance(func, ast.Name):
-                names.append(func.id)
+                calls.append(func.id)
             elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-                names.append(f"{func.value.id}.{func.attr}")
+                calls.append(f"{func.value.id}.{func.attr}")
         elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
-            names.append(sub.id)  # passed as a value: `map(helper, xs)`, `cached(key=hashkey)`
+            values.append(sub.id)
+
+    visit(node)
     seen: list[str] = []
-    for name in names:
+    for name in [*calls, *values]:
         if name not in seen:
             seen.append(name)
     return seen
@@ -684,6 +717,8 @@ def _callees(
                 continue
             lookup = f"{self_class}.{name.split('.', 1)[1]}"
         hit = resolver.find(path, lookup)
+        if hit is None and "." in name:  # `cache.clear()`: a method of a class the test reaches
+            hit = resolver.method(name.rsplit(".", 1)[1])
         if hit is None:
             continue
         where, found = hit
@@ -776,6 +811,9 @@ def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
             if is_project_file(f.path, repo.root)
         ]
     doctest = reported.doctest if reported is not None else None
+    resolver.modules = [
+        m for p in dict.fromkeys([test_path, source_path]) for m in resolver.reached(p)
+    ]
     in_test = lambda p, n: (
         p == source_path and test_lines is not None and test_lines[0] <= n <= test_lines[1]
     )

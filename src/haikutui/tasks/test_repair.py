@@ -59,12 +59,24 @@ def run_suite(
     *,
     timeout: float = 300.0,
     live: LiveRun | None = None,
+    preload: bool = True,
 ) -> TestResult:
     """The project's tests as they are on disk (on a mirror: nothing of the user's is touched).
 
     `args` are pytest's own (paths, `-k`, ...); a shell command without `{tests}` ignores them.
+    With `preload`, the first failure starts the SDK's import in a thread (`preload_client`).
     """
     live = live if live is not None else LiveRun()
+    if preload:
+        told = live.on_progress
+
+        def on_progress(counts: LiveCounts) -> None:
+            if counts.failed or counts.details:
+                preload_client()
+            if told is not None:
+                told(counts)
+
+        live.on_progress = on_progress
     result = run_tests(repo, command, {}, tests=list(args) or None, timeout=timeout, live=live)
     use_reported(result, live)
     return result
