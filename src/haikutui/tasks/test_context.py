@@ -630,7 +630,7 @@ class _Resolver:
     def method(self, name: str) -> tuple[str, Scope] | None:
         """`name` as a method of a class in `modules`, when exactly one or two classes have it
         (the first, then); None for a name too common to say (`get`, `__init__`)."""
-        if name.startswith("__") or name.startswith("assert"):
+        if (name.startswith("__") and name not in COMPARISONS.values()) or name.startswith("assert"):
             return None
         hits: list[tuple[str, Scope]] = []
         for module in self.modules:
@@ -655,22 +655,43 @@ class _Resolver:
         return out
 
 
-def _called(node: ast.AST) -> list[str]:
+COMPARISONS: dict[type, str] = {
+    ast.Eq: "__eq__",
+    ast.NotEq: "__ne__",
+    ast.Lt: "__lt__",
+    ast.LtE: "__le__",
+    ast.Gt: "__gt__",
+    ast.GtE: "__ge__",
+}
+"""`a == b` in a failing assert runs `__eq__` of a's class: it may hold the bug."""
+
+
+def _called(node: ast.AST, operators: bool = False) -> list[str]:
     """Names called in `node`, innermost call first (`take(2, encode(x))` gives `encode`
     before `take`: the value comes from it), `mod.f(...)` as `mod.f`, `self.m(...)` as
-    `self.m`; then names passed as values (`map(helper, xs)`, `cached(key=hashkey)`)."""
+    `self.m`, a method of an unknown object (`parse(x).bump()`) as `?.bump`; with
+    `operators`, comparisons as `?.__eq__`; then names passed as values (`map(helper, xs)`).
+    A function's decorators are not its calls."""
     calls: list[str] = []
     values: list[str] = []
 
     def visit(sub: ast.AST) -> None:
-        for child in ast.iter_child_nodes(sub):
+        children = (
+            sub.body
+            if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
+            else list(ast.iter_child_nodes(sub))
+        )
+        for child in children:
             visit(child)
         if isinstance(sub, ast.Call):
             func = sub.func
             if isinstance(func, ast.Name):
                 calls.append(func.id)
-            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-                calls.append(f"{func.value.id}.{func.attr}")
+            elif isinstance(func, ast.Attribute):
+                value = func.value
+                calls.append(f"{value.id}.{func.attr}" if isinstance(value, ast.Name) else f"?.{func.attr}")
+        elif isinstance(sub, ast.Compare) and operators:
+            calls.extend(f"?.{COMPARISONS[type(op)]}" for op in sub.ops if type(op) in COMPARISONS)
         elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
             values.append(sub.id)
 
@@ -706,7 +727,7 @@ def _callees(
 ) -> None:
     """The repo's functions `node` calls, and (for `levels` > 1) theirs, each added whole."""
     self_class = None
-    for name in _called(node):
+    for name in _called(node, operators=is_test_path(path)):
         if name in skip or name in BUILTIN_NAMES:
             continue
         skip.add(name)
@@ -716,7 +737,7 @@ def _callees(
             if self_class is None:
                 continue
             lookup = f"{self_class}.{name.split('.', 1)[1]}"
-        hit = resolver.find(path, lookup)
+        hit = None if name.startswith("?.") else resolver.find(path, lookup)
         if hit is None and "." in name:  # `cache.clear()`: a method of a class the test reaches
             hit = resolver.method(name.rsplit(".", 1)[1])
         if hit is None:
@@ -879,7 +900,7 @@ def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
                 calls.append((source_path, func, "the test"))
     for where, node, why in calls:
         first = len(builder.excerpts)
-        _callees(builder, resolver, where, node, why, 2, skip)
+        _callees(builder, resolver, where, node, why, 3, skip)
         if main is None:
             code = [e for e in builder.excerpts[first:] if not is_test_path(e.path)]
             if code:
