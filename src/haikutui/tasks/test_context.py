@@ -678,7 +678,7 @@ def _called(node: ast.AST, operators: bool = False) -> list[str]:
     def visit(sub: ast.AST) -> None:
         children = (
             sub.body
-            if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
+            if sub is node and isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
             else list(ast.iter_child_nodes(sub))
         )
         for child in children:
