@@ -360,8 +360,8 @@ class TestContext:
         return any(p == path and s <= line <= e for p, s, e in spans)
 
 
-MAX_CONTEXT_CHARS = 6_000
-"""About 1,500 tokens of code: with the system prompt and the tool, a request near 2,500."""
+MAX_CONTEXT_CHARS = 5_000
+"""About 1,250 tokens of code: with the system prompt and the tool, a request near 2,600."""
 MAX_FUNCTION_LINES = 90
 """A longer function is shown as the lines around its failing line (and its header)."""
 AROUND = 25
@@ -671,13 +671,13 @@ def _called(node: ast.AST, operators: bool = False) -> list[str]:
     before `take`: the value comes from it), `mod.f(...)` as `mod.f`, `self.m(...)` as
     `self.m`, a method of an unknown object (`parse(x).bump()`) as `?.bump`; with
     `operators`, comparisons as `?.__eq__`; then names passed as values (`map(helper, xs)`).
-    A function's decorators are not its calls."""
+    A function's decorators are not its calls; its defaults (`key=hashkey`) are used."""
     calls: list[str] = []
     values: list[str] = []
 
     def visit(sub: ast.AST) -> None:
         children = (
-            sub.body
+            [*sub.args.defaults, *(d for d in sub.args.kw_defaults if d is not None), *sub.body]
             if sub is node and isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
             else list(ast.iter_child_nodes(sub))
         )
