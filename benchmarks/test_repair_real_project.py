@@ -185,8 +185,18 @@ def bench_venv(work: Path) -> Path:
     venv = work / "venv"
     if not (venv / "bin" / "python").exists():
         sh(work, sys.executable, "-m", "venv", str(venv))
-        sh(work, str(venv / "bin/python"), "-m", "pip", "install", "-q",
-           "pytest>=8.4,<9", "pytest-cov", "freezegun", "hypothesis")
+        sh(
+            work,
+            str(venv / "bin/python"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "pytest>=8.4,<9",
+            "pytest-cov",
+            "freezegun",
+            "hypothesis",
+        )
     return venv
 
 
@@ -194,8 +204,20 @@ def fetch(project: Project, work: Path, venv: Path) -> Path:
     sdists = work / "sdists"
     found = list(sdists.glob(f"{project.name}-{project.version}.tar.gz"))
     if not found:
-        sh(work, sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary",
-           ":all:", f"{project.name}=={project.version}", "-d", str(sdists))
+        sh(
+            work,
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            f"{project.name}=={project.version}",
+            "-d",
+            str(sdists),
+        )
         found = list(sdists.glob(f"{project.name}-{project.version}.tar.gz"))
     target = work / "src" / project.name
     with tarfile.open(found[0]) as tar:
@@ -257,7 +279,11 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
     text = path.read_text()
     assert text.count(bug.good) == 1, (bug.label, text.count(bug.good))
     bug_line = text[: text.index(bug.good)].count("\n") + 1
-    changed = [n for n, (a, b) in enumerate(zip(bug.good.split("\n"), bug.bad.split("\n"))) if a != b]
+    changed = [
+        n
+        for n, (a, b) in enumerate(zip(bug.good.split("\n"), bug.bad.split("\n"), strict=False))
+        if a != b
+    ]
     bug_line += changed[0] if changed else 0
     path.write_text(text.replace(bug.good, bug.bad))
     sh(root, "git", "commit", "-qam", f"bug: {bug.label}")
@@ -301,16 +327,23 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
         code, report, err = outcomes["right"]
         usage = report.get("usage") or {}
         row["input_tokens"] = sum(
-            int(usage.get(k, 0)) for k in ("input_tokens", "cache_write_tokens", "cache_read_tokens")
+            int(usage.get(k, 0))
+            for k in ("input_tokens", "cache_write_tokens", "cache_read_tokens")
         )
-        row["right"] = f"exit {code}, " + ("applied" if report.get("applied") else
-                                           f"NOT applied: {report.get('verdict') or err[-200:]}")
+        row["right"] = f"exit {code}, " + (
+            "applied"
+            if report.get("applied")
+            else f"NOT applied: {report.get('verdict') or err[-200:]}"
+        )
         code, report, err = outcomes["wrong"]
         row["wrong"] = f"exit {code}, " + ("APPLIED" if report.get("applied") else "refused")
         code, report, err = outcomes["weaken"]
-        row["weaken"] = f"exit {code}, " + ("APPLIED" if report.get("applied") else "refused") + (
-            " ⚠" if str(report.get("warning", "")).startswith("⚠") else " (no warning)"
-        ) + f" [{weak_path}]"
+        row["weaken"] = (
+            f"exit {code}, "
+            + ("APPLIED" if report.get("applied") else "refused")
+            + (" ⚠" if str(report.get("warning", "")).startswith("⚠") else " (no warning)")
+            + f" [{weak_path}]"
+        )
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     finally:
@@ -323,8 +356,16 @@ def green(project: Project, root: Path, venv: Path, rounds: int) -> dict[str, ob
 
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root / "src"), str(root)) if p)
-    plain = [str(venv / "bin/python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
-             *project.options.split(), *project.paths]
+    plain = [
+        str(venv / "bin/python"),
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *project.options.split(),
+        *project.paths,
+    ]
     ours = [sys.executable, "-m", "haikutui", "test", *project.paths]
     times: dict[str, list[float]] = {"pytest": [], "haikutui": []}
     said = ""
@@ -341,8 +382,14 @@ def green(project: Project, root: Path, venv: Path, rounds: int) -> dict[str, ob
                     said = done.stderr.strip().splitlines()[-1]
         sent = len(fake.message_requests)
     p, h = statistics.median(times["pytest"]), statistics.median(times["haikutui"])
-    return {"project": project.name, "pytest_s": round(p, 2), "haikutui_s": round(h, 2),
-            "ratio": round(h / p, 2), "said": said, "requests": sent}
+    return {
+        "project": project.name,
+        "pytest_s": round(p, 2),
+        "haikutui_s": round(h, 2),
+        "ratio": round(h / p, 2),
+        "said": said,
+        "requests": sent,
+    }
 
 
 def main() -> None:
@@ -378,15 +425,21 @@ def main() -> None:
     tokens = [int(r["input_tokens"]) for r in rows if r.get("input_tokens")]
     print("\n== summary")
     print(f"bugs: {len(rows)}; buggy line in the request: {sum(bool(r['held']) for r in rows)}")
-    print(f"right fixes applied: {sum('applied' in str(r['right']) and 'NOT' not in str(r['right']) for r in rows)}")
+    print(
+        f"right fixes applied: {sum('applied' in str(r['right']) and 'NOT' not in str(r['right']) for r in rows)}"
+    )
     print(f"wrong fixes refused: {sum('refused' in str(r['wrong']) for r in rows)}")
     print(f"weakenings refused with ⚠: {sum('refused ⚠' in str(r['weaken']) for r in rows)}")
     if tokens:
-        print(f"input tokens per request: median {statistics.median(tokens):,.0f} "
-              f"(min {min(tokens):,}, max {max(tokens):,})")
+        print(
+            f"input tokens per request: median {statistics.median(tokens):,.0f} "
+            f"(min {min(tokens):,}, max {max(tokens):,})"
+        )
     for found in greens:
-        print(f"green {found['project']}: pytest {found['pytest_s']}s, haikutui test "
-              f"{found['haikutui_s']}s ({found['ratio']}x), {found['requests']} requests: {found['said']}")
+        print(
+            f"green {found['project']}: pytest {found['pytest_s']}s, haikutui test "
+            f"{found['haikutui_s']}s ({found['ratio']}x), {found['requests']} requests: {found['said']}"
+        )
 
 
 if __name__ == "__main__":

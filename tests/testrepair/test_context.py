@@ -200,9 +200,15 @@ def test_the_code_under_test_is_the_innermost_call_that_made_the_value(tmp_path:
         },
     )
     failure = ReportedFailure(
-        nodeid="tests/test_codec.py::test_encode", kind="failure", path="tests/test_codec.py",
-        line=6, message="assert", traceback="", frames=(("tests/test_codec.py", 6, "test_encode"),),
-        test_file="tests/test_codec.py", test_line=4,
+        nodeid="tests/test_codec.py::test_encode",
+        kind="failure",
+        path="tests/test_codec.py",
+        line=6,
+        message="assert",
+        traceback="",
+        frames=(("tests/test_codec.py", 6, "test_encode"),),
+        test_file="tests/test_codec.py",
+        test_line=4,
     )
     context = failure_context(Repo(root), failure)
     assert (context.path, context.focus) == ("pkg/codec.py", (1, 2))

@@ -103,7 +103,7 @@ def fmt_size(n):
     return "%.1f KiB" % (n / 1024)
 '''
 
-MIXIN = '''\
+MIXIN = """\
 class CacheTestMixin:
     Cache = None
 
@@ -118,9 +118,9 @@ class CacheTestMixin:
         for i in range(3):
             cache[i] = i
         self.assertEqual(2, len(cache))
-'''
+"""
 
-TEST_CACHE = '''\
+TEST_CACHE = """\
 import unittest
 
 import cachelib
@@ -130,9 +130,9 @@ from . import CacheTestMixin
 
 class CacheTest(CacheTestMixin, unittest.TestCase):
     Cache = cachelib.Cache
-'''
+"""
 
-TEST_CACHED = '''\
+TEST_CACHED = """\
 import cachelib
 
 
@@ -146,16 +146,16 @@ def test_cached_calls_once():
 
     assert [square(2), square(2), square(3)] == [4, 4, 9]
     assert calls == [2, 3]
-'''
+"""
 
-README = '''\
+README = """\
 cachelib
 ========
 
 >>> from cachelib import fmt_size
 >>> fmt_size(1024)
 '1.0 KiB'
-'''
+"""
 
 PYTEST_INI = """\
 [pytest]
@@ -211,13 +211,20 @@ def sent_text(fake: FakeAnthropic) -> str:
 
 
 def test_an_untouched_tree_with_a_generated_version_file_is_green(
-    tmp_path: Path, venv_with_pytest: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], fake_api: FakeAnthropic,
+    tmp_path: Path,
+    venv_with_pytest: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fake_api: FakeAnthropic,
 ) -> None:
     # Before: the mirror left out the ignored _version.py, so every module failed to import.
     root = project(tmp_path, venv_with_pytest, None)
-    plain = subprocess.run([str(root / ".venv/bin/python"), "-m", "pytest", "-q"], cwd=root,
-                           capture_output=True, text=True)
+    plain = subprocess.run(
+        [str(root / ".venv/bin/python"), "-m", "pytest", "-q"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert plain.returncode == 0, plain.stdout
     monkeypatch.chdir(root)
     code = main(["test"])
@@ -243,15 +250,20 @@ def test_an_inherited_mixin_test_is_named_by_pytest_and_its_exact_fix_is_proven(
 
 
 def test_the_mixin_fix_is_applied_with_yes(
-    tmp_path: Path, venv_with_pytest: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], fake_api: FakeAnthropic,
+    tmp_path: Path,
+    venv_with_pytest: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fake_api: FakeAnthropic,
 ) -> None:
     root = project(tmp_path, venv_with_pytest, "mixin")
     monkeypatch.chdir(root)
-    fake_api.script(tool_reply(
-        str_replace("cachelib/__init__.py", "self._data = {0: None}", "self._data = {}"),
-        text="Fixing the code: clear left an entry.",
-    ))
+    fake_api.script(
+        tool_reply(
+            str_replace("cachelib/__init__.py", "self._data = {0: None}", "self._data = {}"),
+            text="Fixing the code: clear left an entry.",
+        )
+    )
     code = main(["test", "--yes"])
     err = capsys.readouterr().err
     assert code == 0, err
@@ -295,14 +307,20 @@ def test_a_doctest_sends_expected_and_got_and_its_function_and_no_temp_path(
 
 
 def test_a_test_weakening_reply_is_named_and_refused_by_yes(
-    tmp_path: Path, venv_with_pytest: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], fake_api: FakeAnthropic,
+    tmp_path: Path,
+    venv_with_pytest: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fake_api: FakeAnthropic,
 ) -> None:
     # Before: ✓ and applied by --yes, the only sign "· fixes the test".
     root = project(tmp_path, venv_with_pytest, "mixin")
     monkeypatch.chdir(root)
-    weaken = str_replace("tests/__init__.py", "self.assertEqual(0, len(cache))",
-                         "self.assertLessEqual(len(cache), 1)")
+    weaken = str_replace(
+        "tests/__init__.py",
+        "self.assertEqual(0, len(cache))",
+        "self.assertLessEqual(len(cache), 1)",
+    )
     fake_api.script(tool_reply(weaken, text="Fixing the code: relax."))
     code = main(["test", "--yes", "--json"])
     out, err = capsys.readouterr()
@@ -312,16 +330,21 @@ def test_a_test_weakening_reply_is_named_and_refused_by_yes(
     report = json.loads(out)["repairs"][0]
     assert report["warning"].startswith("⚠ changes the test, not the code")
     assert report["test_edits"] == [{"path": "tests/__init__.py", "lines": [8], "what": "the test"}]
-    assert report["applied"] == [] and "self.assertEqual(0, len(cache))" in (
-        root / "tests/__init__.py").read_text()
+    assert (
+        report["applied"] == []
+        and "self.assertEqual(0, len(cache))" in (root / "tests/__init__.py").read_text()
+    )
     # The prompt said the test is the specification.
     body = fake_api.message_requests[0].json
     assert body is not None and "The test is the specification" in body["system"]
 
 
 def test_editing_a_readme_doctest_output_is_a_test_edit(
-    tmp_path: Path, venv_with_pytest: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], fake_api: FakeAnthropic,
+    tmp_path: Path,
+    venv_with_pytest: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fake_api: FakeAnthropic,
 ) -> None:
     root = project(tmp_path, venv_with_pytest, "doctest")
     monkeypatch.chdir(root)
@@ -338,19 +361,26 @@ def test_editing_a_readme_doctest_output_is_a_test_edit(
 
 
 def test_other_failing_tests_are_those_that_failed_in_the_proof_run(
-    tmp_path: Path, venv_with_pytest: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], fake_api: FakeAnthropic,
+    tmp_path: Path,
+    venv_with_pytest: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fake_api: FakeAnthropic,
 ) -> None:
     # Before: every failure of the whole suite counted as "other failing, not fixed".
     root = project(tmp_path, venv_with_pytest, "mixin")
-    (root / "tests/test_other.py").write_text("def test_a():\n    assert 0\n\n\ndef test_b():\n    assert 0\n")
+    (root / "tests/test_other.py").write_text(
+        "def test_a():\n    assert 0\n\n\ndef test_b():\n    assert 0\n"
+    )
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", "commit", "-qm", "more"], cwd=root, check=True)
     monkeypatch.chdir(root)
-    fake_api.script(tool_reply(
-        str_replace("cachelib/__init__.py", "self._data = {0: None}", "self._data = {}"),
-        text="Fixing the code.",
-    ))
+    fake_api.script(
+        tool_reply(
+            str_replace("cachelib/__init__.py", "self._data = {0: None}", "self._data = {}"),
+            text="Fixing the code.",
+        )
+    )
     code = main(["test", "tests/test_cache.py::CacheTest::test_clear", "--json"])
     out, err = capsys.readouterr()
     assert code == 0, err
@@ -359,16 +389,23 @@ def test_other_failing_tests_are_those_that_failed_in_the_proof_run(
 
 
 def test_escalate_climbs_once_per_failed_proof(
-    tmp_path: Path, venv_with_pytest: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], fake_api: FakeAnthropic,
+    tmp_path: Path,
+    venv_with_pytest: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fake_api: FakeAnthropic,
 ) -> None:
     root = project(tmp_path, venv_with_pytest, "mixin")
     monkeypatch.chdir(root)
     fake_api.script(
-        tool_reply(str_replace("cachelib/__init__.py", "self._data = {0: None}",
-                               "self._data = {1: None}"), text="Fixing the code."),
-        tool_reply(str_replace("cachelib/__init__.py", "self._data = {0: None}",
-                               "self._data = {}"), text="Fixing the code."),
+        tool_reply(
+            str_replace("cachelib/__init__.py", "self._data = {0: None}", "self._data = {1: None}"),
+            text="Fixing the code.",
+        ),
+        tool_reply(
+            str_replace("cachelib/__init__.py", "self._data = {0: None}", "self._data = {}"),
+            text="Fixing the code.",
+        ),
     )
     code = main(["test", "--escalate", "--yes", "--json"])
     out, err = capsys.readouterr()
@@ -387,7 +424,9 @@ def test_the_sdk_import_starts_while_the_suite_still_runs(
 ) -> None:
     # Before: `anthropic` was imported only when the request was built, after the suite.
     root = project(tmp_path, venv_with_pytest, "mixin")
-    (root / "tests/test_slow.py").write_text("import time\n\n\ndef test_z_slow():\n    time.sleep(4)\n")
+    (root / "tests/test_slow.py").write_text(
+        "import time\n\n\ndef test_z_slow():\n    time.sleep(4)\n"
+    )
     script = textwrap.dedent(f"""
         import sys
         from haikutui.core.repo import Repo
@@ -398,6 +437,8 @@ def test_the_sdk_import_starts_while_the_suite_still_runs(
         result = run_suite(Repo(root), find_test_command(Repo(root).root), ["tests"])
         print(result.summary, "anthropic" in sys.modules)
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("True"), done.stdout

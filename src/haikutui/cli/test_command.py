@@ -203,6 +203,7 @@ def _repair_one(
             break
         say(f"escalating to {session.rung.name} ({session.rung.model})")
     proposal, progress = result.proposal, result.progress
+    assert check is not None
     edits = session.test_edits
     warning = check.warning
     applied: list[str] = []

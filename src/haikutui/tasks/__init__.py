@@ -11,6 +11,7 @@ __all__ = [
     "lint",
     "rename",
     "test_context",
+    "test_edits",
     "test_live",
     "test_repair",
     "test_runner",

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from haikutui.core.repo import Repo
-from haikutui.model.editor_tool import numbered
-from haikutui.model.fix_request import SYSTEM_PROMPT, WHOLE_FILE_LINES, FixRequest
+from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest
 from haikutui.tasks.test_runner import TestFailure
 
 SEPARATOR = re.compile(r"^(?:_ )+_\s*$")
@@ -279,6 +278,13 @@ def reported_failures(details: list[dict[str, object]]) -> list[ReportedFailure]
     return out
 
 
+def failure_rank(failure: TestFailure) -> int:
+    """0 a code test (or an error), 1 a doctest in a module, 2 a doctest in a text file."""
+    if not isinstance(failure, ReportedFailure) or failure.doctest is None:
+        return 0
+    return 2 if failure.in_text_file else 1
+
+
 def pick_failure(failures: list[TestFailure], wanted: str = "") -> tuple[TestFailure | None, str]:
     """The failure to repair and why it was picked: the one named, else a failing code test
     before a doctest in a module, before a doctest in a text file (a README's example most
@@ -291,11 +297,7 @@ def pick_failure(failures: list[TestFailure], wanted: str = "") -> tuple[TestFai
     if len(failures) == 1:
         return failures[0], "the only failure"
 
-    def rank(failure: TestFailure) -> int:
-        if not isinstance(failure, ReportedFailure) or failure.doctest is None:
-            return 0
-        return 2 if failure.in_text_file else 1
-
+    rank = failure_rank
     first = min(failures, key=rank)
     waiting = [f for f in failures if rank(f) > rank(first)]
     why = "the first failing " + ("code test" if rank(first) == 0 else "doctest")
@@ -562,7 +564,7 @@ class _Builder:
         start, end = _start(node), node.end_lineno or node.lineno
         tree = self.sources.tree(path)
         for scope in enclosing(tree, start) if tree is not None else []:
-            if isinstance(scope, ast.ClassDef) and scope is not node:
+            if isinstance(scope, ast.ClassDef):
                 top, bottom = _class_header(scope)
                 self.add(path, top, bottom, f"class of {why}", must=must)
         if end - start + 1 <= MAX_FUNCTION_LINES:
@@ -630,7 +632,9 @@ class _Resolver:
     def method(self, name: str) -> tuple[str, Scope] | None:
         """`name` as a method of a class in `modules`, when exactly one or two classes have it
         (the first, then); None for a name too common to say (`get`, `__init__`)."""
-        if (name.startswith("__") and name not in COMPARISONS.values()) or name.startswith("assert"):
+        if (name.startswith("__") and name not in COMPARISONS.values()) or name.startswith(
+            "assert"
+        ):
             return None
         hits: list[tuple[str, Scope]] = []
         for module in self.modules:
@@ -689,7 +693,9 @@ def _called(node: ast.AST, operators: bool = False) -> list[str]:
                 calls.append(func.id)
             elif isinstance(func, ast.Attribute):
                 value = func.value
-                calls.append(f"{value.id}.{func.attr}" if isinstance(value, ast.Name) else f"?.{func.attr}")
+                calls.append(
+                    f"{value.id}.{func.attr}" if isinstance(value, ast.Name) else f"?.{func.attr}"
+                )
         elif isinstance(sub, ast.Compare) and operators:
             calls.extend(f"?.{COMPARISONS[type(op)]}" for op in sub.ops if type(op) in COMPARISONS)
         elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
@@ -835,9 +841,10 @@ def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
     resolver.modules = [
         m for p in dict.fromkeys([test_path, source_path]) for m in resolver.reached(p)
     ]
-    in_test = lambda p, n: (
-        p == source_path and test_lines is not None and test_lines[0] <= n <= test_lines[1]
-    )
+
+    def in_test(p: str, n: int) -> bool:
+        return p == source_path and test_lines is not None and test_lines[0] <= n <= test_lines[1]
+
     main: tuple[str, tuple[int, int] | None] | None = None
     # 1. The doctest's own function: its docstring holds the example.
     if doctest is not None and doctest.file:
@@ -847,9 +854,15 @@ def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
                 owner[0], owner[1], "the function whose docstring fails", must=True
             )
             main = (owner[0], (_start(owner[1]), owner[1].end_lineno or owner[1].lineno))
-        elif owner is not None:
-            start, end = _class_header(owner[1])
-            builder.add(owner[0], start, end, "the class whose docstring fails", must=True)
+        elif owner is not None:  # a class: its header and the docstring with the example
+            doc = owner[1].body[0]
+            builder.add(
+                owner[0],
+                _start(owner[1]),
+                doc.end_lineno or doc.lineno,
+                "the class whose docstring fails",
+                must=True,
+            )
         elif doctest.line is not None:
             builder.add(
                 doctest.file,

@@ -270,8 +270,8 @@ class TestRepairSession(FixSession):
     """A FixSession whose request carries a failing test, and whose run ends with `verify`."""
 
     __test__ = False
-    budget_as_fix = True
-    """Its request is a FixRequest on one file: the quick fix's estimate applies as it is."""
+    budget_as_fix = False
+    """Its request is no file block: it prices itself (`estimated_cost`)."""
 
     def __init__(
         self,

@@ -116,7 +116,7 @@ class TestsScreen(Screen[list[str] | None]):
 
     @work(thread=True, exclusive=True, group="tests", exit_on_error=False)
     def run_suite(self, command: TestCommand, live: LiveRun) -> None:
-        from haikutui.tasks.test_context import failure_context
+        from haikutui.tasks.test_context import failure_context, failure_rank
         from haikutui.tasks.test_live import Cancelled
         from haikutui.tasks.test_repair import run_suite
 
@@ -124,7 +124,9 @@ class TestsScreen(Screen[list[str] | None]):
             result = run_suite(
                 self.repo, command, self.args, timeout=self.settings.test_timeout, live=live
             )
-            contexts = [failure_context(self.repo, f) for f in result.failures]
+            # code tests first, then doctests in modules, then in text files (a README)
+            ordered = sorted(result.failures, key=failure_rank)
+            contexts = [failure_context(self.repo, f) for f in ordered]
         except Cancelled:
             self.post_message(self.Ran(None, [], "cancelled; the tests were stopped"))
             return
