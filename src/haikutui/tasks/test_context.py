@@ -367,8 +367,8 @@ MAX_CONTEXT_CHARS = 5_000
 MAX_FUNCTION_LINES = 90
 """A longer function is shown as the lines around its failing line (and its header)."""
 AROUND = 25
-MAX_OUTLINE = 30
-MAX_IMPORT_LINES = 12
+MAX_OUTLINE = 12
+MAX_IMPORT_LINES = 6
 TEMP_PATH = re.compile(r"/[^\s'\"]*?haikutui-(?:tests|junit|scratch)-[^/\s'\"]+/(?:[^/\s'\"]+/)?")
 
 
@@ -503,10 +503,26 @@ class _Builder:
     def covered(self, path: str, start: int, end: int) -> bool:
         return any(e.path == path and e.start <= start and end <= e.end for e in self.excerpts)
 
-    def add(self, path: str, start: int, end: int, why: str, *, must: bool = False) -> bool:
+    def add(
+        self,
+        path: str,
+        start: int,
+        end: int,
+        why: str,
+        *,
+        must: bool = False,
+        elide: tuple[int, int] | None = None,
+    ) -> bool:
+        """Show `path`'s lines `start`-`end`; `elide` a stretch of them (a long docstring)."""
         if end < start or self.covered(path, start, end):
             return False
         text = self.sources.lines(path, start, end)
+        if elide is not None:
+            lines = text.split("\n")
+            top, bottom = elide[0] - start, elide[1] - start
+            indent = lines[top][: len(lines[top]) - len(lines[top].lstrip())]
+            note = f"{indent}# …(docstring, lines {elide[0]}-{elide[1]}, not shown)"
+            text = "\n".join([*lines[:top], note, *lines[bottom + 1 :]])
         cost = len(text) + 60
         if path not in self.imports:
             self.imports[path] = _import_lines(self.sources, path)
@@ -560,20 +576,46 @@ class _Builder:
         *,
         line: int | None = None,
         must: bool = False,
+        docstring: bool = False,
     ) -> bool:
+        """The function whole (a docstring over DOCSTRING_LINES elided unless `docstring`),
+        with its class headers; a long one as its header and the lines around `line`."""
         start, end = _start(node), node.end_lineno or node.lineno
         tree = self.sources.tree(path)
+        elide = None if docstring else _long_docstring(node)
         for scope in enclosing(tree, start) if tree is not None else []:
             if isinstance(scope, ast.ClassDef):
                 top, bottom = _class_header(scope)
                 self.add(path, top, bottom, f"class of {why}", must=must)
+        if elide is not None and (end - start + 1) - (elide[1] - elide[0]) <= MAX_FUNCTION_LINES:
+            return self.add(path, start, end, why, must=must, elide=elide)
         if end - start + 1 <= MAX_FUNCTION_LINES:
             return self.add(path, start, end, why, must=must)
         body = node.body[0].lineno if node.body else start
+        if elide is not None and len(node.body) > 1:
+            body = node.body[1].lineno
         focus = line if line is not None else body
         added = self.add(path, start, min(body, start + 6), f"header of {why}", must=must)
         lo, hi = max(body, focus - AROUND), min(end, focus + AROUND)
         return self.add(path, lo, hi, why, must=must) or added
+
+
+DOCSTRING_LINES = 3
+
+
+def _long_docstring(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, int] | None:
+    """The lines of `node`'s docstring when it is longer than DOCSTRING_LINES."""
+    first = node.body[0] if node.body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+        and len(node.body) > 1
+    ):
+        end = first.end_lineno or first.lineno
+        if end - first.lineno + 1 > DOCSTRING_LINES:
+            return first.lineno, end
+    return None
 
 
 def _defs(tree: ast.Module) -> dict[str, Scope]:
@@ -693,9 +735,10 @@ def _called(node: ast.AST, operators: bool = False) -> list[str]:
                 calls.append(func.id)
             elif isinstance(func, ast.Attribute):
                 value = func.value
-                calls.append(
-                    f"{value.id}.{func.attr}" if isinstance(value, ast.Name) else f"?.{func.attr}"
-                )
+                if isinstance(value, ast.Name):
+                    calls.append(f"{value.id}.{func.attr}")
+                elif isinstance(value, ast.Call | ast.Subscript):  # `parse(x).bump()`
+                    calls.append(f"?.{func.attr}")
         elif isinstance(sub, ast.Compare) and operators:
             calls.extend(f"?.{COMPARISONS[type(op)]}" for op in sub.ops if type(op) in COMPARISONS)
         elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
@@ -725,13 +768,30 @@ def _statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
 def _callees(
     builder: _Builder,
     resolver: _Resolver,
-    path: str,
-    node: ast.AST,
-    why: str,
+    roots: list[tuple[str, ast.AST, str]],
     levels: int,
     skip: set[str],
 ) -> None:
-    """The repo's functions `node` calls, and (for `levels` > 1) theirs, each added whole."""
+    """The repo's functions the roots call, then (breadth first, `levels` deep) theirs, each
+    added whole while the budget lasts: what the test calls directly comes first."""
+    frontier = roots
+    for _ in range(levels):
+        after: list[tuple[str, ast.AST, str]] = []
+        for path, node, why in frontier:
+            after.extend(_calls_of(builder, resolver, path, node, why, skip))
+        frontier = after
+
+
+def _calls_of(
+    builder: _Builder,
+    resolver: _Resolver,
+    path: str,
+    node: ast.AST,
+    why: str,
+    skip: set[str],
+) -> list[tuple[str, ast.AST, str]]:
+    """Add what `node` calls; return the functions added, to look into next."""
+    added_functions: list[tuple[str, ast.AST, str]] = []
     self_class = None
     for name in _called(node, operators=is_test_path(path)):
         if name in skip or name in BUILTIN_NAMES:
@@ -752,10 +812,11 @@ def _callees(
         if is_test_path(where):
             continue
         if isinstance(found, ast.FunctionDef | ast.AsyncFunctionDef):
-            added = builder.add_function(where, found, f"{found.name}, called by {why}")
+            if builder.add_function(where, found, f"{found.name}, called by {why}"):
+                added_functions.append((where, found, found.name))
         else:
             start, end = _class_header(found)
-            added = builder.add(where, start, end, f"class {found.name}, used by {why}")
+            builder.add(where, start, end, f"class {found.name}, used by {why}")
             init = next(
                 (
                     n
@@ -765,10 +826,9 @@ def _callees(
                 ),
                 None,
             )
-            if init is not None:
-                builder.add_function(where, init, f"{found.name}.{init.name}")
-        if added and levels > 1 and isinstance(found, ast.FunctionDef | ast.AsyncFunctionDef):
-            _callees(builder, resolver, where, found, found.name, levels - 1, skip)
+            if init is not None and builder.add_function(where, init, f"{found.name}.{init.name}"):
+                added_functions.append((where, init, f"{found.name}.{init.name}"))
+    return added_functions
 
 
 def _class_at(sources: _Sources, path: str, line: int) -> str | None:
@@ -851,7 +911,7 @@ def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
         owner = _doctest_owner(sources, doctest)
         if owner is not None and isinstance(owner[1], ast.FunctionDef | ast.AsyncFunctionDef):
             builder.add_function(
-                owner[0], owner[1], "the function whose docstring fails", must=True
+                owner[0], owner[1], "the function whose docstring fails", must=True, docstring=True
             )
             main = (owner[0], (_start(owner[1]), owner[1].end_lineno or owner[1].lineno))
         elif owner is not None:  # a class: its header and the docstring with the example
@@ -911,13 +971,12 @@ def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
             )
             if func is not None:
                 calls.append((source_path, func, "the test"))
-    for where, node, why in calls:
-        first = len(builder.excerpts)
-        _callees(builder, resolver, where, node, why, 3, skip)
-        if main is None:
-            code = [e for e in builder.excerpts[first:] if not is_test_path(e.path)]
-            if code:
-                main = (code[0].path, (code[0].start, code[0].end))
+    first = len(builder.excerpts)
+    _callees(builder, resolver, calls, 3, skip)
+    if main is None:
+        code = [e for e in builder.excerpts[first:] if not is_test_path(e.path)]
+        if code:
+            main = (code[0].path, (code[0].start, code[0].end))
     if main is None:
         code = [e for e in builder.excerpts if not is_test_path(e.path)]
         if code:
