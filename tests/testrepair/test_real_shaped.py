@@ -442,3 +442,33 @@ def test_the_sdk_import_starts_while_the_suite_still_runs(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("True"), done.stdout
+
+
+def test_a_test_that_cannot_be_re_run_is_an_error_that_says_why(
+    tmp_path: Path,
+    venv_with_pytest: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fake_api: FakeAnthropic,
+) -> None:
+    # A node id that changes from run to run (random parametrize ids) cannot be proven.
+    root = project(tmp_path, venv_with_pytest, "helper")
+    (root / "tests/test_random.py").write_text(
+        "import random\n\nimport pytest\n\nfrom cachelib.keys import hashkey\n\n\n"
+        "@pytest.mark.parametrize('n', [1], ids=lambda n: str(random.random()))\n"
+        "def test_key(n):\n    assert hashkey(n) == (n,)\n"
+    )
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-qm", "random ids"], cwd=root, check=True)
+    monkeypatch.chdir(root)
+    fake_api.script(
+        tool_reply(
+            str_replace("cachelib/keys.py", "tuple(args[:0])", "tuple(args)"), text="Fixing."
+        )
+    )
+    code = main(["test", "tests/test_random.py", "--yes"])
+    err = capsys.readouterr().err
+    assert code == 4, err
+    assert "✗ cannot re-run tests/test_random.py::test_key[" in err
+    assert "pytest reported no result for it, run alone or in tests/test_random.py" in err
+    assert "return tuple(args[:0])" in (root / "cachelib/keys.py").read_text()

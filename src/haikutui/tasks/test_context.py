@@ -1076,10 +1076,11 @@ def context_text(context: TestContext) -> str:
     return scrub("\n\n".join(parts))
 
 
-def repair_request(context: TestContext, file_lines: int = 0) -> FixRequest:
-    """A FixRequest on the main file, whose instruction is the whole context (no file block)."""
-    del file_lines
-    return FixRequest(context.path, context_text(context), context.focus)
+def repair_request(context: TestContext) -> FixRequest:
+    """A FixRequest on the main file, whose instruction is the whole context (no file block).
+
+    No line range: the user selected nothing, so no hunk is "outside the selection"."""
+    return FixRequest(context.path, context_text(context))
 
 
 def repair_messages(request: FixRequest) -> list[dict[str, object]]:
