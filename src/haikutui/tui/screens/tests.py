@@ -246,7 +246,7 @@ class TestsScreen(Screen[list[str] | None]):
     @work(exclusive=True, group="llm")
     async def fix(self, context: TestContext, command: TestCommand) -> None:
         from haikutui.model.ladder import next_rung
-        from haikutui.tasks.test_repair import TestRepairSession
+        from haikutui.tasks.test_repair import TestRepairSession, proof_options
         from haikutui.tui.fix_runner import run_session
         from haikutui.tui.screens.confirm import ConfirmScreen
         from haikutui.tui.screens.test_review import TestReviewScreen
@@ -254,7 +254,13 @@ class TestsScreen(Screen[list[str] | None]):
         status = self.query_one(StatusBar)
         failing = frozenset(c.failure.nodeid for c in self.contexts) - {context.failure.nodeid}
         session = TestRepairSession(
-            self.repo, self.settings, context, self.rung, command, failing_before=failing
+            self.repo,
+            self.settings,
+            context,
+            self.rung,
+            command,
+            failing_before=failing,
+            options=proof_options(self.args),
         )
         session.on_counts = self._post_proving
         while True:
