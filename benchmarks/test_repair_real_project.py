@@ -270,7 +270,8 @@ def weakening(context):  # type: ignore[no-untyped-def]
 
 def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]]) -> None:
     from haikutui.core.repo import Repo
-    from haikutui.tasks.test_context import context_text, failure_context, pick_failure
+    from haikutui.tasks.test_context import context_text, failure_context
+    from haikutui.tasks.test_failures import pick_failure
     from haikutui.tasks.test_repair import run_suite
     from haikutui.tasks.test_runner import pytest_command
     from tests.fake_api import FakeAnthropic, str_replace, tool_reply
@@ -350,6 +351,53 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
         sh(root, "git", "reset", "-q", "--hard", "HEAD~1")
 
 
+def doctest_rows(project: Project, root: Path) -> None:
+    """For each doctested bug: its doctest failures' requests (held? tokens as sent)."""
+    from haikutui.core.config import load_settings
+    from haikutui.core.repo import Repo
+    from haikutui.model.ladder import resolve
+    from haikutui.tasks.test_context import failure_context
+    from haikutui.tasks.test_failures import ReportedFailure
+    from haikutui.tasks.test_repair import TestRepairSession, run_suite
+    from haikutui.tasks.test_runner import pytest_command
+
+    for bug in project.bugs:
+        if not bug.label.startswith("doctested"):
+            continue
+        path = root / bug.file
+        text = path.read_text()
+        line = text[: text.index(bug.good)].count("\n") + 1
+        path.write_text(text.replace(bug.good, bug.bad))
+        try:
+            repo, settings = Repo(root), load_settings(root)
+            command, _ = pytest_command(root, settings.test_command)
+            result = run_suite(repo, command, list(project.paths))
+            for failure in result.failures:
+                if not isinstance(failure, ReportedFailure) or failure.doctest is None:
+                    continue
+                context = failure_context(repo, failure)
+                session = TestRepairSession(
+                    repo, settings, context, resolve("fast", settings), command
+                )
+                sent = session.messages()[0]["content"][0]["text"]  # type: ignore[index]
+                print(
+                    json.dumps(
+                        {
+                            "project": project.name,
+                            "bug": bug.label,
+                            "doctest": failure.nodeid,
+                            "held": context.shows(bug.file, line),
+                            "expected_got": "Expected:" in sent and "Got:" in sent,
+                            "temp_path": "haikutui-tests-" in sent,
+                            "request_tokens": session.request_tokens(),
+                        }
+                    ),
+                    flush=True,
+                )
+        finally:
+            sh(root, "git", "checkout", "-q", "--", ".")
+
+
 def green(project: Project, root: Path, venv: Path, rounds: int) -> dict[str, object]:
     """`haikutui test` on the untouched project beside plain pytest, alternating."""
     from tests.fake_api import FakeAnthropic
@@ -397,6 +445,9 @@ def main() -> None:
     parser.add_argument("--only", help="one project by name")
     parser.add_argument("--rounds", type=int, default=3, help="side-by-side timing rounds")
     parser.add_argument("--work", help="a work dir to reuse (sdists and the venv are kept)")
+    parser.add_argument(
+        "--doctests", action="store_true", help="only the doctested bugs' doctest failures"
+    )
     args = parser.parse_args()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="haikutui-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -417,6 +468,9 @@ def main() -> None:
         for name in project.generated:  # as the VCS plugin would write it: present, ignored
             assert (root / name).is_file() and not sh(root, "git", "ls-files", name).strip()
         print(f"== {project.name} {project.version} ({root})", flush=True)
+        if args.doctests:
+            doctest_rows(project, root)
+            continue
         for bug in project.bugs:
             run_bug(project, bug, root, rows)
         found = green(project, root, venv, args.rounds)

@@ -183,7 +183,7 @@ def test_a_venv_inside_the_repo_is_library_code(tmp_path: Path) -> None:
 
 
 def test_the_code_under_test_is_the_innermost_call_that_made_the_value(tmp_path: Path) -> None:
-    from haikutui.tasks.test_context import ReportedFailure
+    from haikutui.tasks.test_failures import ReportedFailure
 
     test = (
         "import pkg\n\n\ndef test_encode():\n"

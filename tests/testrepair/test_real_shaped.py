@@ -16,7 +16,8 @@ import pytest
 
 from haikutui.cli.main import main
 from haikutui.core.repo import Repo
-from haikutui.tasks.test_context import failure_context, pick_failure
+from haikutui.tasks.test_context import failure_context
+from haikutui.tasks.test_failures import pick_failure
 from haikutui.tasks.test_repair import run_suite
 from haikutui.tasks.test_runner import find_test_command
 from tests.conftest import make_repo

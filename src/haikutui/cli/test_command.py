@@ -66,7 +66,8 @@ def run_test(argv: list[str]) -> int:
     from haikutui.core.config import load_settings
     from haikutui.core.repo import Repo
     from haikutui.model.ladder import resolve
-    from haikutui.tasks.test_context import failure_context, pick_failure
+    from haikutui.tasks.test_context import failure_context
+    from haikutui.tasks.test_failures import pick_failure
     from haikutui.tasks.test_live import LiveCounts, LiveRun
     from haikutui.tasks.test_repair import proof_options, run_suite
     from haikutui.tasks.test_runner import pytest_command

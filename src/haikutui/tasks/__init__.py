@@ -12,6 +12,7 @@ __all__ = [
     "rename",
     "test_context",
     "test_edits",
+    "test_failures",
     "test_live",
     "test_repair",
     "test_runner",

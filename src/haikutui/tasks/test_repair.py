@@ -27,16 +27,15 @@ from haikutui.model.ladder import Rung
 from haikutui.tasks.fix_session import FixSession
 from haikutui.tasks.test_context import (
     TEST_SYSTEM,
-    ReportedFailure,
     TestContext,
     fix_kind,
     repair_messages,
     repair_request,
-    reported_failures,
     scrub,
     trim_traceback,
 )
 from haikutui.tasks.test_edits import TestEdit, test_edits, warning_line
+from haikutui.tasks.test_failures import ReportedFailure, reported_failures
 from haikutui.tasks.test_live import LiveCounts, LiveRun
 from haikutui.tasks.test_runner import (
     TestCommand,

@@ -116,7 +116,8 @@ class TestsScreen(Screen[list[str] | None]):
 
     @work(thread=True, exclusive=True, group="tests", exit_on_error=False)
     def run_suite(self, command: TestCommand, live: LiveRun) -> None:
-        from haikutui.tasks.test_context import failure_context, failure_rank
+        from haikutui.tasks.test_context import failure_context
+        from haikutui.tasks.test_failures import failure_rank
         from haikutui.tasks.test_live import Cancelled
         from haikutui.tasks.test_repair import run_suite
 
