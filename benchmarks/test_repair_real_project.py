@@ -104,8 +104,8 @@ PROJECTS = (
                 "doctested ordinal",
                 "src/humanize/number.py",
                 "if value % 100 in (11, 12, 13):  # special case",
-                "if value % 100 in (11, 12):  # special case",
                 "if value % 100 in (11, 13):  # special case",
+                "if value % 100 in (12, 13):  # special case",
             ),
             Bug(
                 "helper thousands_separator in another module (i18n.py)",
@@ -124,9 +124,9 @@ PROJECTS = (
             Bug(
                 "doctested intword",
                 "src/humanize/number.py",
-                "if value < powers[0]:",
-                "if value <= powers[0]:",
-                "if value < powers[1]:",
+                "chopped = value / float(powers[ordinal_ - 1])",
+                "chopped = value // float(powers[ordinal_ - 1])",
+                "chopped = value / float(powers[ordinal_ - 1] + 1)",
             ),
         ),
     ),
@@ -143,9 +143,9 @@ PROJECTS = (
             Bug(
                 "doctested freeze, a helper in another module (_helpers.py)",
                 "pyrsistent/_helpers.py",
-                "if typ is list or (strict and isinstance(o, list)):",
-                "if typ is list and (strict and isinstance(o, list)):",
-                "if typ is tuple or (strict and isinstance(o, list)):",
+                "if typ is list or (strict and isinstance(o, PVector)):",
+                "if typ is list and (strict and isinstance(o, PVector)):",
+                "if typ is tuple or (strict and isinstance(o, PVector)):",
             ),
             Bug(
                 "PythonPVector.set",
@@ -157,16 +157,16 @@ PROJECTS = (
             Bug(
                 "doctested PDeque.rotate",
                 "pyrsistent/_pdeque.py",
-                "if steps < 0:",
-                "if steps > 0:",
-                "if steps <= 0:",
+                "popped_deque = self.pop(steps)",
+                "popped_deque = self.pop(-steps)",
+                "popped_deque = self.pop(steps + 1)",
             ),
             Bug(
                 "PMap.discard",
                 "pyrsistent/_pmap.py",
-                "        if key in self:\n            return self.remove(key)\n\n        return self",
-                "        if key not in self:\n            return self.remove(key)\n\n        return self",
-                "        if key in self:\n            return self\n\n        return self",
+                "return self.remove(key)\n        except KeyError:\n            return self\n",
+                "return self.remove(key)\n        except KeyError:\n            return self.remove(key)\n",
+                "return self.remove(key)\n        except KeyError:\n            return None\n",
             ),
         ),
     ),
@@ -448,6 +448,7 @@ def main() -> None:
     parser.add_argument(
         "--doctests", action="store_true", help="only the doctested bugs' doctest failures"
     )
+    parser.add_argument("--green", action="store_true", help="only the green-suite timing")
     args = parser.parse_args()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="haikutui-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -470,6 +471,10 @@ def main() -> None:
         print(f"== {project.name} {project.version} ({root})", flush=True)
         if args.doctests:
             doctest_rows(project, root)
+            continue
+        if args.green:
+            greens.append(green(project, root, venv, args.rounds))
+            print(json.dumps(greens[-1], ensure_ascii=False), flush=True)
             continue
         for bug in project.bugs:
             run_bug(project, bug, root, rows)

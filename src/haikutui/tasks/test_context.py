@@ -797,6 +797,8 @@ def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
             )
             if where:
                 calls.append((where, example, "the example"))
+                # `ver.bump()` in an example: methods of the classes its module reaches
+                resolver.modules = [where, *resolver.reached(where), *resolver.modules]
     else:
         failing_line = next((n for p, n in reversed(frames) if in_test(p, n)), None)
         tree = sources.tree(source_path)
