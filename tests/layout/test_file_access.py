@@ -53,8 +53,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("tasks/lint/ruff_runner.py", "RuffMirror.__init__", "write_bytes"): "the temp mirror",
     ("tasks/lint/ruff_pass.py", "LintRepair._findings_before", "link"): "guard-checked path",
     ("tasks/lint/ruff_pass.py", "LintRepair._findings_before", "write_bytes"): "temp mirror",
-    ("tasks/test_runner.py", "TestMirror.__init__", "copy2"): "guard-checked, into the temp mirror",
-    ("tasks/test_runner.py", "TestMirror.__init__", "write_bytes"): "the temp mirror",
     ("tasks/test_live.py", "LiveRun.prepare", "write_text"): "our plugin into a temp folder",
     ("tasks/test_live.py", "LiveRun._report", "read_text"): "our plugin's own output file",
     ("tui/themes.py", "load_themes", "read_text"): "the package's own theme files",

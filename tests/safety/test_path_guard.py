@@ -27,7 +27,7 @@ from haikutui.tasks.import_graph import ImportGraph
 from haikutui.tasks.lint.batch import batches_dir
 from haikutui.tasks.lint.ruff_pass import LintRepair
 from haikutui.tasks.rename.sources import load_sources
-from haikutui.tasks.test_runner import TestMirror
+from haikutui.core.scratch_tree import ScratchTree
 from tests.conftest import git, make_repo
 from tests.fake_api import FakeAnthropic
 
@@ -78,7 +78,7 @@ def _rename_sources(repo: Repo, rel: str) -> str:
 
 
 def _test_mirror(repo: Repo, rel: str) -> str:
-    with TestMirror(repo, {}) as mirror:
+    with ScratchTree(repo.root) as mirror:
         target = mirror.path / rel
         return target.read_text() if target.exists() else ""
 
@@ -89,7 +89,7 @@ READERS: dict[str, Callable[[Repo, str], str]] = {
     "lint's loader": _lint_loader,
     "import graph (verdict)": _import_graph,
     "rename sources": _rename_sources,
-    "test mirror (verdict)": _test_mirror,
+    "scratch tree (verdict, tests)": _test_mirror,
 }
 
 

@@ -183,7 +183,7 @@ def test_a_venv_inside_the_repo_is_library_code(tmp_path: Path) -> None:
 
 
 def test_the_code_under_test_is_the_innermost_call_that_made_the_value(tmp_path: Path) -> None:
-    from haikutui.tasks.test_context import code_under_test
+    from haikutui.tasks.test_failures import ReportedFailure
 
     test = (
         "import pkg\n\n\ndef test_encode():\n"
@@ -199,6 +199,17 @@ def test_the_code_under_test_is_the_innermost_call_that_made_the_value(tmp_path:
             "tests/test_codec.py": test,
         },
     )
-    failing = ">       assert actual == [('a', 2), ('b', 1)]\nE       assert [] == [('a', 2)]"
-    found = code_under_test(Repo(root), "tests/test_codec.py", failing, test.split("\n\n\n")[1])
-    assert found == ("pkg/codec.py", (1, 2))
+    failure = ReportedFailure(
+        nodeid="tests/test_codec.py::test_encode",
+        kind="failure",
+        path="tests/test_codec.py",
+        line=6,
+        message="assert",
+        traceback="",
+        frames=(("tests/test_codec.py", 6, "test_encode"),),
+        test_file="tests/test_codec.py",
+        test_line=4,
+    )
+    context = failure_context(Repo(root), failure)
+    assert (context.path, context.focus) == ("pkg/codec.py", (1, 2))
+    assert context.shows("pkg/helpers.py", 2)  # take is shown too, after encode

@@ -52,8 +52,8 @@ def test_a_fix_that_works_is_proven_then_applied_in_one_request(
     # What travelled: the failure, the trimmed report, the test's source, the failing file.
     sent = fake_api.message_requests[0].json
     assert sent is not None
-    shown, asked = (block["text"] for block in sent["messages"][0]["content"])
-    assert 'path="calc/stats.py"' in shown and BUG in shown
+    (asked,) = (block["text"] for block in sent["messages"][0]["content"])
+    assert 'path="calc/stats.py"' in asked and BUG in asked  # `mean`, not the whole module
     assert "tests/test_stats.py::test_mean fails" in asked
     assert "assert mean(data) == 499.5" in asked  # the test's source and its frame
     assert "E       assert 499.000999000999 == 499.5" in asked

@@ -144,3 +144,24 @@ async def test_a_hand_edit_in_the_test_review_runs_the_test_again(
         top = header(app, "#review-header")
         assert "✗" in top and "test_mean still fails" in top
     assert (calc_repo / "calc" / "stats.py").read_text() == STATS_PY
+
+
+async def test_a_reply_that_weakens_the_test_says_so_in_the_review_header(
+    calc_repo: Path,  # noqa: F811
+    fake_api: FakeAnthropic,
+) -> None:
+    weaken = str_replace(
+        "tests/test_stats.py", "    assert mean(data) == 499.5", "    assert mean(data) > 0"
+    )
+    fake_api.script(tool_reply(weaken, text="Fixing the code."))
+    app = build_app(calc_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TestReviewScreen)
+        await settle(pilot)
+        top = header(app, "#review-header")
+        assert "⚠ changes the test, not the code: tests/test_stats.py:14 (the test)" in top

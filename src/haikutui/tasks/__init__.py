@@ -11,6 +11,8 @@ __all__ = [
     "lint",
     "rename",
     "test_context",
+    "test_edits",
+    "test_failures",
     "test_live",
     "test_repair",
     "test_runner",

@@ -1,19 +1,23 @@
-"""What a test repair sends: the failure, its traceback cut to the project's frames, the test.
+"""What a test repair sends: the failure as pytest named it, and the code its frames ran through.
 
 Library frames (site-packages, the standard library) and long reprs cost tokens and rarely
-help the model; the project's own frames, the exception lines and the test's source do.
+help the model; the project's own frames do. The code sent is chosen by those frames,
+deepest first: each one's enclosing function (whole), its class header, its module's
+imports; then what the failing statement calls (and what that calls, one level: the helper
+in another module); the test's source; an outline of the rest. Never a whole module.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from haikutui.core.repo import Repo
-from haikutui.model.editor_tool import numbered
-from haikutui.model.fix_request import SYSTEM_PROMPT, WHOLE_FILE_LINES, FixRequest
+from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest
+from haikutui.tasks.test_failures import DoctestReport, ReportedFailure
 from haikutui.tasks.test_runner import TestFailure
 
 SEPARATOR = re.compile(r"^(?:_ )+_\s*$")
@@ -28,11 +32,12 @@ MAX_ERROR_LINES = 12
 TEST_SYSTEM = (
     SYSTEM_PROMPT
     + """
-- This is a failing test to repair. Decide whether the code under test or the test itself is \
-wrong, and fix that one with the smallest change. Never delete, skip or weaken an assertion \
-just to make it pass.
-- The test's source is shown: edit it with `str_replace` without viewing it first.
-- Begin your reply with one line: "Fixing the code: <why>" or "Fixing the test: <why>"."""
+- This is a failing test to repair. The test is the specification: fix the code under test \
+with the smallest change. Do not edit the test, a doctest's expected output, a snapshot or \
+a fixture, and never delete, skip or weaken an assertion; such an edit is refused.
+- The code shown is excerpts of files (their paths and line ranges are given): edit them \
+with `str_replace` without viewing them first; `view` a file only for code not shown.
+- Begin your reply with one line: "Fixing the code: <why>"."""
 )
 
 
@@ -149,6 +154,17 @@ def trim_traceback(text: str, root: Path) -> str:
 
 
 @dataclass(frozen=True)
+class Excerpt:
+    """A stretch of a repo file the request shows: a function, a class header, lines around."""
+
+    path: str
+    start: int
+    end: int
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
 class TestContext:
     """Everything one repair request carries about its failure."""
 
@@ -158,16 +174,51 @@ class TestContext:
     traceback: str
     """Trimmed to the project's own frames."""
     test_path: str
+    """The file of the test's node id: what the proof runs."""
     test_lines: tuple[int, int] | None
     test_source: str
     path: str
-    """The file the request shows in full: where the failure happened, as in a quick fix."""
+    """The main file of the request: where the bug most likely is."""
     focus: tuple[int, int] | None = None
     """The lines of `path` that matter (the failing line, or the called definition)."""
+    excerpts: tuple[Excerpt, ...] = ()
+    """The code shown, deepest frame first, then what the failing statement calls."""
+    imports: tuple[tuple[str, str], ...] = ()
+    """(path, its import lines) for each module an excerpt comes from."""
+    outline: str = ""
+    source_path: str = ""
+    """Where the test function is defined (a mixin's file); the node id's file otherwise."""
 
     @property
     def test_name(self) -> str:
         return self.failure.nodeid.rsplit("::", 1)[-1]
+
+    @property
+    def doctest(self) -> DoctestReport | None:
+        failure = self.failure
+        return failure.doctest if isinstance(failure, ReportedFailure) else None
+
+    def shows(self, path: str, line: int) -> bool:
+        """True when the request holds `path`'s line `line`."""
+        spans = [(e.path, e.start, e.end) for e in self.excerpts]
+        if self.test_lines is not None:
+            spans.append((self.source_path or self.test_path, *self.test_lines))
+        return any(p == path and s <= line <= e for p, s, e in spans)
+
+
+MAX_CONTEXT_CHARS = 5_000
+"""About 1,250 tokens of code: with the system prompt and the tool, a request near 2,600."""
+MAX_FUNCTION_LINES = 90
+"""A longer function is shown as the lines around its failing line (and its header)."""
+AROUND = 25
+MAX_OUTLINE = 12
+MAX_IMPORT_LINES = 6
+TEMP_PATH = re.compile(r"/[^\s'\"]*?haikutui-(?:tests|junit|scratch)-[^/\s'\"]+/(?:[^/\s'\"]+/)?")
+
+
+def scrub(text: str) -> str:
+    """No temp mirror path in a request: what is left is repo-relative."""
+    return TEMP_PATH.sub("", text)
 
 
 def source_of_test(repo: Repo, nodeid: str) -> tuple[str, tuple[int, int] | None, str]:
@@ -203,125 +254,695 @@ def source_of_test(repo: Repo, nodeid: str) -> tuple[str, tuple[int, int] | None
     return path, (start, end), source
 
 
-def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
-    """Trim the traceback, find the test's source and the file the failure happened in."""
-    traceback = trim_traceback(failure.traceback, repo.root)
-    test_path, lines, source = source_of_test(repo, failure.nodeid)
-    frames = [f for f in split_frames(failure.traceback) if is_project_file(f.path, repo.root)]
-    path = frames[-1].path if frames else test_path
-    focus = (frames[-1].line, frames[-1].line) if frames else None
-    if not (repo.root / path).is_file():
-        path, focus = test_path, lines
-    if is_test_path(path, test_path):
-        # An assert in the test failed: the code it calls is what most often needs the fix,
-        # so that file is shown, and the test travels as its source.
-        failing = "\n".join(frames[-1].lines if frames else [])
-        found = code_under_test(repo, path, failing, source)
-        if found is not None:
-            path, focus = found
-    return TestContext(failure, traceback, test_path, lines, source, path, focus)
+class _Sources:
+    """Repo files read once (through `read_for_model`: tracked, non-secret) and parsed once."""
+
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+        self._texts: dict[str, str | None] = {}
+        self._trees: dict[str, ast.Module | None] = {}
+
+    def text(self, path: str) -> str | None:
+        if path not in self._texts:
+            try:
+                self._texts[path] = self.repo.read_for_model(path).text
+            except Exception:  # noqa: BLE001 - unreadable, binary, secret, outside the repo
+                self._texts[path] = None
+        return self._texts[path]
+
+    def tree(self, path: str) -> ast.Module | None:
+        if path not in self._trees:
+            text = self.text(path) if path.endswith(".py") else None
+            try:
+                self._trees[path] = ast.parse(text) if text is not None else None
+            except (SyntaxError, ValueError):
+                self._trees[path] = None
+        return self._trees[path]
+
+    def lines(self, path: str, start: int, end: int) -> str:
+        text = self.text(path) or ""
+        return "\n".join(text.split("\n")[start - 1 : end])
 
 
-def code_under_test(
-    repo: Repo, test_path: str, failing: str, source: str
-) -> tuple[str, tuple[int, int] | None] | None:
-    """The project module defining a name the failing statement (or else the test) uses.
-
-    Modules are those the test file reaches through its imports, so `mi.ilen(...)` after
-    `import more_itertools as mi` finds `more_itertools/more.py`, where `ilen` is defined.
-    """
-    from haikutui.tasks.import_graph import ImportGraph
-
-    graph = ImportGraph.of_repo(repo)
-    reached: list[str] = []
-    todo = [test_path]
-    while todo and len(reached) < 200:
-        for module in sorted(graph.imports(todo.pop())):
-            if module not in reached and not is_test_path(module):
-                reached.append(module)
-                todo.append(module)
-    defined: dict[str, tuple[str, tuple[int, int]]] = {}
-    for module in reached:
-        for name, span in _top_level_names(graph.text(module)):
-            defined.setdefault(name, (module, span))
-    for name in _candidates(_statement(failing), source):
-        if name in defined:
-            return defined[name]
-    first = next((m for m in reached if not m.endswith("__init__.py")), None)
-    return (first, None) if first is not None else None
+Scope = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
 
-def _names(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z_]\w*", text)
+def _start(node: Scope) -> int:
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
 
 
-def _candidates(statement: str, source: str) -> list[str]:
-    """Names in the order they likely name the code under test: the failing statement's,
-    innermost call first (`take(4, run_length.encode(x))` is about `run_length`), then those
-    that made its variables (`actual = ...`), then the rest of the test."""
-    names = list(reversed(_names(statement)))
-    for var in _names(statement):
-        for line in source.splitlines():
-            if re.match(rf"\s*{re.escape(var)}\s*=[^=]", line):
-                names.extend(reversed(_names(line.split("=", 1)[1])))
-    return names + _names(source)
+def enclosing(tree: ast.Module, line: int) -> list[Scope]:
+    """The defs and classes around `line`, outermost first."""
+    chain: list[Scope] = []
+    body: list[ast.stmt] = tree.body
+    while True:
+        inner = next(
+            (
+                n
+                for n in body
+                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and _start(n) <= line <= (n.end_lineno or n.lineno)
+            ),
+            None,
+        )
+        if inner is None:
+            return chain
+        chain.append(inner)
+        body = inner.body
 
 
-def _statement(failing: str) -> str:
-    """The failing statement: the `>` line and the lines after it, up to the `E` lines."""
-    lines = failing.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.startswith(">")), None)
-    if start is None:
+def _class_header(node: ast.ClassDef) -> tuple[int, int]:
+    first = node.body[0] if node.body else None
+    end = node.lineno
+    if first is not None:
+        is_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+        end = max(node.lineno, (first.lineno if not is_doc else first.lineno) - 1)
+    return _start(node), min(end, _start(node) + 4)
+
+
+def _import_lines(sources: _Sources, path: str) -> str:
+    tree = sources.tree(path)
+    if tree is None:
         return ""
-    out = [lines[start]]
-    for line in lines[start + 1 :]:
-        if line.startswith("E ") or LOCATION.match(line):
-            break
-        out.append(line)
-    return "\n".join(out)
+    text = (sources.text(path) or "").split("\n")
+    kept: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            kept.extend(text[node.lineno - 1 : (node.end_lineno or node.lineno)])
+    if len(kept) > MAX_IMPORT_LINES:
+        kept = [*kept[:MAX_IMPORT_LINES], f"# …({len(kept) - MAX_IMPORT_LINES} more import lines)"]
+    return "\n".join(kept)
 
 
-def _top_level_names(text: str) -> list[tuple[str, tuple[int, int]]]:
-    """Top-level functions and classes, with their line ranges."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return []
-    return [
-        (node.name, (node.lineno, node.end_lineno or node.lineno))
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-    ]
+class _Builder:
+    """Collects excerpts under a budget, without showing a line twice."""
 
+    def __init__(self, sources: _Sources, budget: int = MAX_CONTEXT_CHARS) -> None:
+        self.sources = sources
+        self.budget = budget
+        self.excerpts: list[Excerpt] = []
+        self.imports: dict[str, str] = {}
+        self.used = 0
 
-def repair_request(context: TestContext, file_lines: int = 0) -> FixRequest:
-    """A FixRequest on the failing frame's file, whose instruction carries the failure."""
-    failure = context.failure
-    parts = [
-        f"The test {failure.nodeid} fails ({failure.kind} at {failure.location}).",
-        f"pytest's report, trimmed to the project's own frames:\n```\n{context.traceback}\n```",
-    ]
-    if context.test_lines is not None and context.test_path != context.path:
-        start, _ = context.test_lines
-        parts.append(
-            f"The test's source ({context.test_path}, from line {start}):\n```python\n"
-            f"{numbered(context.test_source, start)}\n```"
+    def covered(self, path: str, start: int, end: int) -> bool:
+        return any(e.path == path and e.start <= start and end <= e.end for e in self.excerpts)
+
+    def add(
+        self,
+        path: str,
+        start: int,
+        end: int,
+        why: str,
+        *,
+        must: bool = False,
+        elide: tuple[int, int] | None = None,
+    ) -> bool:
+        """Show `path`'s lines `start`-`end`; `elide` a stretch of them (a long docstring)."""
+        if end < start or self.covered(path, start, end):
+            return False
+        text = self.sources.lines(path, start, end)
+        if elide is not None:
+            lines = text.split("\n")
+            top, bottom = elide[0] - start, elide[1] - start
+            indent = lines[top][: len(lines[top]) - len(lines[top].lstrip())]
+            note = f"{indent}# …(docstring, lines {elide[0]}-{elide[1]}, not shown)"
+            text = "\n".join([*lines[:top], note, *lines[bottom + 1 :]])
+        cost = len(text) + 60
+        if path not in self.imports:
+            self.imports[path] = _import_lines(self.sources, path)
+            cost += len(self.imports[path])
+        if not must and self.used + cost > self.budget:
+            return False
+        self.excerpts.append(Excerpt(path, start, end, text, why))
+        self.used += cost
+        return True
+
+    def add_scope(
+        self, path: str, line: int | None, why: str, *, must: bool = False
+    ) -> Scope | None:
+        """The function around `line` (whole, or the lines around `line` when long), with the
+        header of each class it sits in; the lines around `line` at module level."""
+        tree = self.sources.tree(path)
+        if tree is None or line is None:
+            if line is not None and self.sources.text(path) is not None:
+                self.add(path, max(1, line - 8), line + 4, why, must=must)
+            return None
+        chain = enclosing(tree, line)
+        function = next(
+            (n for n in reversed(chain) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)),
+            None,
         )
-    elif context.test_lines is not None:
-        start, end = context.test_lines
-        parts.append(f"The test is in the file shown, lines {start}-{end}.")
-    parts.append(
-        "Make this test pass: fix the code if the code is wrong, or the test if the test is "
-        "wrong. Say which in your first line."
+        for scope in chain:
+            if isinstance(scope, ast.ClassDef) and scope is not chain[-1]:
+                start, end = _class_header(scope)
+                self.add(path, start, end, f"class of {why}", must=must)
+        if function is None:
+            if chain and isinstance(chain[-1], ast.ClassDef):
+                start, end = _class_header(chain[-1])
+                self.add(
+                    path,
+                    start,
+                    max(end, min(line + 3, chain[-1].end_lineno or line)),
+                    why,
+                    must=must,
+                )
+            else:
+                self.add(path, max(1, line - 8), line + 4, why, must=must)
+            return None
+        self.add_function(path, function, why, line=line, must=must)
+        return function
+
+    def add_function(
+        self,
+        path: str,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        why: str,
+        *,
+        line: int | None = None,
+        must: bool = False,
+        docstring: bool = False,
+    ) -> bool:
+        """The function whole (a docstring over DOCSTRING_LINES elided unless `docstring`),
+        with its class headers; a long one as its header and the lines around `line`."""
+        start, end = _start(node), node.end_lineno or node.lineno
+        tree = self.sources.tree(path)
+        elide = None if docstring else _long_docstring(node)
+        for scope in enclosing(tree, start) if tree is not None else []:
+            if isinstance(scope, ast.ClassDef):
+                top, bottom = _class_header(scope)
+                self.add(path, top, bottom, f"class of {why}", must=must)
+        if elide is not None and (end - start + 1) - (elide[1] - elide[0]) <= MAX_FUNCTION_LINES:
+            return self.add(path, start, end, why, must=must, elide=elide)
+        if end - start + 1 <= MAX_FUNCTION_LINES:
+            return self.add(path, start, end, why, must=must)
+        body = node.body[0].lineno if node.body else start
+        if elide is not None and len(node.body) > 1:
+            body = node.body[1].lineno
+        focus = line if line is not None else body
+        added = self.add(path, start, min(body, start + 6), f"header of {why}", must=must)
+        lo, hi = max(body, focus - AROUND), min(end, focus + AROUND)
+        return self.add(path, lo, hi, why, must=must) or added
+
+
+DOCSTRING_LINES = 3
+
+
+def _long_docstring(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, int] | None:
+    """The lines of `node`'s docstring when it is longer than DOCSTRING_LINES."""
+    first = node.body[0] if node.body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+        and len(node.body) > 1
+    ):
+        end = first.end_lineno or first.lineno
+        if end - first.lineno + 1 > DOCSTRING_LINES:
+            return first.lineno, end
+    return None
+
+
+def _defs(tree: ast.Module) -> dict[str, Scope]:
+    return {
+        n.name: n
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
+
+
+class _Resolver:
+    """Where a name used in a file is defined in the repo: a def in the file, or one it
+    imports (`from .m import f`, re-exports followed), or `mod.f` through a module alias."""
+
+    def __init__(self, repo: Repo, sources: _Sources) -> None:
+        from haikutui.tasks.import_graph import ImportGraph
+
+        self.graph = ImportGraph.of_repo(repo)
+        self.sources = sources
+
+    def find(self, path: str, name: str, depth: int = 0) -> tuple[str, Scope] | None:
+        tree = self.sources.tree(path)
+        if tree is None or depth > 4:
+            return None
+        head, _, attr = name.partition(".")
+        if attr:
+            module = self.graph.module_aliases(path).get(head)
+            if module is not None and module != path:
+                return self.find(module, attr.split(".")[0], depth + 1)
+            found = _defs(tree).get(head)
+            if isinstance(found, ast.ClassDef):  # `Class.method`
+                method = next(
+                    (
+                        n
+                        for n in found.body
+                        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                        and n.name == attr.split(".")[0]
+                    ),
+                    None,
+                )
+                return (path, method) if method is not None else (path, found)
+            return None
+        found = _defs(tree).get(name)
+        if found is not None:
+            return path, found
+        for imported in self.graph.imported_names(path):
+            if imported.name == name and imported.module_path != path:
+                hit = self.find(imported.module_path, name, depth + 1)
+                if hit is not None:
+                    return hit
+        return None
+
+    modules: list[str] = []
+    """The code modules the test reaches: where an untyped `obj.method()` is looked for."""
+
+    def method(self, name: str) -> tuple[str, Scope] | None:
+        """`name` as a method of a class in `modules`, when exactly one or two classes have it
+        (the first, then); None for a name too common to say (`get`, `__init__`)."""
+        if (name.startswith("__") and name not in COMPARISONS.values()) or name.startswith(
+            "assert"
+        ):
+            return None
+        hits: list[tuple[str, Scope]] = []
+        for module in self.modules:
+            tree = self.sources.tree(module)
+            for node in tree.body if tree is not None else []:
+                if isinstance(node, ast.ClassDef):
+                    hits.extend(
+                        (module, n)
+                        for n in node.body
+                        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == name
+                    )
+        return hits[0] if 0 < len(hits) <= 2 else None
+
+    def reached(self, path: str, limit: int = 200) -> list[str]:
+        out: list[str] = []
+        todo = [path]
+        while todo and len(out) < limit:
+            for module in sorted(self.graph.imports(todo.pop())):
+                if module not in out and not is_test_path(module):
+                    out.append(module)
+                    todo.append(module)
+        return out
+
+
+COMPARISONS: dict[type, str] = {
+    ast.Eq: "__eq__",
+    ast.NotEq: "__ne__",
+    ast.Lt: "__lt__",
+    ast.LtE: "__le__",
+    ast.Gt: "__gt__",
+    ast.GtE: "__ge__",
+}
+"""`a == b` in a failing assert runs `__eq__` of a's class: it may hold the bug."""
+
+
+def _called(node: ast.AST, operators: bool = False) -> list[str]:
+    """Names called in `node`, innermost call first (`take(2, encode(x))` gives `encode`
+    before `take`: the value comes from it), `mod.f(...)` as `mod.f`, `self.m(...)` as
+    `self.m`, a method of an unknown object (`parse(x).bump()`) as `?.bump`; with
+    `operators`, comparisons as `?.__eq__`; then names passed as values (`map(helper, xs)`).
+    A function's decorators are not its calls; its defaults (`key=hashkey`) are used."""
+    calls: list[str] = []
+    values: list[str] = []
+
+    def visit(sub: ast.AST) -> None:
+        children = (
+            [*sub.args.defaults, *(d for d in sub.args.kw_defaults if d is not None), *sub.body]
+            if sub is node and isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
+            else list(ast.iter_child_nodes(sub))
+        )
+        for child in children:
+            visit(child)
+        if isinstance(sub, ast.Call):
+            func = sub.func
+            if isinstance(func, ast.Name):
+                calls.append(func.id)
+            elif isinstance(func, ast.Attribute):
+                value = func.value
+                if isinstance(value, ast.Name):
+                    calls.append(f"{value.id}.{func.attr}")
+                elif isinstance(value, ast.Call | ast.Subscript):  # `parse(x).bump()`
+                    calls.append(f"?.{func.attr}")
+        elif isinstance(sub, ast.Compare) and operators:
+            calls.extend(f"?.{COMPARISONS[type(op)]}" for op in sub.ops if type(op) in COMPARISONS)
+        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+            values.append(sub.id)
+
+    visit(node)
+    seen: list[str] = []
+    for name in [*calls, *values]:
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
+    """The innermost simple statement holding `line`."""
+    best: ast.stmt | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not isinstance(
+            node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+        ):
+            if node.lineno <= line <= (node.end_lineno or node.lineno):
+                if best is None or node.lineno >= best.lineno:
+                    best = node
+    return best
+
+
+def _callees(
+    builder: _Builder,
+    resolver: _Resolver,
+    roots: list[tuple[str, ast.AST, str]],
+    levels: int,
+    skip: set[str],
+) -> None:
+    """The repo's functions the roots call, then (breadth first, `levels` deep) theirs, each
+    added whole while the budget lasts: what the test calls directly comes first."""
+    frontier = roots
+    for _ in range(levels):
+        after: list[tuple[str, ast.AST, str]] = []
+        for path, node, why in frontier:
+            after.extend(_calls_of(builder, resolver, path, node, why, skip))
+        frontier = after
+
+
+def _calls_of(
+    builder: _Builder,
+    resolver: _Resolver,
+    path: str,
+    node: ast.AST,
+    why: str,
+    skip: set[str],
+) -> list[tuple[str, ast.AST, str]]:
+    """Add what `node` calls; return the functions added, to look into next."""
+    added_functions: list[tuple[str, ast.AST, str]] = []
+    self_class = None
+    for name in _called(node, operators=is_test_path(path)):
+        if name in skip or name in BUILTIN_NAMES:
+            continue
+        skip.add(name)
+        lookup = name
+        if name.startswith("self.") or name.startswith("cls."):
+            self_class = self_class or _class_at(builder.sources, path, getattr(node, "lineno", 0))
+            if self_class is None:
+                continue
+            lookup = f"{self_class}.{name.split('.', 1)[1]}"
+        hit = None if name.startswith("?.") else resolver.find(path, lookup)
+        if hit is None and "." in name:  # `cache.clear()`: a method of a class the test reaches
+            hit = resolver.method(name.rsplit(".", 1)[1])
+        if hit is None:
+            continue
+        where, found = hit
+        if is_test_path(where):
+            continue
+        if isinstance(found, ast.FunctionDef | ast.AsyncFunctionDef):
+            if builder.add_function(where, found, f"{found.name}, called by {why}"):
+                added_functions.append((where, found, found.name))
+        else:
+            start, end = _class_header(found)
+            builder.add(where, start, end, f"class {found.name}, used by {why}")
+            init = next(
+                (
+                    n
+                    for n in found.body
+                    if isinstance(n, ast.FunctionDef)
+                    and n.name in ("__init__", "__call__", "__new__")
+                ),
+                None,
+            )
+            if init is not None and builder.add_function(where, init, f"{found.name}.{init.name}"):
+                added_functions.append((where, init, f"{found.name}.{init.name}"))
+    return added_functions
+
+
+def _class_at(sources: _Sources, path: str, line: int) -> str | None:
+    tree = sources.tree(path)
+    if tree is None:
+        return None
+    chain = enclosing(tree, line)
+    cls = next((n for n in reversed(chain) if isinstance(n, ast.ClassDef)), None)
+    return cls.name if cls is not None else None
+
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _doctest_owner(sources: _Sources, doctest: DoctestReport) -> tuple[str, Scope] | None:
+    """The function or class whose docstring holds the doctest (its docstring's first line)."""
+    tree = sources.tree(doctest.file)
+    if tree is None or doctest.docstring_line is None:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                if first.lineno <= doctest.docstring_line <= (first.end_lineno or first.lineno):
+                    return doctest.file, node
+    return None
+
+
+def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
+    """The code the failing run went through, deepest frame first, within MAX_CONTEXT_CHARS."""
+    sources = _Sources(repo)
+    resolver = _Resolver(repo, sources)
+    builder = _Builder(sources)
+    reported = failure if isinstance(failure, ReportedFailure) else None
+    traceback = scrub(trim_traceback(failure.traceback, repo.root))
+    test_path = failure.nodeid.split("::", 1)[0]
+    source_path, test_lines, test_source = test_path, None, ""
+    if (
+        reported is not None
+        and reported.test_file
+        and reported.test_line
+        and reported.doctest is None
+    ):
+        tree = sources.tree(reported.test_file)
+        if tree is not None:
+            chain = enclosing(tree, reported.test_line)
+            func = next(
+                (
+                    n
+                    for n in reversed(chain)
+                    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                ),
+                None,
+            )
+            if func is not None:
+                source_path = reported.test_file
+                test_lines = (_start(func), func.end_lineno or func.lineno)
+                test_source = sources.lines(source_path, *test_lines)
+    if test_lines is None and (reported is None or reported.doctest is None):
+        _, test_lines, test_source = source_of_test(repo, failure.nodeid)
+    if reported is not None:
+        frames = [(p, n) for p, n, _ in reported.frames if is_project_file(p, repo.root)]
+    else:
+        frames = [
+            (f.path, f.line)
+            for f in split_frames(failure.traceback)
+            if is_project_file(f.path, repo.root)
+        ]
+    doctest = reported.doctest if reported is not None else None
+    resolver.modules = [
+        m for p in dict.fromkeys([test_path, source_path]) for m in resolver.reached(p)
+    ]
+
+    def in_test(p: str, n: int) -> bool:
+        return p == source_path and test_lines is not None and test_lines[0] <= n <= test_lines[1]
+
+    main: tuple[str, tuple[int, int] | None] | None = None
+    # 1. The doctest's own function: its docstring holds the example.
+    if doctest is not None and doctest.file:
+        owner = _doctest_owner(sources, doctest)
+        if owner is not None and isinstance(owner[1], ast.FunctionDef | ast.AsyncFunctionDef):
+            builder.add_function(
+                owner[0], owner[1], "the function whose docstring fails", must=True, docstring=True
+            )
+            main = (owner[0], (_start(owner[1]), owner[1].end_lineno or owner[1].lineno))
+        elif owner is not None:  # a class: its header and the docstring with the example
+            doc = owner[1].body[0]
+            builder.add(
+                owner[0],
+                _start(owner[1]),
+                doc.end_lineno or doc.lineno,
+                "the class whose docstring fails",
+                must=True,
+            )
+        elif doctest.line is not None:
+            builder.add(
+                doctest.file,
+                max(1, doctest.line - 6),
+                doctest.line + 3,
+                "the failing example",
+                must=True,
+            )
+    # 2. Frames inside the repo, deepest first (the test's own frame travels as its source).
+    for path, line in reversed(frames):
+        if in_test(path, line):
+            continue
+        builder.add_scope(path, line, f"frame {path}:{line}", must=main is None)
+        if main is None and not is_test_path(path):
+            main = (path, (line, line))
+    # 3. What the failing statement (or the doctest's example) calls, one level further down.
+    skip: set[str] = set()
+    calls: list[tuple[str, ast.AST, str]] = []
+    if doctest is not None:
+        snippet = "\n".join([*doctest.setup, doctest.source])
+        try:
+            example = ast.parse(snippet)
+        except SyntaxError:
+            example = None
+        if example is not None:
+            where = (
+                doctest.file if doctest.file.endswith(".py") else _example_home(resolver, example)
+            )
+            if where:
+                calls.append((where, example, "the example"))
+                # `ver.bump()` in an example: methods of the classes its module reaches
+                resolver.modules = [where, *resolver.reached(where), *resolver.modules]
+    else:
+        failing_line = next((n for p, n in reversed(frames) if in_test(p, n)), None)
+        tree = sources.tree(source_path)
+        if tree is not None and test_lines is not None:
+            statement = _statement_at(tree, failing_line) if failing_line else None
+            if statement is not None:
+                calls.append((source_path, statement, "the failing statement"))
+            func_chain = enclosing(tree, test_lines[0])
+            func = next(
+                (
+                    n
+                    for n in reversed(func_chain)
+                    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                ),
+                None,
+            )
+            if func is not None:
+                calls.append((source_path, func, "the test"))
+    first = len(builder.excerpts)
+    _callees(builder, resolver, calls, 3, skip)
+    if main is None:
+        code = [e for e in builder.excerpts[first:] if not is_test_path(e.path)]
+        if code:
+            main = (code[0].path, (code[0].start, code[0].end))
+    if main is None:
+        code = [e for e in builder.excerpts if not is_test_path(e.path)]
+        if code:
+            main = (code[0].path, (code[0].start, code[0].end))
+    path, focus = main if main is not None else (source_path, test_lines)
+    outline_text = _outline(sources, builder, path)
+    return TestContext(
+        failure,
+        traceback,
+        test_path,
+        test_lines,
+        test_source,
+        path,
+        focus,
+        tuple(builder.excerpts),
+        tuple((p, t) for p, t in builder.imports.items() if t),
+        outline_text,
+        source_path,
     )
-    # Over WHOLE_FILE_LINES the file travels as a window around the lines that matter.
-    window = context.focus if file_lines > WHOLE_FILE_LINES else None
-    if window is not None:
+
+
+def _example_home(resolver: _Resolver, example: ast.Module) -> str:
+    """The module a README example imports from (`from pkg.mod import f` -> pkg/mod.py)."""
+    for node in example.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found = sorted(resolver.graph.resolve(node.module))
+            if found:
+                return found[0]
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found = sorted(resolver.graph.resolve(alias.name))
+                if found:
+                    return found[0]
+    return ""
+
+
+def _outline(sources: _Sources, builder: _Builder, path: str) -> str:
+    """`12: def name(...)` for the main file's top-level defs and classes not shown."""
+    tree = sources.tree(path)
+    if tree is None:
+        return ""
+    shown = [(e.start, e.end) for e in builder.excerpts if e.path == path]
+    lines = (sources.text(path) or "").split("\n")
+    rows = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if any(s <= node.lineno <= e for s, e in shown):
+                continue
+            rows.append(f"{node.lineno}: {lines[node.lineno - 1].strip()[:100]}")
+    if len(rows) > MAX_OUTLINE:
+        rows = [*rows[:MAX_OUTLINE], f"…({len(rows) - MAX_OUTLINE} more)"]
+    return "\n".join(rows)
+
+
+def context_text(context: TestContext) -> str:
+    """The failure and the code, as the request's one user text (paths repo-relative)."""
+    failure = context.failure
+    parts = [f"The test {failure.nodeid} fails ({failure.kind} at {failure.location})."]
+    doctest = context.doctest
+    if doctest is not None:
         parts.append(
-            f"The lines shown as selected ({window[0]}-{window[1]}) are where the failure "
-            "happened or the code the test calls; the user did not select them."
+            f"The doctest {doctest.name} ({doctest.file}"
+            f"{':' + str(doctest.line) if doctest.line else ''}) runs:\n```\n>>> "
+            + doctest.source.rstrip().replace("\n", "\n... ")
+            + f"\n```\nExpected:\n```\n{doctest.want.rstrip()}\n```\nGot:\n```\n"
+            f"{doctest.got.rstrip()}\n```"
         )
-    return FixRequest(context.path, "\n\n".join(parts), window)
+    elif context.traceback.strip():
+        parts.append(
+            f"pytest's report, trimmed to the project's own frames:\n```\n{context.traceback}\n```"
+        )
+    if context.test_lines is not None and context.test_source:
+        start, end = context.test_lines
+        parts.append(
+            f'The test (the specification) <code path="{context.source_path}" lines="{start}-{end}">\n'
+            f"{context.test_source}\n</code>"
+        )
+    imports = dict(context.imports)
+    shown: set[str] = set()
+    blocks: list[str] = []
+    for excerpt in context.excerpts:
+        if excerpt.path not in shown and imports.get(excerpt.path):
+            shown.add(excerpt.path)
+            blocks.append(f'<imports path="{excerpt.path}">\n{imports[excerpt.path]}\n</imports>')
+        blocks.append(
+            f'<code path="{excerpt.path}" lines="{excerpt.start}-{excerpt.end}" '
+            f'why="{excerpt.why}">\n{excerpt.text}\n</code>'
+        )
+    if blocks:
+        parts.append("The code the failing run went through, deepest first:\n" + "\n".join(blocks))
+    if context.outline:
+        parts.append(f"Not shown from {context.path} (line: definition):\n{context.outline}")
+    parts.append(
+        "Make this test pass by fixing the code under test; the test is the specification. "
+        "Say why in your first line."
+    )
+    return scrub("\n\n".join(parts))
+
+
+def repair_request(context: TestContext) -> FixRequest:
+    """A FixRequest on the main file, whose instruction is the whole context (no file block).
+
+    No line range: the user selected nothing, so no hunk is "outside the selection"."""
+    return FixRequest(context.path, context_text(context))
+
+
+def repair_messages(request: FixRequest) -> list[dict[str, object]]:
+    """The one user turn: the context, then an earlier attempt when escalated."""
+    text = request.instruction
+    for follow_up in request.follow_ups:
+        text += f"\n\nFollow-up instruction: {follow_up.strip()}"
+    if request.prior is not None:
+        prior = request.prior
+        text += (
+            f"\n\nAn earlier attempt by {prior.model} proposed this change, which is NOT "
+            f"applied:\n```diff\n{prior.diff.strip() or '(no change)'}\n```\n"
+            f"It was passed on to you because: {prior.reason}\n"
+            "Start again from the code as shown above and propose your own edit."
+        )
+    return [{"role": "user", "content": [{"type": "text", "text": scrub(text)}]}]
 
 
 TEST_NAME = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$")

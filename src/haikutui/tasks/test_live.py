@@ -6,6 +6,7 @@ file; the terminal text is never read. Cancelling kills the run's whole process 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,25 +17,126 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PLUGIN_MODULE = "haikutui_progress"
-PLUGIN_SOURCE = '''"""haikutui's progress plugin: one line per collected total and per finished test."""
+PLUGIN_SOURCE = r'''"""haikutui's plugin: one line per collected total and finished test, and a
+`detail` line (JSON) per failure as pytest itself names and reports it."""
+import json
 import os
 
+import pytest
+
 _OUT = os.environ.get("HAIKUTUI_PROGRESS", "")
+_ROOT = os.environ.get("HAIKUTUI_ROOT", "")
+_MAX = 20000
 
 
 def _write(line):
     if _OUT:
         with open(_OUT, "a", encoding="utf-8") as out:
-            out.write(line + "\\n")
+            out.write(line + "\n")
+
+
+def _rel(path):
+    """Repo-relative when inside the run's root (no temp path leaves the run), else absolute."""
+    path = os.path.abspath(str(path))
+    if _ROOT and (path + os.sep).startswith(_ROOT + os.sep):
+        return os.path.relpath(path, _ROOT).replace(os.sep, "/")
+    return path
+
+
+def _scrub(text):
+    text = str(text)
+    if _ROOT:
+        text = text.replace(_ROOT + os.sep, "").replace(_ROOT, ".")
+    return text[:_MAX]
+
+
+def _frames(tb):
+    out = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        path = _rel(code.co_filename)
+        if not os.path.isabs(path):  # the project's own frames only: pytest's are noise
+            out.append([path, tb.tb_lineno, code.co_name])
+        tb = tb.tb_next
+    return out
+
+
+def _doctest(value):
+    """Expected/Got of a failing doctest example, and where its docstring is."""
+    failures = getattr(value, "failures", None) or [value]
+    first = failures[0]
+    test, example = getattr(first, "test", None), getattr(first, "example", None)
+    if test is None or example is None:
+        return None, []
+    got = getattr(first, "got", None)
+    frames = []
+    exc_info = getattr(first, "exc_info", None)
+    if got is None and exc_info:
+        import traceback
+
+        got = "".join(traceback.format_exception_only(exc_info[0], exc_info[1]))
+        frames = _frames(exc_info[2])
+    lineno = None if test.lineno is None else test.lineno + example.lineno + 1
+    return {
+        "name": test.name,
+        "file": _rel(test.filename) if test.filename else "",
+        "docstring_line": None if test.lineno is None else test.lineno + 1,
+        "line": lineno,
+        "source": _scrub(example.source),
+        "want": _scrub(example.want),
+        "got": _scrub(got or ""),
+        "setup": [_scrub(e.source) for e in test.examples if e is not example][:20],
+    }, frames
+
+
+def _detail(report, frames, doctest):
+    location = list(report.location) if getattr(report, "location", None) else []
+    if location:
+        location[0] = _rel(os.path.join(_ROOT or ".", location[0]))
+    message = ""
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    if crash is not None:
+        message = _scrub(crash.message)
+    _write("detail " + json.dumps({
+        "nodeid": report.nodeid,
+        "when": getattr(report, "when", "collect"),
+        "location": location,
+        "longrepr": _scrub(report.longreprtext),
+        "message": message,
+        "frames": frames,
+        "doctest": doctest,
+    }))
 
 
 def pytest_collection_finish(session):
     _write("total %d" % len(session.items))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed or call.excinfo is None:
+        return
+    value = call.excinfo.value
+    frames = _frames(call.excinfo.tb)
+    doctest = None
+    if type(value).__name__ in ("DocTestFailure", "UnexpectedException", "MultipleDoctestFailures"):
+        doctest, inner = _doctest(value)
+        frames = frames + inner
+    _detail(report, frames, doctest)
+
+
+def pytest_collectreport(report):
+    if report.failed:
+        _detail(report, [], None)
+
+
 def pytest_runtest_logreport(report):
     if report.when == "call" or (report.when == "setup" and not report.passed):
         _write("%s %s" % (report.outcome, report.nodeid))
+    elif report.when == "teardown" and report.failed:
+        _write("error %s" % report.nodeid)
 '''
 
 
@@ -47,7 +149,11 @@ class LiveCounts:
     failed: int = 0
     last: str = ""
     outcomes: dict[str, str] = field(default_factory=dict)
-    """nodeid -> `passed`, `failed` or `skipped`, as pytest reported each test."""
+    """nodeid -> `passed`, `failed`, `skipped` or `error` (teardown), as pytest reported each."""
+    details: list[dict[str, object]] = field(default_factory=list)
+    """One JSON object per failure as pytest reported it (`nodeid`, `when`, `location`,
+    `longrepr`, `message`, `frames` [path, line, function], `doctest`); untrusted input,
+    read by `test_context.reported_failures`."""
 
 
 ProgressCallback = Callable[[LiveCounts], None]
@@ -76,6 +182,7 @@ class LiveRun:
         self._file = root.parent / "haikutui-progress.txt"
         self._file.unlink(missing_ok=True)
         env["HAIKUTUI_PROGRESS"] = str(self._file)
+        env["HAIKUTUI_ROOT"] = os.path.abspath(root)  # paths in details become repo-relative
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), env.get("PYTHONPATH")]))
         env["PYTEST_ADDOPTS"] = f"{env.get('PYTEST_ADDOPTS', '')} -p {PLUGIN_MODULE}".strip()
 
@@ -136,6 +243,15 @@ def parse_counts(text: str) -> LiveCounts:
         word, _, rest = line.partition(" ")
         if word == "total" and rest.isdigit():
             counts.total = int(rest)
+        elif word == "detail":
+            try:
+                found = json.loads(rest)
+            except ValueError:  # a line still being written
+                continue
+            if isinstance(found, dict):
+                counts.details.append(found)
+        elif word == "error" and rest:
+            counts.outcomes.setdefault(rest, "error")
         elif word in ("passed", "failed", "skipped"):
             counts.done += 1
             counts.failed += word == "failed"

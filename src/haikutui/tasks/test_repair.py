@@ -1,13 +1,18 @@
 """Test repair: run the tests, pick a failure, ask for a fix, and prove it on a temp mirror.
 
-The failing test and its neighbours (the other tests in its file) run against the proposal
-before the user sees it, so the review already carries "✓ test_x now passes, 14 neighbours
-pass" or a ✗ with the test's new output. Shared by the CLI and the TUI; no Textual here.
+Failures are taken as pytest names them (our plugin's records, not JUnit's `file`). The
+failing test's file (the test and its neighbours) runs against the proposal before the user
+sees it; the test's exact node id is what must pass, so the review already carries "✓ test_x
+now passes, 14 neighbours pass" or a ✗ with the test's new output. A proposal that edits the
+test, a doctest's output, a snapshot or a fixture is named as such. Shared by the CLI and
+the TUI; no Textual here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,7 +22,6 @@ from haikutui.core.errors import HaikutuiError, NoChange
 from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
-from haikutui.model.fix_request import messages_for_text
 from haikutui.model.fix_run import FixResult, ProgressCallback, run_edits
 from haikutui.model.ladder import Rung
 from haikutui.tasks.fix_session import FixSession
@@ -25,12 +29,17 @@ from haikutui.tasks.test_context import (
     TEST_SYSTEM,
     TestContext,
     fix_kind,
+    repair_messages,
     repair_request,
+    scrub,
     trim_traceback,
 )
+from haikutui.tasks.test_edits import TestEdit, test_edits, warning_line
+from haikutui.tasks.test_failures import ReportedFailure, reported_failures
 from haikutui.tasks.test_live import LiveCounts, LiveRun
 from haikutui.tasks.test_runner import (
     TestCommand,
+    TestFailure,
     TestResult,
     proposal_texts,
     run_tests,
@@ -49,13 +58,63 @@ def run_suite(
     *,
     timeout: float = 300.0,
     live: LiveRun | None = None,
+    preload: bool = True,
 ) -> TestResult:
     """The project's tests as they are on disk (on a mirror: nothing of the user's is touched).
 
     `args` are pytest's own (paths, `-k`, ...); a shell command without `{tests}` ignores them.
+    With `preload`, the first failure starts the SDK's import in a thread (`preload_client`).
     """
     live = live if live is not None else LiveRun()
-    return run_tests(repo, command, {}, tests=list(args) or None, timeout=timeout, live=live)
+    if preload:
+        told = live.on_progress
+
+        def on_progress(counts: LiveCounts) -> None:
+            if counts.failed or counts.details:
+                preload_client()
+            if told is not None:
+                told(counts)
+
+        live.on_progress = on_progress
+    result = run_tests(repo, command, {}, tests=list(args) or None, timeout=timeout, live=live)
+    use_reported(result, live)
+    return result
+
+
+def use_reported(result: TestResult, live: LiveRun) -> None:
+    """Failures as pytest named them (node ids, frames, doctests) in place of JUnit's guesses."""
+    reported = reported_failures(live.counts.details)
+    if reported:
+        result.failures = list(reported)
+
+
+PASS_THROUGH = ("--doctest", "--import-mode", "--rootdir", "-p")
+"""pytest options of the first run the proof needs too: how doctests and modules are found."""
+
+
+def proof_options(args: Sequence[str]) -> list[str]:
+    """The options of `args` that change what a node id means (`--doctest-glob=...`)."""
+    return [a for a in args if a.startswith(PASS_THROUGH) and "=" in a or a == "--doctest-modules"]
+
+
+_PRELOAD: list[threading.Thread] = []
+
+
+def preload_client() -> None:
+    """Import the SDK (~1.7 s) in a thread while the suite still runs: once a test has failed,
+    a request will follow. Never at module load, and only once per process."""
+    if _PRELOAD:
+        return
+
+    def load() -> None:
+        try:
+            import anthropic  # noqa: F401
+        except Exception:  # noqa: BLE001 - the request itself will say what is wrong
+            pass
+
+    thread = threading.Thread(target=load, name="haikutui-preload", daemon=True)
+    _PRELOAD.append(thread)
+    thread.start()
 
 
 def _short(nodeid: str) -> str:
@@ -77,6 +136,10 @@ class TestCheck:
     """The target test's new report, trimmed, when it still fails: for the next rung."""
     edits: int = 0
     """How many hand edits the proposal had when it was tested (`E` makes this stale)."""
+    test_edits: tuple[TestEdit, ...] = ()
+    """The proposal's lines that change the test, not the code (`--yes` refuses them)."""
+    rerun: str = ""
+    """Why the test could not be re-run, when pytest reported nothing for its node id."""
 
     def proves(self, proposal: Proposal) -> bool:
         """True when this check ran on `proposal` as it now is."""
@@ -90,11 +153,24 @@ class TestCheck:
         return self.outcomes.get(self.nodeid, "not run")
 
     @property
+    def failed_now(self) -> set[str]:
+        """Every node id that failed in the proof run."""
+        failed = {f.nodeid for f in self.result.failures}
+        return failed | {n for n, o in self.outcomes.items() if o in ("failed", "error")}
+
+    @property
     def broken(self) -> list[str]:
         """Neighbours that passed before and fail now."""
-        failed = {f.nodeid for f in self.result.failures}
-        failed |= {n for n, o in self.outcomes.items() if o == "failed"}
-        return sorted(failed - {self.nodeid} - self.failing_before)
+        return sorted(self.failed_now - {self.nodeid} - self.failing_before)
+
+    @property
+    def still_failing(self) -> list[str]:
+        """Other tests that failed before and failed again in the proof run (not fixed)."""
+        return sorted((self.failed_now & self.failing_before) - {self.nodeid})
+
+    @property
+    def warning(self) -> str:
+        return warning_line(list(self.test_edits))
 
     @property
     def neighbours_passed(self) -> int:
@@ -111,7 +187,8 @@ class TestCheck:
         if self.result.timed_out:
             return f"✗ {name}: the tests timed out after {self.result.seconds:.0f}s"
         if self.target == "not run":
-            return f"✗ {name} did not run ({self.result.summary}); nothing is proven"
+            why = self.rerun or f"pytest reported no result for it ({self.result.summary})"
+            return f"✗ cannot re-run {self.nodeid}: {why}; nothing is proven"
         if self.target != "passed":
             return f"✗ {name} still {'fails' if self.target == 'failed' else 'is skipped'}"
         count = self.neighbours_passed
@@ -119,9 +196,12 @@ class TestCheck:
         if self.broken:
             shown = ", ".join(_short(n) for n in self.broken[:3])
             return f"✗ {name} now passes, but {len(self.broken)} neighbour(s) now fail: {shown}"
-        still = sorted(self.failing_before - {self.nodeid})
+        still = self.still_failing
         if still:
-            text += f" ({len(still)} other failing test{'s' * (len(still) != 1)} not fixed)"
+            shown = ", ".join(still[:3]) + (", …" if len(still) > 3 else "")
+            text += (
+                f" ({len(still)} other failing test{'s' * (len(still) != 1)} not fixed: {shown})"
+            )
         return text
 
 
@@ -134,35 +214,63 @@ def verify(
     failing_before: frozenset[str] = frozenset(),
     timeout: float = 300.0,
     live: LiveRun | None = None,
+    options: Sequence[str] = (),
 ) -> TestCheck:
-    """Run the test's file (the test and its neighbours) on a mirror with the proposal in it."""
+    """Run the test's file (the test and its neighbours) on a mirror with the proposal in it;
+    when pytest reports nothing for the exact node id there, run that node id alone."""
     live = live if live is not None else LiveRun()
     texts, removed = proposal_texts(proposal)
-    result = run_tests(
-        repo, command, texts, removed=removed, tests=[context.test_path], timeout=timeout, live=live
-    )
+    nodeid = context.failure.nodeid
+
+    def run(tests: list[str], into: LiveRun) -> TestResult:
+        found = run_tests(
+            repo, command, texts, removed=removed, tests=tests, timeout=timeout, live=into
+        )
+        use_reported(found, into)
+        return found
+
+    result = run([*options, context.test_path], live)
+    outcomes = dict(live.counts.outcomes)
+    if nodeid not in outcomes and not any(f.nodeid == nodeid for f in result.failures):
+        alone = LiveRun(on_progress=live.on_progress, cancel=live.cancel)
+        result = run([*options, nodeid], alone)
+        outcomes = dict(alone.counts.outcomes)
     check = TestCheck(
         proposal,
-        context.failure.nodeid,
+        nodeid,
         result,
-        dict(live.counts.outcomes),
+        outcomes,
         failing_before,
         edits=len(proposal.hand_edits),
+        test_edits=tuple(test_edits(proposal, test_files=(context.test_path, context.source_path))),
     )
-    again = [f for f in result.failures if f.nodeid == context.failure.nodeid]
+    if check.target == "not run":
+        check.rerun = (
+            f"pytest reported no result for it, run alone or in {context.test_path} "
+            f"({result.summary}{': ' + scrub(result.output_tail) if result.output_tail else ''})"
+        )
+    again = [f for f in result.failures if f.nodeid == nodeid]
     if again:
-        check.output = trim_traceback(again[0].traceback, repo.root)
+        check.output = _new_output(again[0], repo)
     elif not check.ok:
-        check.output = result.output_tail
+        check.output = scrub(result.output_tail)
     return check
+
+
+def _new_output(failure: TestFailure, repo: Repo) -> str:
+    """The test's new report for the next rung: a doctest's Expected/Got, else the trimmed one."""
+    if isinstance(failure, ReportedFailure) and failure.doctest is not None:
+        doc = failure.doctest
+        return f"Expected:\n{doc.want.rstrip()}\nGot:\n{doc.got.rstrip()}"
+    return scrub(trim_traceback(failure.traceback, repo.root))
 
 
 class TestRepairSession(FixSession):
     """A FixSession whose request carries a failing test, and whose run ends with `verify`."""
 
     __test__ = False
-    budget_as_fix = True
-    """Its request is a FixRequest on one file: the quick fix's estimate applies as it is."""
+    budget_as_fix = False
+    """Its request is no file block: it prices itself (`estimated_cost`)."""
 
     def __init__(
         self,
@@ -174,11 +282,13 @@ class TestRepairSession(FixSession):
         *,
         failing_before: frozenset[str] = frozenset(),
         client: AsyncAnthropic | None = None,
+        options: Sequence[str] = (),
     ) -> None:
-        lines = len(repo.read_for_model(context.path).text.splitlines())
-        super().__init__(repo, settings, repair_request(context, lines), rung, client)
+        super().__init__(repo, settings, repair_request(context), rung, client)
         self.context, self.command = context, command
         self.failing_before = failing_before
+        self.options = list(options)
+        """pytest options the proof passes on (`--doctest-glob=...`), from the first run."""
         self.check: TestCheck | None = None
         self.on_counts: CountsCallback | None = None
         """Told the counts while the proof runs (the TUI's status line)."""
@@ -195,12 +305,10 @@ class TestRepairSession(FixSession):
         self.result, self.check = None, None
         try:
             overlay = Overlay(self.repo)
-            file = overlay.load(self.request.path).base
-            assert file is not None
             prior = self.request.prior
             run = await run_edits(
                 overlay,
-                messages_for_text(self.request, file.text),
+                self.messages(),
                 self.rung,
                 self.settings,
                 system=TEST_SYSTEM,
@@ -210,6 +318,7 @@ class TestRepairSession(FixSession):
                 escalated_from=prior.model if prior and prior.model != self.rung.model else None,
                 target=self.context.failure.nodeid,
                 instruction=f"make {self.context.failure.nodeid} pass",
+                max_cost=self.max_cost,
             )
             proposal = Proposal.from_overlay(overlay, model=self.rung.model, rung=self.rung.name)
             proposal.note = run.note
@@ -224,6 +333,45 @@ class TestRepairSession(FixSession):
         self.check = await asyncio.to_thread(self.verify, proposal)
         return self.result
 
+    def messages(self) -> list[dict[str, object]]:
+        """What is sent: the failure and the code it went through, no whole file."""
+        return repair_messages(self.request)
+
+    def request_tokens(self) -> int:
+        """The request's input tokens as sent (body / 4, plus the tool's fixed overhead)."""
+        from haikutui.model.editor_tool import TOOL_DECLARATION
+        from haikutui.model.estimate import TOOL_TOKENS, body_tokens
+
+        body = {
+            "max_tokens": self.settings.max_tokens,
+            "messages": self.messages(),
+            "model": self.rung.model,
+            "system": TEST_SYSTEM,
+            "tools": [TOOL_DECLARATION],
+            "stream": True,
+        }
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        return TOOL_TOKENS + body_tokens(len(text))
+
+    def estimated_cost(self) -> float | None:
+        """This rung's price for the request and a usual reply."""
+        from haikutui.model.estimate import EXPECTED_OUTPUT
+        from haikutui.model.pricing import Usage, cost
+
+        return cost(
+            self.rung.model,
+            Usage(input_tokens=self.request_tokens(), output_tokens=EXPECTED_OUTPUT),
+        )
+
+    @property
+    def test_edits(self) -> list[TestEdit]:
+        """The proposal's lines that change the test, not the code."""
+        proposal = self.proposal
+        if proposal is None:
+            return []
+        context = self.context
+        return test_edits(proposal, test_files=(context.test_path, context.source_path))
+
     def verify(self, proposal: Proposal, live: LiveRun | None = None) -> TestCheck:
         """Blocking: run it in a thread. A hand-edited proposal is verified again the same way."""
         live = live if live is not None else LiveRun(on_progress=self.on_counts)
@@ -235,6 +383,7 @@ class TestRepairSession(FixSession):
             failing_before=self.failing_before,
             timeout=self.settings.test_timeout,
             live=live,
+            options=self.options,
         )
 
     def escalate(self, reason: str = "the user asked for a stronger model") -> Rung | None:

@@ -6,6 +6,7 @@ from textual import work
 from textual.content import Content
 
 from haikutui.tasks.checks import Verdict, accepted_key, check_proposal
+from haikutui.tasks.test_edits import warning_line
 from haikutui.tasks.test_repair import TestCheck, TestRepairSession
 from haikutui.tui.screens.review import ReviewScreen
 
@@ -38,6 +39,10 @@ class TestReviewScreen(ReviewScreen):
     def _verdict_line(self) -> Content:
         """Which side the fix is on, first, then the verdict with the test's line."""
         kind = Content.styled(f"fixes {self.repair.kind}", "bold $accent")
+        warning = warning_line(self.repair.test_edits)
+        if warning:  # `⚠ changes the test, not the code: tests/test_x.py:12 (the test)`
+            flag = Content.styled(warning, "bold $warning")
+            return Content.assemble(flag, " · ", kind, " · ", super()._verdict_line())
         return Content.assemble(kind, " · ", super()._verdict_line())
 
 

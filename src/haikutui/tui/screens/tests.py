@@ -129,6 +129,7 @@ class TestsScreen(Screen[list[str] | None]):
     @work(thread=True, exclusive=True, group="tests", exit_on_error=False)
     def run_suite(self, command: TestCommand, live: LiveRun) -> None:
         from haikutui.tasks.test_context import failure_context
+        from haikutui.tasks.test_failures import failure_rank
         from haikutui.tasks.test_live import Cancelled
         from haikutui.tasks.test_repair import run_suite
 
@@ -136,7 +137,9 @@ class TestsScreen(Screen[list[str] | None]):
             result = run_suite(
                 self.repo, command, self.args, timeout=self.settings.test_timeout, live=live
             )
-            contexts = [failure_context(self.repo, f) for f in result.failures]
+            # code tests first, then doctests in modules, then in text files (a README)
+            ordered = sorted(result.failures, key=failure_rank)
+            contexts = [failure_context(self.repo, f) for f in ordered]
         except Cancelled:
             self.post_message(self.Ran(None, [], "cancelled; the tests were stopped"))
             return
@@ -256,7 +259,7 @@ class TestsScreen(Screen[list[str] | None]):
     @work(exclusive=True, group="llm")
     async def fix(self, context: TestContext, command: TestCommand) -> None:
         from haikutui.model.ladder import next_rung
-        from haikutui.tasks.test_repair import TestRepairSession
+        from haikutui.tasks.test_repair import TestRepairSession, proof_options
         from haikutui.tui.fix_runner import run_session
         from haikutui.tui.screens.confirm import ConfirmScreen
         from haikutui.tui.screens.test_review import TestReviewScreen
@@ -264,7 +267,13 @@ class TestsScreen(Screen[list[str] | None]):
         status = self.query_one(StatusBar)
         failing = frozenset(c.failure.nodeid for c in self.contexts) - {context.failure.nodeid}
         session = TestRepairSession(
-            self.repo, self.settings, context, self.rung, command, failing_before=failing
+            self.repo,
+            self.settings,
+            context,
+            self.rung,
+            command,
+            failing_before=failing,
+            options=proof_options(self.args),
         )
         session.on_counts = self._post_proving
         while True:
