@@ -21,13 +21,13 @@ from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import Proposal
 from haikutui.core.rebase import stale_paths
 from haikutui.core.repo import Repo
+from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.textfile import digest
 from haikutui.model.editor_tool import EditorTool
 from haikutui.tasks.import_graph import ImportGraph
 from haikutui.tasks.lint.batch import batches_dir
 from haikutui.tasks.lint.ruff_pass import LintRepair
 from haikutui.tasks.rename.sources import load_sources
-from haikutui.core.scratch_tree import ScratchTree
 from tests.conftest import git, make_repo
 from tests.fake_api import FakeAnthropic
 
@@ -96,7 +96,7 @@ READERS: dict[str, Callable[[Repo, str], str]] = {
 @pytest.mark.parametrize("rel", ["leak.py", "creds.py"])
 @pytest.mark.parametrize("reader", list(READERS))
 def test_a_symlink_to_a_secret_reaches_no_reader(hostile: Path, reader: str, rel: str) -> None:
-    if reader.startswith("test mirror") and rel == "creds.py":
+    if reader.startswith("scratch tree") and rel == "creds.py":
         pytest.skip("by design: the user's tests may read the repo's own secrets (never sent)")
     repo = Repo(hostile)
     try:

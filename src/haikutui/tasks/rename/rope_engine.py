@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from haikutui.core.errors import UsageError
+from haikutui.core.errors import HaikutuiError, UsageError
 from haikutui.core.repo import Repo
 from haikutui.tasks.rename.ancestry import Ancestry
 from haikutui.tasks.rename.clashes import check_wider_clash
@@ -338,8 +338,8 @@ def _settle_lookups(
         text = result.contents.get(rel)
         if text is None:
             try:
-                text = (repo.root / rel).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = repo.guard.read(rel).decode("utf-8")
+            except (HaikutuiError, OSError, UnicodeDecodeError):
                 continue
         if not any(q in text for q in quoted):
             continue
