@@ -42,8 +42,17 @@ def _print_log(repo: Repo, *, as_json: bool) -> int:
     for record in records:
         print(request_log.describe(record))
     spent = sum(r.cost or 0.0 for r in records)
+    batched = [r for r in records if r.batch]
+    batches = ""
+    if batched:
+        saved = sum(request_log.batch_saving(r) for r in batched)
+        batches = (
+            f" · batch: {len(batched)} results, {format_cost(sum(r.cost or 0.0 for r in batched))}"
+            f" (saved {format_cost(saved)})"
+        )
     print(
-        f"{len(records)} requests · {format_cost(spent)} · log: {request_log.log_path(repo.root)}",
+        f"{len(records)} requests · {format_cost(spent)}{batches} · "
+        f"log: {request_log.log_path(repo.root)}",
         file=sys.stderr,
     )
     return 0
