@@ -39,23 +39,31 @@ def edit(n: int) -> object:
     return str_replace("steps.py", f"    return result + {n}\n", f"    return result - {n}\n")
 
 
-HUGE_PY = BIG_PY + BIG_PY.replace("def step_", "def more_step_").replace("result + ", "result * ")
-"""About 62K characters: with a selection, its window and outline are still above 4,096 tokens."""
+LONG_FUNCTION = (
+    "\n\ndef every_step(values):\n"
+    + "".join(
+        f"    values[{n} % len(values)] += {n}  # step {n} of the long one\n" for n in range(600)
+    )
+    + "    return values\n"
+)
+HUGE_PY = BIG_PY + LONG_FUNCTION
+"""A selection in `every_step` is sent with the whole function: above 4,096 tokens."""
+LONG_AT = HUGE_PY.split("\n").index("def every_step(values):") + 1
 
 
 def test_two_fixes_of_a_large_file_send_a_byte_identical_prefix(
     tmp_path: Path, fake_api: FakeAnthropic
 ) -> None:
     big_repo = make_repo(tmp_path / "huge", {"steps.py": HUGE_PY})
-    request = FixRequest("steps.py", "x", (5, 5))
+    request = FixRequest("steps.py", "x", (LONG_AT + 5, LONG_AT + 5))
     prefix_tokens, _ = base_counts(request, HUGE_PY)
     assert prefix_tokens > 4096  # above Haiku 4.5's minimum
     fake_api.script(
         tool_reply(edit(1), usage={"cache_creation_input_tokens": 7000, "input_tokens": 60}),
         tool_reply(edit(7), usage={"cache_read_input_tokens": 7000, "input_tokens": 70}),
     )
-    fix(big_repo, "subtract instead", (7, 7))
-    second = fix(big_repo, "make it negative", (31, 31))
+    fix(big_repo, "subtract instead", (LONG_AT + 7, LONG_AT + 7))
+    second = fix(big_repo, "make it negative", (LONG_AT + 31, LONG_AT + 31))
 
     one, two = (r.body for r in fake_api.message_requests)
     # The raw bodies agree byte for byte up to and including the breakpoint ...
@@ -72,8 +80,8 @@ def test_two_fixes_of_a_large_file_send_a_byte_identical_prefix(
         return json.dumps([body["tools"], body["system"], first]).encode()
 
     assert prefix(a) == prefix(b)
-    assert b"def step_7(" in prefix(a)  # the file's window is in the cached prefix ...
-    assert b"def more_step_199(" in prefix(a)  # ... and the outline of the rest
+    assert b"# step 599 of the long one" in prefix(a)  # the whole function is cached ...
+    assert b"step_199  (200 functions" in prefix(a)  # ... and the outline of the rest
     # What differs (selection, instruction) comes after the breakpoint.
     assert a["messages"][0]["content"][1] != b["messages"][0]["content"][1]
     assert second.cache_note == "cache 99% read"

@@ -4,8 +4,10 @@ By default the fake reports the usage a test scripts. `FakeAnthropic(count_usage
 bills each message request from what was sent instead, with a simple, documented rule:
 
 - tokens are characters / 4 (rounded up) of the request body as the SDK serialised it;
-- each text editor tool adds 700 tokens, the system-prompt overhead Anthropic documents
-  for `text_editor_20250728`;
+- a request with tools adds what Anthropic's pricing page lists for the Claude 4.5/4.6
+  models: the tool-use system prompt (346 tokens with `tool_choice` auto or none, 313 with
+  any or tool), plus 700 for each text editor tool and 245 for each bash tool. These figures
+  are written out here on purpose, not imported from haikutui: the fake is the API;
 - the prefix is tools, system and messages up to and including the last block with
   `cache_control`, serialised the same way (tokens counted the same way). When it reaches
   the model's cache minimum it is written to the cache on first sight and read from it
@@ -22,6 +24,9 @@ import time
 from typing import Any
 
 TOOL_OVERHEAD = 700
+"""A text editor tool's own tokens."""
+TOOL_SYSTEM_PROMPT = {"auto": 346, "none": 346, "any": 313, "tool": 313}
+ANTHROPIC_TOOLS = {"text_editor": TOOL_OVERHEAD, "bash": 245}
 TTL = 300.0
 MIN_CACHE: tuple[tuple[str, int], ...] = (
     ("claude-haiku-4-5", 4096),
@@ -41,7 +46,16 @@ def _dumps(value: Any) -> str:
 
 def _overhead(body: dict[str, Any]) -> int:
     tools = body.get("tools") or []
-    return TOOL_OVERHEAD * sum(1 for t in tools if str(t.get("type", "")).startswith("text_editor"))
+    if not tools:
+        return 0
+    choice = str((body.get("tool_choice") or {}).get("type", "auto"))
+    own = sum(
+        n
+        for t in tools
+        for kind, n in ANTHROPIC_TOOLS.items()
+        if str(t.get("type", "")).startswith(kind)
+    )
+    return TOOL_SYSTEM_PROMPT.get(choice, 346) + own
 
 
 def prefix_of(body: dict[str, Any]) -> str:

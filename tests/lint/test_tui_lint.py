@@ -63,7 +63,15 @@ async def test_lint_key_without_key_runs_ruff_only_and_applies(lint_repo: Path) 
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, LintReviewScreen)
-        assert {h.source for _, h in screen.proposal.hunks} == {"ruff"}
+        safe = [h for _, h in screen.proposal.hunks if h.source == "ruff"]
+        unsafe = [h for _, h in screen.proposal.hunks if h.source != "ruff"]
+        assert safe and all(h.accepted for h in safe)
+        # Six lines apart: one hunk, both rules and ruff's reasons in its header.
+        assert [h.source.split(" · ")[0] for h in unsafe] == [
+            "ruff (unsafe: E711 none-comparison, F841 unused-variable)"
+        ]
+        assert "Remove assignment to unused variable `value`" in unsafe[0].source
+        assert not any(h.accepted for h in unsafe)  # offered, rejected until `y`
         text = header(pilot)
         assert "◆ lint · ruff" in text
         assert "3 of 5 findings fixed · ruff" in text
@@ -98,8 +106,9 @@ async def test_review_verdict_lints_the_old_texts_once(lint_repo: Path, ruff_cal
 
 
 async def test_ask_escalation_yes_climbs_to_sonnet(
-    lint_repo: Path, fake_api: FakeAnthropic
+    model_lint_repo: Path, fake_api: FakeAnthropic
 ) -> None:
+    lint_repo = model_lint_repo
     fake_api.script(tool_reply(E711_FIX), tool_reply(E711_FIX, F841_FIX))
     app = build_app(lint_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -123,8 +132,9 @@ async def test_ask_escalation_yes_climbs_to_sonnet(
 
 
 async def test_ask_escalation_no_reviews_the_weaker_proposal_then_e_escalates(
-    lint_repo: Path, fake_api: FakeAnthropic
+    model_lint_repo: Path, fake_api: FakeAnthropic
 ) -> None:
+    lint_repo = model_lint_repo
     fake_api.script(tool_reply(E711_FIX), tool_reply(E711_FIX, F841_FIX))
     app = build_app(lint_repo)
     async with app.run_test(size=SIZE) as pilot:

@@ -95,8 +95,8 @@ def test_window_is_clamped_at_the_file_edges() -> None:
     assert 'shown="1-' in shown
 
 
-def test_a_mid_sized_file_sends_a_window_and_an_outline_of_the_rest() -> None:
-    body = ["import os", "from pathlib import Path", ""]
+def test_a_mid_sized_file_that_does_not_parse_sends_a_window_and_an_outline() -> None:
+    body = ["import os", "from pathlib import Path", "def broken(:", ""]
     for n in range(90):
         body += ["", f"class Kind{n}:", f"    def run_{n}(self, x):", "        return x + 1", ""]
         body += [f"    async def wait_{n}(self):", "        return os.sep", ""]

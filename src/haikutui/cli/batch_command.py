@@ -16,7 +16,7 @@ from haikutui.core.config import Settings
 from haikutui.core.errors import NoChange, UsageError
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
-from haikutui.tasks.lint.batch import collect, records, status, submit
+from haikutui.tasks.lint.batch import collect, forget, records, remember_applied, status, submit
 
 
 def submit_lint_batch(
@@ -31,9 +31,19 @@ def submit_lint_batch(
     require_platform(settings, "batches")  # before ruff runs: a provider without batches
     record = asyncio.run(submit(repo, settings, paths, resolve(args.model, settings)))
     if args.json:
-        print(json.dumps({"batch": record.id, "requests": record.requests, "model": record.model}))
+        print(
+            json.dumps(
+                {
+                    "batch": record.id,
+                    "batches": record.batch_ids,
+                    "requests": record.requests,
+                    "model": record.model,
+                }
+            )
+        )
+    split = f" in {len(record.batch_ids)} batches (the API's limits)" if record.parts[1:] else ""
     say(
-        f"submitted {record.id}: {plural(record.requests, 'request')} to {record.model} at "
+        f"submitted {record.id}: {plural(record.requests, 'request')}{split} to {record.model} at "
         f"batch price (50% off) · `haikutui batch status {record.id}` · "
         f"`haikutui batch collect {record.id}`"
     )
@@ -54,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     status_parser = sub.add_parser("status", help="progress of one batch")
     status_parser.add_argument("id")
     status_parser.add_argument("--json", action="store_true")
+    forget_parser = sub.add_parser("forget", help="drop a batch from this repo's list")
+    forget_parser.add_argument("id")
     collect_parser = sub.add_parser("collect", help="turn a finished batch into diffs")
     collect_parser.add_argument("id")
     collect_parser.add_argument("--yes", action="store_true", help="apply what is not stale")
@@ -91,6 +103,8 @@ def run_batch(argv: list[str]) -> int:
                             "created": r.created,
                             "model": r.model,
                             "requests": r.requests,
+                            "batches": r.batch_ids,
+                            "collected": r.collected,
                             "files": [f.path for f in r.files],
                         }
                         for r in found
@@ -102,7 +116,16 @@ def run_batch(argv: list[str]) -> int:
             say("no batches submitted from this repo")
         for record in found:
             when = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
-            out(f"{record.id}  {when}  {record.model}  {plural(record.requests, 'request')}")
+            parts = f" in {len(record.batch_ids)} batches" if record.parts[1:] else ""
+            collected = "  collected" if record.collected else ""
+            out(
+                f"{record.id}  {when}  {record.model}  "
+                f"{plural(record.requests, 'request')}{parts}{collected}"
+            )
+        return 0
+    if args.action == "forget":
+        gone = forget(repo, args.id)
+        say(f"forgot {gone.id}: no longer listed (nothing was sent)")
         return 0
     if args.action == "status":
         batch = asyncio.run(status(repo, settings, args.id))
@@ -113,6 +136,7 @@ def run_batch(argv: list[str]) -> int:
                 json.dumps(
                     {
                         "id": batch.id,
+                        "batches": batch.parts,
                         "status": batch.processing_status,
                         "done": done,
                         "total": total,
@@ -131,6 +155,8 @@ def run_batch(argv: list[str]) -> int:
 
 def _collect(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
     result = asyncio.run(collect(repo, settings, args.id))
+    for path in result.already:
+        say(f"already applied: {path} (an earlier collect of this batch)")
     for path in result.stale:
         say(f"stale: {path} changed since submission; left as it is")
     for failure in result.failed:
@@ -141,6 +167,8 @@ def _collect(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
     if not proposal.empty:
         verdict = verdict_for(repo, proposal, settings, args)
         applied = apply_proposal(repo.root, proposal).paths if may_apply(verdict, args) else []
+        if applied:
+            remember_applied(repo, args.id, applied)
     if args.json:
         print(
             json.dumps(
@@ -155,6 +183,7 @@ def _collect(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
                         for c in proposal.changes
                     },
                     "stale": result.stale,
+                    "already_applied": result.already,
                     "failed": result.failed,
                     "check": None
                     if verdict is None

@@ -15,7 +15,7 @@ from haikutui.core.errors import NoChange
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
 from haikutui.model.pricing import format_cost
-from haikutui.tasks.lint.ruff_pass import LintResult, ruff_only
+from haikutui.tasks.lint.ruff_pass import LintResult, accept_unsafe, is_unsafe, ruff_only
 
 if TYPE_CHECKING:
     from haikutui.tasks.checks import Verdict
@@ -36,6 +36,11 @@ def lint_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print a JSON object, not a diff")
     parser.add_argument(
         "--batch", action="store_true", help="submit the model part as a Message Batch (50%% off)"
+    )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="apply ruff's unsafe fixes too (offered as hunks, rejected unless this is given)",
     )
     add_provider_option(parser)
     add_check_flags(parser)
@@ -67,7 +72,11 @@ def lint_json(result: LintResult, verdict: Verdict | None, applied: list[str]) -
         "check": None if verdict is None else {"ok": verdict.ok, "summary": verdict.summary},
         "checks": None if verdict is None else verdict.as_json(),
         "exec_edits": [] if verdict is None else verdict.exec_edits,
-        "diff": proposal.diff(),
+        "diff": proposal.diff(only_accepted=True),
+        "unsafe_offered": [h.source for _, h in proposal.hunks if is_unsafe(h.source)],
+        "unsafe_applied": [
+            h.source for _, h in proposal.hunks if is_unsafe(h.source) and h.accepted
+        ],
         "applied": applied,
         "skipped": result.skipped,
         "cost": result.cost,
@@ -93,8 +102,18 @@ def run_lint(args: argparse.Namespace) -> int:
 
         from haikutui.tasks.lint.repair import repair
 
+        # With no one to say `y`, the findings an unsafe fix covers go to the model unless
+        # `--unsafe-fixes` takes ruff's fixes for them.
         result = asyncio.run(
-            repair(repo, settings, paths, start=start, escalate=escalate, keep_tree=True)
+            repair(
+                repo,
+                settings,
+                paths,
+                start=start,
+                escalate=escalate,
+                keep_tree=True,
+                unsafe=args.unsafe_fixes,
+            )
         )
     try:
         return _finish(repo, settings, args, result, start is not None)
@@ -110,9 +129,14 @@ def _finish(
     with_model: bool,
 ) -> int:
     proposal = result.proposal
+    if args.unsafe_fixes:
+        accept_unsafe(proposal)
+    offered = [h for _, h in proposal.hunks if is_unsafe(h.source) and not h.accepted]
+    for hunk in offered:
+        say(f"not applied: {hunk.source} (use --unsafe-fixes)")
     for rel in result.skipped:
         say(f"skipped: {rel} (binary or over the size limit)")
-    if proposal.empty:
+    if proposal.empty or len(offered) == len(proposal.hunks):
         if args.json:
             print(json.dumps(lint_json(result, None, []), indent=2))
         if result.total_before == 0:
@@ -141,7 +165,7 @@ def _finish(
     if args.json:
         print(json.dumps(lint_json(result, verdict, applied), indent=2))
     else:
-        print_diff(proposal.diff())
+        print_diff(proposal.diff(only_accepted=True))
     for change in proposal.changes:
         say(
             f"{change.path}: {result.fixed(change.path)} fixed, "

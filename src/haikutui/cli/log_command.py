@@ -43,5 +43,16 @@ def _print_log(repo: Repo, *, as_json: bool) -> int:
     for record in records:
         out(request_log.describe(record))
     spent = sum(r.cost or 0.0 for r in records)
-    say(f"{len(records)} requests · {format_cost(spent)} · log: {request_log.log_path(repo.root)}")
+    batched = [r for r in records if r.batch]
+    batches = ""
+    if batched:
+        saved = sum(request_log.batch_saving(r) for r in batched)
+        batches = (
+            f" · batch: {len(batched)} results, {format_cost(sum(r.cost or 0.0 for r in batched))}"
+            f" (saved {format_cost(saved)})"
+        )
+    say(
+        f"{len(records)} requests · {format_cost(spent)}{batches} · "
+        f"log: {request_log.log_path(repo.root)}"
+    )
     return 0

@@ -16,10 +16,17 @@ from haikutui.core.config import Settings
 from haikutui.model.capabilities import DEFAULT_BUDGET, known_caps
 from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest
 from haikutui.model.ladder import RUNGS, Rung, resolve
-from haikutui.model.pricing import Usage, cost, use_prices
+from haikutui.model.pricing import (
+    ANTHROPIC_TOOL_TOKENS,
+    TOOL_USE_SYSTEM_PROMPT,
+    Usage,
+    cost,
+    use_prices,
+)
 
-TOOL_TOKENS = 700
-"""What the text editor tool's declaration adds to every request (Anthropic's figure)."""
+TOOL_TOKENS = TOOL_USE_SYSTEM_PROMPT["auto"] + ANTHROPIC_TOOL_TOKENS["text_editor_20250728"]
+"""What the API adds to every request we send (one text editor tool, `tool_choice` auto):
+the tool-use system prompt and the tool's own tokens (`pricing.tool_overhead`)."""
 EXPECTED_OUTPUT = 400
 """A quick fix's reply when this repo has no past fix to go by: a sentence and a call or two."""
 OUTPUT_FRAME = 80

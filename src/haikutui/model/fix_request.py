@@ -122,7 +122,9 @@ def _window(selected: tuple[int, int], total: int) -> tuple[int, int]:
 
 
 def stable_file_block(request: FixRequest, text: str) -> str:
-    """The file as plain text; over WHOLE_FILE_CHARS with a selection, a window plus an outline.
+    """The file as plain text; over WHOLE_FILE_CHARS with a selection, the selection's scope
+    (`context_scope`: the enclosing function whole, imports, an outline) for Python that
+    parses, else a window plus an outline.
 
     No line-number prefixes: `str_replace` needs none, and they cost about half as much
     again as the text. Line numbers appear where they help: the selection's range, the
@@ -133,6 +135,12 @@ def stable_file_block(request: FixRequest, text: str) -> str:
     body = text[:-1] if text.endswith("\n") else text
     if request.lines is None or (len(text) <= WHOLE_FILE_CHARS and total <= WHOLE_FILE_LINES):
         return f'<file path="{request.path}" lines="{total}">\n{body}\n</file>'
+    if request.path.endswith((".py", ".pyi")):
+        from haikutui.model.context_scope import scoped_block
+
+        scoped = scoped_block(request.path, text, request.lines, WHOLE_FILE_LINES)
+        if scoped is not None:
+            return scoped
     start, end = _window(request.lines, total)
     window = "\n".join(lines[start - 1 : end])
     rest = outline(lines[:total], range(start, end + 1))

@@ -10,6 +10,18 @@ PRICES_AS_OF = "2026-11 (shared/anthropic-api.md)"
 BATCH_DISCOUNT = 0.5
 """Message Batches cost half of every rate, on every model."""
 
+TOOL_OVERHEAD_AS_OF = "2026-11 (Anthropic's pricing page, 'Tool use pricing')"
+TOOL_USE_SYSTEM_PROMPT: dict[str, int] = {"auto": 346, "none": 346, "any": 313, "tool": 313}
+"""Input tokens the API adds to a request that declares any tool, by `tool_choice`: the
+tool-use system prompt of the Claude 4.5 and 4.6 models (newer ones assumed the same)."""
+ANTHROPIC_TOOL_TOKENS: dict[str, int] = {
+    "text_editor_20250728": 700,
+    "text_editor_20250429": 700,
+    "text_editor_20250124": 700,
+    "bash_20250124": 245,
+}
+"""Each Anthropic-defined tool's own input tokens, on top of the tool-use system prompt."""
+
 
 @dataclass(frozen=True)
 class Price:
@@ -33,6 +45,16 @@ PRICES: dict[str, Price] = {
     "claude-sonnet-5-5": Price(2.0, 10.0, 2.5, 4.0, 0.20),
     "claude-opus-5-5": Price(4.0, 20.0, 5.0, 8.0, 0.40),
 }
+
+
+def tool_overhead(tools: list[dict[str, Any]], tool_choice: str = "auto") -> int:
+    """What the API bills on top of the body for these tools: the tool-use system prompt once,
+    plus each Anthropic-defined tool's own tokens (a user-defined tool is its JSON alone)."""
+    if not tools:
+        return 0
+    return TOOL_USE_SYSTEM_PROMPT.get(tool_choice, TOOL_USE_SYSTEM_PROMPT["auto"]) + sum(
+        ANTHROPIC_TOOL_TOKENS.get(str(tool.get("type", "")), 0) for tool in tools
+    )
 
 
 @dataclass

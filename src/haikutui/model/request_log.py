@@ -49,6 +49,10 @@ class RequestRecord:
     """Whether the proposal passed its check; None while unknown."""
     target: str = ""
     batch: bool = False
+    """A Message Batches result, priced at the batch rate (half)."""
+    batch_id: str = ""
+    custom_id: str = ""
+    """The batch and the request in it that this result answers."""
     prefix_hash: str = ""
     """Names the cached prefix sent (`estimate.prefix_hash`): the next estimate knows it is warm."""
     content: dict[str, Any] = field(default_factory=dict)
@@ -168,6 +172,13 @@ def read(repo_root: Path) -> list[RequestRecord]:
     return records
 
 
+def batch_saving(record: RequestRecord) -> float:
+    """What a batch result saved against the same tokens sent one by one (0 for others)."""
+    if not record.batch:
+        return 0.0
+    return (cost(record.model, record.usage) or 0.0) - (record.cost or 0.0)
+
+
 def describe(record: RequestRecord) -> str:
     """One line for `haikutui log`."""
     from datetime import datetime
@@ -181,7 +192,7 @@ def describe(record: RequestRecord) -> str:
     ttft = f"{record.ttft:.2f}s" if record.ttft is not None else "-"
     parts = [
         when,
-        f"{record.task:<5}",
+        f"{record.task:<5}" + (" batch" if record.batch else ""),
         f"{record.rung:<9}",
         record.model,
         f"in {usage.total_input:,}{cache}",
@@ -193,6 +204,8 @@ def describe(record: RequestRecord) -> str:
     ]
     if record.escalated_from:
         parts.append(f"escalated from {record.escalated_from}")
+    if record.batch:
+        parts.append(f"{record.batch_id}/{record.custom_id}")
     if record.check_passed is not None:
         parts.append("check passed" if record.check_passed else "check failed")
     return "  ".join(parts)

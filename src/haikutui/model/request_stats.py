@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from haikutui.model.request_log import RequestRecord
+from haikutui.model.request_log import RequestRecord, batch_saving
 
 DAYS = 14
 
@@ -37,6 +37,10 @@ class Stats:
     """Median total latency per rung, in seconds."""
     ttft: dict[str, float] = field(default_factory=dict)
     by_rung: Counter[str] = field(default_factory=Counter)
+    batch_requests: int = 0
+    batch_cost: float = 0.0
+    batch_saved: float = 0.0
+    """What batch results cost, and what the same tokens would have cost one by one, less that."""
 
     @property
     def saved(self) -> float:
@@ -79,6 +83,10 @@ def compute(records: list[RequestRecord], days: int = DAYS) -> Stats:
     prompt = sum(r.usage.total_input for r in records)
     stats.cache_read_ratio = read / prompt if prompt else 0.0
     stats.cache_hits = sum(1 for r in records if r.cache_read_tokens)
+    batched = [r for r in records if r.batch]
+    stats.batch_requests = len(batched)
+    stats.batch_cost = sum(r.cost or 0.0 for r in batched)
+    stats.batch_saved = sum(batch_saving(r) for r in batched)
     latencies: dict[str, list[float]] = {}
     firsts: dict[str, list[float]] = {}
     for record in records:

@@ -28,7 +28,9 @@ from haikutui.model.capabilities import require_platform
 from haikutui.model.client import describe_error, make_client
 from haikutui.model.editor_tool import TOOL_DECLARATION, TOOL_NAME, EditorTool
 from haikutui.model.fix_run import FixResult, Progress
-from haikutui.model.ladder import Rung
+from haikutui.model.ladder import RUNGS, Rung, resolve
+from haikutui.model.pricing import Usage, cost
+from haikutui.model.request_log import RequestRecord, append, read
 from haikutui.tasks.lint.repair import (
     LINT_SYSTEM,
     LintRepair,
@@ -40,6 +42,34 @@ from haikutui.tasks.lint.ruff_runner import Diagnostic, RuffMirror
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
+
+
+MAX_BATCH_REQUESTS = 100_000
+MAX_BATCH_BYTES = 256 * 1024 * 1024
+"""The API's limits per batch: a larger submission is split into several batches, one job."""
+
+
+def split_requests(
+    requests: list[dict[str, Any]],
+    max_requests: int = MAX_BATCH_REQUESTS,
+    max_bytes: int = MAX_BATCH_BYTES,
+) -> list[list[dict[str, Any]]]:
+    """Requests in order, cut into parts the API accepts: at most `max_requests` each, and
+    at most `max_bytes` of JSON (each request's own size plus a comma, a little room kept)."""
+    parts: list[list[dict[str, Any]]] = []
+    part: list[dict[str, Any]] = []
+    size = 0
+    room = max_bytes - 1024  # the envelope: `{"requests": [...]}`
+    for request in requests:
+        one = len(json.dumps(request, separators=(",", ":")).encode()) + 1
+        if part and (len(part) >= max_requests or size + one > room):
+            parts.append(part)
+            part, size = [], 0
+        part.append(request)
+        size += one
+    if part:
+        parts.append(part)
+    return parts
 
 
 @dataclass
@@ -54,6 +84,8 @@ class BatchFile:
     custom_id: str | None = None
     before: int = 0
     """Findings before ruff's fixes, so collect can say how many were fixed in all."""
+    batch_id: str = ""
+    """The part of the job that holds this file's request ("": the job's first, `id`)."""
 
 
 @dataclass
@@ -65,10 +97,25 @@ class BatchRecord:
     rung: str
     created: float
     files: list[BatchFile] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    """Every batch of the job, in order (one unless the API's limits split it); `id` is the
+    first. Empty in records written before jobs were split: then just `id`."""
+    collected: float | None = None
+    """When results were last collected: `batch list` says so."""
+    logged: list[str] = field(default_factory=list)
+    """`batch ID/custom ID` of each result in the request log: a second collect writes none
+    of them again."""
+    applied: dict[str, str] = field(default_factory=dict)
+    """Path -> hash of the bytes our apply wrote: a second collect knows them as ours, not
+    as someone's edit since submission."""
 
     @property
     def requests(self) -> int:
         return sum(1 for f in self.files if f.custom_id)
+
+    @property
+    def batch_ids(self) -> list[str]:
+        return self.parts or [self.id]
 
 
 @dataclass
@@ -77,6 +124,8 @@ class Collected:
 
     proposal: Proposal
     stale: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    """Files an earlier collect of this batch applied: left as they are, not called stale."""
     failed: list[str] = field(default_factory=list)
     fixed: dict[str, int] = field(default_factory=dict)
     remaining: dict[str, list[Diagnostic]] = field(default_factory=dict)
@@ -107,6 +156,10 @@ def load(repo: Repo, batch_id: str) -> BatchRecord:
     try:
         files = [BatchFile(**f) for f in data.pop("files")]
         record = BatchRecord(**data, files=files)
+        if not all(isinstance(x, str) for x in [*record.parts, *record.logged]):
+            raise TypeError
+        if not all(isinstance(x, str) for x in [*record.applied, *record.applied.values()]):
+            raise TypeError
     except (TypeError, KeyError, AttributeError):
         raise UsageError(f"{path}: not a batch record haikutui can read") from None
     for entry in record.files:
@@ -126,6 +179,23 @@ def load(repo: Repo, batch_id: str) -> BatchRecord:
 
 _RECORD_LIMIT = 200_000_000
 """A record holds ruff's text of each file (at most 1 MB each); more than this is not ours."""
+
+
+def forget(repo: Repo, batch_id: str) -> BatchRecord:
+    """Drop a batch from this repo's list (the API's copy, if any, is left alone)."""
+    record = load(repo, batch_id)
+    (batches_dir(repo) / f"{Path(record.id).name}.json").unlink(missing_ok=True)
+    return record
+
+
+def remember_applied(repo: Repo, batch_id: str, paths: list[str]) -> None:
+    """After apply: the files' new hashes, so the next collect knows these writes are ours."""
+    record = load(repo, batch_id)
+    for rel in paths:
+        data = repo.guard.read_or_none(rel, limit=None)
+        if data is not None:
+            record.applied[rel] = digest(data)
+    save(repo, record)
 
 
 def records(repo: Repo) -> list[BatchRecord]:
@@ -148,10 +218,15 @@ async def using(settings: Settings, client: AsyncAnthropic | None) -> AsyncItera
         await own.close()
 
 
-async def _api(call: Any, model: str = "") -> Any:
+async def _api(call: Any, model: str = "", batch_id: str = "") -> Any:
     try:
         return await call
     except Exception as exc:
+        if batch_id and type(exc).__name__ == "NotFoundError":
+            raise UsageError(
+                f"{batch_id}: the API no longer has this batch (results are kept 29 days); "
+                f"`haikutui batch forget {batch_id}` removes it from the list"
+            ) from None
         error = describe_error(exc, model)
         if error is None:
             raise
@@ -174,8 +249,12 @@ async def submit(
     paths: list[str] | None,
     rung: Rung,
     client: AsyncAnthropic | None = None,
+    *,
+    max_requests: int = MAX_BATCH_REQUESTS,
+    max_bytes: int = MAX_BATCH_BYTES,
 ) -> BatchRecord:
-    """Ruff's fixes now; one batch request per file that still has findings."""
+    """Ruff's fixes now; one batch request per file that still has findings, in as many
+    batches as the API's limits need, recorded as one job."""
     job = await asyncio.to_thread(LintRepair, repo, settings, paths)
     before, after = await asyncio.to_thread(_ruff_rung, job)
     files: list[BatchFile] = []
@@ -208,19 +287,56 @@ async def submit(
         raise NoChange(
             "nothing is left for a model after ruff's fixes; use `haikutui lint --no-model`"
         )
+    parts = split_requests(requests, max_requests, max_bytes)
+    ids: list[str] = []
+    owner: dict[str, str] = {}
     async with using(settings, client) as api:
-        batch = await _api(api.messages.batches.create(requests=requests), rung.model)  # type: ignore[arg-type]
-    record = BatchRecord(batch.id, rung.model, rung.name, time.time(), files)
-    save(repo, record)
-    return record
+        for part in parts:
+            create = api.messages.batches.create(requests=part)  # type: ignore[arg-type]
+            batch = await _api(create, rung.model)
+            ids.append(batch.id)
+            owner.update((r["custom_id"], batch.id) for r in part)
+            # Recorded after each part: a failure later still leaves the sent parts listed.
+            for entry in files:
+                entry.batch_id = owner.get(entry.custom_id or "", "")
+            save(repo, BatchRecord(ids[0], rung.model, rung.name, time.time(), files, list(ids)))
+    return load(repo, ids[0])
+
+
+@dataclass(frozen=True)
+class Counts:
+    processing: int = 0
+    succeeded: int = 0
+    errored: int = 0
+    canceled: int = 0
+    expired: int = 0
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A job's batches summed up, shaped like the API's batch (`id`, `processing_status`,
+    `request_counts`): `ended` once every part has."""
+
+    id: str
+    processing_status: str
+    request_counts: Counts
+    parts: int = 1
 
 
 async def status(
     repo: Repo, settings: Settings, batch_id: str, client: AsyncAnthropic | None = None
-) -> Any:
-    load(repo, batch_id)
+) -> JobStatus:
+    """The job's progress over all its batches, as the API reports them."""
+    record = load(repo, batch_id)
     async with using(settings, client) as api:
-        return await _api(api.messages.batches.retrieve(batch_id))
+        batches = [
+            await _api(api.messages.batches.retrieve(part), batch_id=part)
+            for part in record.batch_ids
+        ]
+    fields = Counts.__dataclass_fields__
+    counts = Counts(**{k: sum(getattr(b.request_counts, k) for b in batches) for k in fields})
+    running = [b.processing_status for b in batches if b.processing_status != "ended"]
+    return JobStatus(record.id, running[0] if running else "ended", counts, len(batches))
 
 
 async def collect(
@@ -229,26 +345,32 @@ async def collect(
     """Results become a proposal on the files as they are now; changed files are left out."""
     record = load(repo, batch_id)
     async with using(settings, client) as api:
-        return await _collect(repo, record, api)
+        return await _collect(repo, settings, record, api)
 
 
-async def _collect(repo: Repo, record: BatchRecord, client: AsyncAnthropic) -> Collected:
-    batch_id = record.id
-    batch = await _api(client.messages.batches.retrieve(batch_id))
-    if batch.processing_status != "ended":
-        counts = batch.request_counts
-        raise NoChange(
-            f"{batch_id} is still {batch.processing_status}: "
-            f"{counts.processing} of {record.requests} requests processing; collect later"
-        )
+async def _collect(
+    repo: Repo, settings: Settings, record: BatchRecord, client: AsyncAnthropic
+) -> Collected:
+    for part in record.batch_ids:
+        batch = await _api(client.messages.batches.retrieve(part), batch_id=part)
+        if batch.processing_status != "ended":
+            counts = batch.request_counts
+            raise NoChange(
+                f"{part} is still {batch.processing_status}: "
+                f"{counts.processing} of {record.requests} requests processing; collect later"
+            )
     overlay = Overlay(repo)
     collected = Collected(Proposal([]))
     by_id: dict[str, BatchFile] = {}
+    every: dict[str, BatchFile] = {f.custom_id: f for f in record.files if f.custom_id}
     for recorded in record.files:
         try:
             data = repo.guard.read_or_none(recorded.path)
         except UsageError:  # over the size limit now
             data = None
+        if data is not None and record.applied.get(recorded.path) == digest(data):
+            collected.already.append(recorded.path)
+            continue
         if data is None or digest(data) != recorded.sha:
             collected.stale.append(recorded.path)
             continue
@@ -258,8 +380,13 @@ async def _collect(repo: Repo, record: BatchRecord, client: AsyncAnthropic) -> C
         if recorded.custom_id:
             by_id[recorded.custom_id] = recorded
     editor = EditorTool(overlay)
-    results = await _api(client.messages.batches.results(batch_id))
-    async for item in results:
+    items: list[tuple[str, Any]] = []
+    for part in record.batch_ids:
+        results = await _api(client.messages.batches.results(part), batch_id=part)
+        async for item in results:
+            items.append((part, item))
+    log_results(repo, settings, record, items, every)
+    for _, item in items:
         entry = by_id.pop(item.custom_id, None)
         if entry is None:
             continue
@@ -296,6 +423,48 @@ async def _collect(repo: Repo, record: BatchRecord, client: AsyncAnthropic) -> C
             left = len(collected.remaining.get(rel, []))
             collected.fixed[rel] = max(0, (entry.before or entry.findings) - left)
     return collected
+
+
+def log_results(
+    repo: Repo,
+    settings: Settings,
+    record: BatchRecord,
+    items: list[tuple[str, Any]],
+    files: dict[str, BatchFile],
+) -> None:
+    """One request-log record per result, at the batch price, written once: a custom ID
+    already logged (by this record, or found in the log) is not written again."""
+    done = set(record.logged)
+    done |= {f"{r.batch_id}/{r.custom_id}" for r in read(repo.root) if r.batch and r.batch_id}
+    strongest = resolve(RUNGS[-1], settings).model
+    for part, item in items:
+        key = f"{part}/{item.custom_id}"
+        if key in done:
+            continue
+        done.add(key)
+        result = item.result
+        message = getattr(result, "message", None)
+        usage = Usage.from_api(message.usage) if message is not None else Usage()
+        error = None if result.type == "succeeded" else result.type
+        entry = files.get(item.custom_id)
+        logged = RequestRecord.from_usage(
+            usage,
+            time=time.time(),
+            model=getattr(message, "model", None) or record.model,
+            rung=record.rung,
+            task="lint",
+            stop_reason=getattr(message, "stop_reason", None) or "",
+            error=error,
+            target=entry.path if entry is not None else "",
+            batch=True,
+            batch_id=part,
+            custom_id=item.custom_id,
+        )
+        logged.strongest_cost = cost(strongest, usage)
+        append(repo.root, logged)
+        record.logged.append(key)
+    record.collected = time.time()
+    save(repo, record)
 
 
 def review_session(

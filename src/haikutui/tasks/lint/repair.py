@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from haikutui.tasks.fix_session import FixSession
 from haikutui.tasks.lint.ruff_pass import LintRepair as LintRepair  # batch.py, tests
 from haikutui.tasks.lint.ruff_pass import LintResult as LintResult
 from haikutui.tasks.lint.ruff_pass import RungAttempt as RungAttempt
+from haikutui.tasks.lint.ruff_pass import is_unsafe
 from haikutui.tasks.lint.ruff_pass import mark_sources as mark_sources
 from haikutui.tasks.lint.ruff_runner import Diagnostic
 
@@ -79,8 +81,12 @@ async def repair(
     on_ask: AskCallback | None = None,
     instructions: Sequence[str] = (),
     keep_tree: bool = False,
+    unsafe: bool = False,
 ) -> LintResult:
     """Run the ladder. `start=None` stops after ruff's rung (no key needed, no request made).
+
+    `unsafe`: ruff's unsafe fixes are offered as rejected hunks, and the findings they cover
+    are not sent to the model; False sends those findings to the model instead.
 
     `escalate` is `auto`, `ask` (await `on_ask(next_rung, findings)` for a yes) or `off`.
     `instructions` are the user's follow-ups, added to every model request. Git and ruff
@@ -94,10 +100,12 @@ async def repair(
     extra = "".join(f"\n\nAlso: {text.strip()}" for text in instructions if text.strip())
     try:
         with await asyncio.to_thread(job.open_mirror) as mirror:
-            before, after = await asyncio.to_thread(job.ruff_rung, mirror)
+            before, after = await asyncio.to_thread(
+                functools.partial(job.ruff_rung, mirror, unsafe=unsafe)
+            )
             rung = start
             prior = ""
-            sent = {rel: list(ds) for rel, ds in after.items() if ds}
+            sent = job.for_model(after)
             while rung is not None and sent:
                 if client is None:
                     # Made only now: ruff's rung needs no key. Closed in `finally`.
@@ -122,7 +130,7 @@ async def repair(
                     job.reset_to_ruff()
                     attempt.error = exc.message
                 after = await asyncio.to_thread(job.relint, mirror)
-                left = {rel: ds for rel, ds in after.items() if ds}
+                left = job.for_model(after)
                 attempt.remaining = sum(map(len, left.values()))
                 attempts.append(attempt)
                 if not left or escalate == "off":
@@ -196,6 +204,9 @@ class LintSession(FixSession):
         self.counts: dict[str, tuple[int, int]] = {}
         """Per file: findings fixed, findings left; for the review header."""
         self.follow_ups: list[str] = []
+        self.unsafe = True
+        """Offer ruff's unsafe fixes as hunks; off once the user rejected one and asked again
+        (`e`, `r`): the findings it covered then go to the model."""
 
     @property
     def label(self) -> str:
@@ -230,6 +241,7 @@ class LintSession(FixSession):
                 on_progress=progress,
                 on_ask=self.on_ask,
                 instructions=self.follow_ups,
+                unsafe=self.unsafe,
             )
             if lint.proposal.empty:
                 raise NoChange(
@@ -253,8 +265,17 @@ class LintSession(FixSession):
         self.result = FixResult(lint.proposal, last[0], "", "")
         return self.result
 
+    def _rejected_unsafe(self) -> None:
+        """Asking again after rejecting an unsafe fix: its findings go to the model now."""
+        proposal = self.result.proposal if self.result is not None else None
+        if proposal is not None and any(
+            is_unsafe(h.source) and not h.accepted for _, h in proposal.hunks
+        ):
+            self.unsafe = False
+
     def escalate(self, reason: str = "the user asked for a stronger model") -> Rung | None:
         """One rung up, and no further by itself: the user is watching."""
+        self._rejected_unsafe()
         if self.start is None:  # ruff only so far: the model's first rung is next
             self.start = self.rung
             return self.rung
@@ -264,6 +285,7 @@ class LintSession(FixSession):
         return rung
 
     def refine(self, follow_up: str) -> None:
+        self._rejected_unsafe()
         self.follow_ups.append(follow_up)
         if self.start is None:
             self.start = self.rung

@@ -20,6 +20,12 @@ from haikutui.model.pricing import Usage, cost
 from haikutui.tasks.lint.ruff_runner import VERDICT_RULES, Diagnostic, LintedText, RuffMirror
 
 PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
+UNSAFE = "ruff (unsafe: "
+"""How an unsafe fix's hunk source begins: `ruff (unsafe: F841 unused-variable) · reason`."""
+
+
+def is_unsafe(source: str) -> bool:
+    return source.startswith(UNSAFE)
 
 
 @dataclass
@@ -85,6 +91,12 @@ class LintRepair:
         self.settings = settings
         self.overlay = Overlay(repo)
         self.ruff_texts: dict[str, str] = {}
+        """Each file after ruff's safe fixes."""
+        self.start_texts: dict[str, str] = {}
+        """What the model starts from: ruff's safe fixes, plus its unsafe ones when offered
+        (their hunks are rejected until the user takes them)."""
+        self.unsafe: dict[str, list[Diagnostic]] = {}
+        """Per file, the findings an offered unsafe fix covers: not sent to the model."""
         self.skipped: list[str] = []
         """Python files that cannot be repaired as text (binary, over the size limit)."""
         self.verdict_before: dict[str, LintedText] | None = None
@@ -135,7 +147,7 @@ class LintRepair:
         return loaded
 
     def ruff_rung(
-        self, mirror: RuffMirror
+        self, mirror: RuffMirror, *, unsafe: bool = False
     ) -> tuple[dict[str, list[Diagnostic]], dict[str, list[Diagnostic]]]:
         """Ruff's safe fixes on the mirror; the overlay takes them. No key, no request.
 
@@ -158,7 +170,37 @@ class LintRepair:
             if fixed != entry.text:  # only these are diffed, once, by the proposal
                 self.overlay.files[rel] = OverlayFile(entry.base, fixed)
             self.ruff_texts[rel] = fixed
+        self.start_texts = dict(self.ruff_texts)
+        if unsafe:
+            self._unsafe_fixes(mirror, after)
         return before, after
+
+    def _unsafe_fixes(self, mirror: RuffMirror, after: dict[str, list[Diagnostic]]) -> None:
+        """Ruff's unsafe fixes, run only on the files that have one, on top of the safe ones:
+        the overlay takes them (as hunks of their own, marked by `mark_sources`), and the
+        mirror goes back to the safe text so that re-linting starts from the same place."""
+        paths = [rel for rel, ds in after.items() if any(d.fix == "unsafe" for d in ds)]
+        if not paths:
+            return
+        mirror.fix_unsafe(paths)
+        for rel in paths:
+            text = mirror.read(rel)
+            if text == self.ruff_texts[rel]:
+                continue
+            self.start_texts[rel] = text
+            self.unsafe[rel] = [d for d in after[rel] if d.fix == "unsafe"]
+            self.overlay.files[rel] = OverlayFile(self.overlay.files[rel].base, text)
+        mirror.write({rel: self.ruff_texts[rel] for rel in paths})
+
+    def for_model(self, after: dict[str, list[Diagnostic]]) -> dict[str, list[Diagnostic]]:
+        """What is left for the model: findings, less those an offered unsafe fix covers."""
+        sent: dict[str, list[Diagnostic]] = {}
+        for rel, ds in after.items():
+            covered = self.unsafe.get(rel, [])
+            left = [d for d in ds if d not in covered]
+            if left:
+                sent[rel] = left
+        return sent
 
     def open_mirror(self) -> RuffMirror:
         """The repo's scratch tree; a file whose text is not its bytes on disk (CRLF, another
@@ -190,14 +232,14 @@ class LintRepair:
     def model_diff(self) -> str:
         """What the model changed on top of ruff's fixes: the part a stronger model should see."""
         return "".join(
-            FileChange(rel, TextFile(self.ruff_texts[rel]), self.overlay.files[rel].text).diff()
+            FileChange(rel, TextFile(self.start_texts[rel]), self.overlay.files[rel].text).diff()
             for rel in self.paths
-            if self.overlay.files[rel].text != self.ruff_texts[rel]
+            if self.overlay.files[rel].text != self.start_texts[rel]
         )
 
     def reset_to_ruff(self) -> None:
         """Escalation starts again from ruff's output, not from the weaker model's edits."""
-        for rel, text in self.ruff_texts.items():
+        for rel, text in self.start_texts.items():
             self.overlay.files[rel].text = text
 
     def proposal(self, attempts: list[RungAttempt]) -> Proposal:
@@ -205,6 +247,7 @@ class LintRepair:
         proposal = Proposal.from_overlay(self.overlay)
         by_model = [a.model for a in attempts if not a.error]
         mark_sources(proposal, self.ruff_texts, by_model[-1] if by_model else "model")
+        mark_unsafe(proposal, self.ruff_texts, self.start_texts, self.unsafe)
         proposal.model = by_model[-1] if by_model else "ruff"
         proposal.rung = attempts[-1].rung if attempts else "ruff"
         return proposal
@@ -225,14 +268,68 @@ def mark_sources(proposal: Proposal, ruff_texts: dict[str, str], model: str) -> 
             hunk.source = "ruff" if all(line in ruff_lines for line in edits) else model
 
 
+def mark_unsafe(
+    proposal: Proposal,
+    safe: dict[str, str],
+    start: dict[str, str],
+    unsafe: dict[str, list[Diagnostic]],
+) -> None:
+    """Hunks made by ruff's unsafe fixes: sourced `ruff (unsafe: RULE name) · reason` and
+    rejected, so nothing unsafe is applied unless the user takes it (`y`, `--unsafe-fixes`).
+
+    A hunk is unsafe when its edits are not all ruff's safe ones but all appear between the
+    safe text and the unsafe one; its rules are the unsafe findings on the lines it touches.
+    """
+    for change in proposal.changes:
+        if change.path not in unsafe:
+            continue
+        steps = FileChange(change.path, TextFile(safe[change.path]), start[change.path])
+        for hunk in change.hunks:
+            edits = [line for line in hunk.lines if line[0] in "+-"]
+            if hunk.source == "ruff" or not edits:
+                continue
+            owners = [h for h in steps.hunks if all(line in h.lines for line in edits)]
+            if not owners:
+                continue
+            hunk.source = UNSAFE + _rules(owners[0].header, unsafe[change.path])
+            hunk.accepted = False
+
+
+def _rules(header: str, findings: list[Diagnostic]) -> str:
+    """`F841 unused-variable) · Remove assignment ...` for the findings in a hunk's old lines."""
+    old = header.split()[1].lstrip("-")  # "@@ -12,3 +12,2 @@" -> "12,3"
+    first, _, count = old.partition(",")
+    start = int(first or 1)
+    lines = range(start, start + max(1, int(count or 1)))
+    found = [d for d in findings if d.row in lines] or findings[:1]
+    codes = ", ".join(dict.fromkeys(f"{d.code} {d.name}".strip() for d in found))
+    reasons = "; ".join(dict.fromkeys(d.fix_message or d.message for d in found))
+    return f"{codes}) · {reasons}"
+
+
+def accept_unsafe(proposal: Proposal) -> int:
+    """`--unsafe-fixes`: take every unsafe hunk (the verdict still judges the result)."""
+    taken = 0
+    for _, hunk in proposal.hunks:
+        if is_unsafe(hunk.source) and not hunk.accepted:
+            hunk.accepted = True
+            taken += 1
+    return taken
+
+
 def ruff_only(
-    repo: Repo, settings: Settings, paths: list[str] | None, *, keep_tree: bool = False
+    repo: Repo,
+    settings: Settings,
+    paths: list[str] | None,
+    *,
+    keep_tree: bool = False,
+    unsafe: bool = True,
 ) -> LintResult:
     """The ladder's first rung alone, with no event loop: what `lint --no-model` runs.
     `keep_tree`: the result keeps the scratch tree for the verdict (the caller closes it)."""
     job = LintRepair(repo, settings, paths)
     with job.open_mirror() as mirror:
-        before, after = job.ruff_rung(mirror)
+        before, after = job.ruff_rung(mirror, unsafe=unsafe)
         tree = mirror.detach() if keep_tree else None
     return LintResult(
         job.proposal([]),

@@ -34,6 +34,8 @@ class Diagnostic:
     name: str = ""
     fix: str | None = None
     """Ruff's fix applicability (`safe`, `unsafe`, `display-only`), or None when it has none."""
+    fix_message: str = ""
+    """Ruff's one line on what its fix does ("Remove assignment to unused variable `x`")."""
 
     @property
     def label(self) -> str:
@@ -154,6 +156,11 @@ class RuffMirror:
             self._run(["--fix", "--output-format", "json", "--quiet", *extra], paths), paths
         )
 
+    def fix_unsafe(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
+        """Ruff's unsafe fixes too (`--unsafe-fixes`), written to the mirror's copies."""
+        args = ["--fix", "--unsafe-fixes", "--output-format", "json", "--quiet"]
+        return self._findings(self._run(args, paths), paths)
+
     def _findings(self, out: str, paths: list[str]) -> dict[str, list[Diagnostic]]:
         """Ruff's JSON as findings per path (`check` parses the same way)."""
         return _parse(out, self.path, paths)
@@ -236,6 +243,7 @@ def _parse(out: str, base: Path, paths: list[str]) -> dict[str, list[Diagnostic]
                 end_row=int(end.get("row", location.get("row", 1))),
                 name=item.get("name") or "",
                 fix=fix.get("applicability"),
+                fix_message=fix.get("message") or "",
             )
         )
     return found

@@ -85,6 +85,16 @@ def summary(stats: Stats) -> Content:
             Content.styled(f"saved {format_cost(stats.saved)}", "bold $text-success"),
         )
     )
+    if stats.batch_requests:
+        lines.append(
+            Content.assemble(
+                Content.styled("Batches ", "bold"),
+                f"{stats.batch_requests} results · {format_cost(stats.batch_cost)} at half "
+                "price · ",
+                Content.styled(f"saved {format_cost(stats.batch_saved)}", "bold $text-success"),
+                " against sending them one by one",
+            )
+        )
     return Content("\n").join(lines)
 
 

@@ -23,7 +23,7 @@ class SourcedHunkView(HunkView):
         header, *rows = rendered.split("\n", allow_blank=True)
         tag = (
             Content.styled(f"  ◇ {source}", "bold $text-success")
-            if source in DETERMINISTIC
+            if source in DETERMINISTIC or source.startswith("ruff (unsafe: ")
             else Content.styled(f"  ◆ {source}", "bold $text-accent")
         )
         return Content("\n").join([Content.assemble(header.rstrip(), tag), *rows])
