@@ -133,6 +133,10 @@ class MainScreen(FocusingScreen):
     def _file_picked(self, event: FileList.Picked) -> None:
         self.query_one(CodePane).load_file(event.path)
 
+    @on(FileList.NothingPicked)
+    def _nothing_picked(self) -> None:
+        self._release_keys()
+
     @on(CodePane.Opened)
     def _file_opened(self, event: CodePane.Opened) -> None:
         self.file_text = event.text

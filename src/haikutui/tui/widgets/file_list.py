@@ -65,6 +65,9 @@ class FileList(Vertical):
             super().__init__()
             self.path = path
 
+    class NothingPicked(Message):
+        """Enter in the filter matched no file: nothing will open (keys held for it go on)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._paths: list[str] = []
@@ -134,6 +137,8 @@ class FileList(Vertical):
         options = self.query_one(OptionList)
         if options.option_count:
             self._pick(options.highlighted or 0)
+        else:
+            self.post_message(self.NothingPicked())
 
     @on(OptionList.OptionSelected, "#file-options")
     def _option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -150,6 +155,8 @@ class FileList(Vertical):
         option = self.query_one(OptionList).get_option_at_index(index)
         if option.id is not None:
             self.post_message(self.Picked(option.id))
+        else:
+            self.post_message(self.NothingPicked())
 
     def _refilter(self, query: str, keep: str | None = None) -> None:
         matches, total = self._index.search(query, MAX_SHOWN)
