@@ -12,8 +12,12 @@ from textual.widgets import Input
 from haikutui.core.repo import Repo
 from haikutui.core.textfile import TextFile
 from haikutui.tui.widgets.code_view import CodeView
-from tests.functional.conftest import SIZE, build_app
-from tests.functional.pilot import settle
+from haikutui.tui.screens.main import MainScreen
+from haikutui.tui.screens.review import ReviewScreen
+from tests.fake_api import FakeAnthropic, tool_reply
+from tests.functional.conftest import LONG_PY, SIZE, build_app
+from tests.functional.pilot import ask, open_file, settle
+from tests.functional.test_fix_flow import BOUND_FIX, LAST_FIX
 from tests.functional.test_browse import burst_keys
 
 
@@ -51,3 +55,67 @@ async def test_enter_on_a_filter_with_no_match_holds_nothing(repo_dir: Path) -> 
         burst_keys(app, "slash", *"zzz", "enter", "escape", "i", *"x")
         await settle(pilot)
         assert app.screen.query_one("#prompt-input", Input).value == "x"
+
+
+async def test_escape_from_refine_keeps_the_text(long_repo: Path, fake_api: FakeAnthropic) -> None:
+    """Esc in the refine box threw the typed follow-up away; the instruction field keeps its."""
+    fake_api.script(tool_reply(BOUND_FIX))
+    app = build_app(long_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        await ask(pilot, "fix it")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("r", *"keep the loop", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen.query_one("#refine-input", Input).value == "keep the loop"
+
+
+async def test_escape_from_the_filter_returns_to_the_code(repo_dir: Path) -> None:
+    """`/` from the code view, then Esc: the focus went to the file list, not back."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        await pilot.press("j", "slash", "u", "escape")
+        await pilot.pause()
+        code = app.screen.query_one(CodeView)
+        assert code.has_focus
+        assert app.screen.query_one("#file-filter", Input).value == ""
+        await pilot.press("j")
+        assert code.cursor == 2
+
+
+async def test_instruction_is_cleared_when_another_file_opens(repo_dir: Path) -> None:
+    """An instruction typed for core.py must never be sent for util.py."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        await pilot.press("i", *"rename total", "escape")
+        await pilot.press("slash", *"util", "enter")
+        await settle(pilot)
+        assert app.screen.query_one(CodeView).path == "pkg/util.py"
+        assert app.screen.query_one("#prompt-input", Input).value == ""
+
+
+async def test_after_apply_the_instruction_is_cleared_and_the_code_stays_at_the_change(
+    long_repo: Path, fake_api: FakeAnthropic
+) -> None:
+    """After `a`, the old instruction stayed (Enter re-sent it) and the view jumped to line 1."""
+    fake_api.script(tool_reply(LAST_FIX))
+    app = build_app(long_repo)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await open_file(pilot, "core.py")
+        await ask(pilot, "fix the last one")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.query_one("#prompt-input", Input).value == ""
+        code = app.screen.query_one(CodeView)
+        changed = LONG_PY.splitlines().index("    return values[len(values)]")
+        assert code.cursor == changed
+        assert code.scroll_y <= changed < code.scroll_y + code.scrollable_content_region.height

@@ -15,6 +15,7 @@ from textual.message import Message
 
 from haikutui.core.config import Settings
 from haikutui.core.errors import HaikutuiError
+from haikutui.core.proposal import first_applied_line
 from haikutui.core.repo import Repo
 from haikutui.model.client import has_key
 from haikutui.model.ladder import RUNGS, Rung, resolve
@@ -64,6 +65,9 @@ class MainScreen(FocusingScreen):
         self.session: FixSession | None = None
         self.file_text = ""
         """The open file's text, for the estimate shown as the selection changes."""
+        self._opened_path: str | None = None
+        self._goto_after_load: int | None = None
+        """After an apply: the 1-based line of the first change, shown once the file reloads."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -142,8 +146,14 @@ class MainScreen(FocusingScreen):
         self.file_text = event.text
         self._release_keys()  # after the pane's focus change, which it has just queued
         if event.reload:
+            if self._goto_after_load is not None:
+                self.query_one(CodeView).goto(self._goto_after_load)
+                self._goto_after_load = None
             self._show_estimate()
             return
+        if event.path != self._opened_path:  # an instruction meant another file: never send it
+            self.query_one(PromptBar).clear_instruction()
+        self._opened_path = event.path
         self._show_target()  # a new file: its selection-changed stops at the pane, which sent it
         status = self.query_one(StatusBar)
         if status.error:
@@ -259,11 +269,15 @@ class MainScreen(FocusingScreen):
         status = self.query_one(StatusBar)
         status.rung = self.rung
         if applied:
+            proposal = getattr(self.session, "proposal", None)
             self.session = None  # written: there is nothing left to escalate
             status.show(f"applied to {', '.join(applied)}")  # stays: not a toast that fades
+            self.query_one(PromptBar).clear_instruction()  # done: Enter must not send it again
             path = self.query_one(CodeView).path
             if path is not None:
-                self.query_one(CodePane).load_file(path)
+                # the file as written, the view kept where it was, then moved to the change
+                self._goto_after_load = first_applied_line(proposal, path)
+                self.query_one(CodePane).load_file(path, reload=True)
             self.list_files()
         else:
             status.show("review closed; nothing written")

@@ -280,7 +280,13 @@ class ReviewScreen(Screen[list[str] | None]):
     def action_refine(self) -> None:
         if self._no_model() or key_missing(self.query_one(StatusBar)):
             return
-        self.app.push_screen(RefineScreen(), self._refine_with)
+        self.app.push_screen(RefineScreen(self.refine_draft, self._keep_draft), self._refine_with)
+
+    refine_draft = ""
+    """The follow-up typed and left with Esc: the next `r` starts from it."""
+
+    def _keep_draft(self, text: str) -> None:
+        self.refine_draft = text
 
     def _refine_with(self, follow_up: str | None) -> None:
         if follow_up:
