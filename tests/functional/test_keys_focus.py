@@ -11,14 +11,14 @@ from textual.widgets import Input
 
 from haikutui.core.repo import Repo
 from haikutui.core.textfile import TextFile
-from haikutui.tui.widgets.code_view import CodeView
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.screens.review import ReviewScreen
+from haikutui.tui.widgets.code_view import CodeView
 from tests.fake_api import FakeAnthropic, tool_reply
 from tests.functional.conftest import LONG_PY, SIZE, build_app
 from tests.functional.pilot import ask, open_file, settle
-from tests.functional.test_fix_flow import BOUND_FIX, LAST_FIX
 from tests.functional.test_browse import burst_keys
+from tests.functional.test_fix_flow import BOUND_FIX, LAST_FIX
 
 
 @pytest.fixture

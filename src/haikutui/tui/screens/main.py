@@ -257,7 +257,7 @@ class MainScreen(FocusingScreen):
     async def run_fix(self) -> None:
         session = self.session
         assert session is not None
-        result = await run_session(session, self.query_one(StatusBar))
+        result = await run_session(session, self.query_one(StatusBar), retry=self.run_fix)
         if result is None:
             return
         from haikutui.tui.screens.review import ReviewScreen

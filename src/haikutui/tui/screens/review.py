@@ -339,7 +339,7 @@ class ReviewScreen(Screen[list[str] | None]):
     @work(exclusive=True, group="llm")
     async def rerun(self) -> None:
         status = self.query_one(StatusBar)
-        result = await run_session(self.session, status)
+        result = await run_session(self.session, status, retry=self.rerun)
         if result is None:
             return
         self.proposal, self.verdict = result.proposal, None
