@@ -31,7 +31,7 @@ def key_missing(status: StatusBar, then: Callable[[], None] | None = None) -> bo
     return True
 
 
-def key_rejected(status: StatusBar, then: Callable[[], None] | None = None) -> None:
+def key_rejected(status: StatusBar, then: Callable[[], object] | None = None) -> None:
     """A 401: ask for a key again (masked), unless the rejected one would still win."""
     from haikutui.core import keys
 
@@ -94,7 +94,7 @@ async def within_budget(session: FixSession, status: StatusBar) -> bool:
 
 
 async def run_session(
-    session: FixSession, status: StatusBar, retry: Callable[[], None] | None = None
+    session: FixSession, status: StatusBar, retry: Callable[[], object] | None = None
 ) -> FixResult | None:
     """Run the session's current step; on failure or cancel keep the proposal shown before it.
 

@@ -15,7 +15,7 @@ from haikutui.core import keys
 from haikutui.core.errors import UsageError
 
 
-def ask_for_key(app: App[Any], then: Callable[[], None] | None = None) -> None:
+def ask_for_key(app: App[Any], then: Callable[[], object] | None = None) -> None:
     """Open the masked input; once a key is kept, run `then` (the action that needed it)."""
     from haikutui.tui.screens.key_entry import KeyEntryScreen
 
@@ -42,7 +42,7 @@ def _file_place() -> str:
     return f"a file only you can read ({keys.key_file()}), after you agree"
 
 
-def _ask_file(app: App[Any], value: str, then: Callable[[], None] | None) -> None:
+def _ask_file(app: App[Any], value: str, then: Callable[[], object] | None) -> None:
     """No keyring: warn, and write the 0600 file only on `y`; else keep it for this session."""
     from haikutui.tui.screens.confirm import ConfirmScreen
 
@@ -71,7 +71,7 @@ def _ask_file(app: App[Any], value: str, then: Callable[[], None] | None) -> Non
     )
 
 
-def _done(app: App[Any], where: str, then: Callable[[], None] | None) -> None:
+def _done(app: App[Any], where: str, then: Callable[[], object] | None) -> None:
     app.notify(f"API key kept in {where}; using it now", title="Key added")
     if then is not None:
         then()
