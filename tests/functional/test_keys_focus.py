@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.containers import VerticalScroll
 from textual.widgets import Input
 
 from haikutui.core.repo import Repo
@@ -119,3 +120,22 @@ async def test_after_apply_the_instruction_is_cleared_and_the_code_stays_at_the_
         changed = LONG_PY.splitlines().index("    return values[len(values)]")
         assert code.cursor == changed
         assert code.scroll_y <= changed < code.scroll_y + code.scrollable_content_region.height
+
+
+async def test_a_burst_of_downs_scrolls_as_many_lines(repo_dir: Path) -> None:
+    """Eight downs pasted at once scrolled the help by one line: each scrolled from the old
+    place, because Textual moves the scroll target only after the next refresh."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        burst_keys(app, *["down"] * 8)
+        await settle(pilot)
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.scroll_y == 8
+        burst_keys(app, *["up"] * 3, "pagedown", "pagedown")
+        await settle(pilot)
+        assert scroll.scroll_y == min(
+            5 + 2 * scroll.scrollable_content_region.height, scroll.max_scroll_y
+        )

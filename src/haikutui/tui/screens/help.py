@@ -6,13 +6,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.widgets.code_view import CodeView
+from haikutui.tui.widgets.line_scroll import LineScroll
 
 KEY_NAMES: dict[str, str] = {"slash": "/", "question_mark": "?", "escape": "esc"}
 
@@ -77,6 +77,6 @@ class HelpScreen(ModalScreen[None]):
         self._text = help_text(app_bindings, main_bindings)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as scroll:
+        with LineScroll() as scroll:
             scroll.border_title = "haikutui keys"
             yield Static(self._text, id="help-text")

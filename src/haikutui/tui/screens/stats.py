@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Sparkline, Static
@@ -17,6 +17,7 @@ from haikutui.model.ladder import RUNGS
 from haikutui.model.pricing import format_cost
 from haikutui.model.request_stats import Stats, compute
 from haikutui.tui.widgets.keys_footer import KeysFooter
+from haikutui.tui.widgets.line_scroll import LineScroll
 
 BAR = 24
 
@@ -118,7 +119,7 @@ class StatsScreen(Screen[None]):
                 with Vertical(classes="spark-box", id=f"spark-{key}") as box:
                     box.border_title = f"{title} · {total}"
                     yield Sparkline(values, id=f"sparkline-{key}")
-        with VerticalScroll(id="stats-body"):
+        with LineScroll(id="stats-body"):
             yield Static(day_table(stats), id="stats-days")
             yield Static(summary(stats), id="stats-summary")
         yield KeysFooter()
