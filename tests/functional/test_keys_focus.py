@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from haikutui.core.repo import Repo
 from haikutui.core.textfile import TextFile
+from haikutui.tui.screens.detail import DetailScreen
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.widgets.code_view import CodeView
@@ -139,3 +140,16 @@ async def test_a_burst_of_downs_scrolls_as_many_lines(repo_dir: Path) -> None:
         assert scroll.scroll_y == min(
             5 + 2 * scroll.scrollable_content_region.height, scroll.max_scroll_y
         )
+
+
+async def test_shift_v_shows_the_whole_status_message(repo_dir: Path) -> None:
+    """On the main screen `V` opens the status bar's message whole (cut at 80 columns)."""
+    app = build_app(repo_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")  # no file open: an error in the status bar
+        await pilot.press("V")
+        await pilot.pause()
+        panel = app.screen
+        assert isinstance(panel, DetailScreen)
+        assert "pick a file first, or lint the repo" in panel.text

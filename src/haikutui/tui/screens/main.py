@@ -11,6 +11,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 
 from haikutui.core.config import Settings
@@ -397,6 +398,17 @@ class MainScreen(FocusingScreen):
         from haikutui.tui.screens.batch import BatchScreen
 
         self.app.push_screen(BatchScreen(self.repo, self.settings, self.rung), self._review_closed)
+
+    def action_details(self) -> None:
+        """`V`: the whole status message (an error is cut to one row at 80 columns)."""
+        from haikutui.tui.screens.detail import DetailScreen, section
+
+        status = self.query_one(StatusBar)
+        if not status.message:
+            raise SkipAction()
+        title = "Error" if status.error else "Message"
+        body = section(title, status.message.splitlines(), "$text-error" if status.error else "")
+        self.app.push_screen(DetailScreen(title, Content("\n").join(body)))
 
     def action_cancel(self) -> None:
         """Esc: out of an input first (as in lazygit), then stop a run; else the code view's."""

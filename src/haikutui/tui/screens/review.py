@@ -173,11 +173,40 @@ class ReviewScreen(Screen[list[str] | None]):
         self._show_header()
 
     def _verdict_line(self) -> Content:
+        if not any(h.accepted for _, h in self.proposal.hunks):
+            # an empty change passes every check: no ✓ for writing nothing
+            return Content.styled("○ no hunk accepted: nothing would be written", "$text-muted")
         if self.verdict is None:
             return Content.styled("checking…", "$text-muted")
         style = "bold $text-success" if self.verdict.ok else "bold $text-error"
-        hint = " (t runs them)" if self.verdict.tests_note == "tests not run" else ""
-        return Content.styled(self.verdict.summary + hint, style)
+        if self.verdict.tests is not None:
+            hint = " (t re-runs)"
+        elif self.verdict.tests_note == "tests not run":
+            hint = " (t runs them)"
+        else:
+            hint = ""
+        more = " · v details" if self.verdict.problems else ""
+        return Content.styled(self.verdict.summary + hint + more, style)
+
+    def action_details(self) -> None:
+        """`v`: the note, the edits outside the selection, the whole verdict, the last error."""
+        from haikutui.tui.screens.detail import DetailScreen, section, verdict_rows
+
+        proposal = self.proposal
+        status = self.query_one(StatusBar)
+        added, removed = proposal.stats()
+        rows = section(
+            "Proposal",
+            [
+                f"{proposal.rung} · {proposal.model} · +{added} −{removed}",
+                *(c.path for c in proposal.changes),
+            ],
+        )
+        rows += section("Note", proposal.note.strip().splitlines(), "italic")
+        rows += self._outside_row()
+        rows += verdict_rows(self.verdict)
+        rows += section("Error", [status.message] if status.error else [], "$text-error")
+        self.app.push_screen(DetailScreen("Review details", Content("\n").join(rows)))
 
     def _header_extra(self) -> Content:
         """More for the third header line; the lint review adds per-file counts."""
