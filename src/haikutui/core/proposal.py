@@ -126,6 +126,8 @@ class Proposal:
     rung: str = ""
     note: str = ""
     hand_edits: list[HandEdit] = field(default_factory=list)
+    runs: list[str] = field(default_factory=list)
+    """The model runs that made it (request-log ids): its verdict is logged against them."""
     """What the user rewrote in review, oldest first, for the next request to be told."""
 
     @classmethod

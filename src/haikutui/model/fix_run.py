@@ -98,6 +98,7 @@ def result_of(
 ) -> FixResult:
     proposal = Proposal.from_overlay(overlay, model=rung.model, rung=rung.name)
     proposal.note = run.note
+    proposal.runs = [run.progress.run_id]
     if proposal.empty:
         errors = run.progress.tool_errors
         if run.progress.edits and not errors:
@@ -181,6 +182,7 @@ async def run_edits(
             content={"instruction": instruction} if settings.log_include_content else None,
             provider=client_provider(client),
             prefix_hash=_prefix_hash(rung.model, system, messages),
+            run=progress.run_id,
         )
         editor = EditorTool(overlay)
         texts: list[str] = []

@@ -37,6 +37,8 @@ class Stats:
     """Median total latency per rung, in seconds."""
     ttft: dict[str, float] = field(default_factory=dict)
     by_rung: Counter[str] = field(default_factory=Counter)
+    checked: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Per rung: (proposals whose check passed, proposals checked), a run counted once."""
 
     @property
     def saved(self) -> float:
@@ -89,4 +91,18 @@ def compute(records: list[RequestRecord], days: int = DAYS) -> Stats:
                 firsts.setdefault(record.rung, []).append(record.ttft)
     stats.latency = {rung: statistics.median(v) for rung, v in latencies.items()}
     stats.ttft = {rung: statistics.median(v) for rung, v in firsts.items()}
+    stats.checked = checked_per_rung(records)
     return stats
+
+
+def checked_per_rung(records: list[RequestRecord]) -> dict[str, tuple[int, int]]:
+    """Which rung's proposals passed validation: one vote per run, on its last request's rung."""
+    runs: dict[str, RequestRecord] = {}
+    for record in records:
+        if record.run and record.check_passed is not None:
+            runs[record.run] = record
+    counts: dict[str, tuple[int, int]] = {}
+    for record in runs.values():
+        passed, total = counts.get(record.rung, (0, 0))
+        counts[record.rung] = (passed + bool(record.check_passed), total + 1)
+    return counts

@@ -18,6 +18,7 @@ from typing import Any
 from haikutui.core.gc_pause import gc_paused
 from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.repo import Repo
+from haikutui.model.request_log import mark_checked
 from haikutui.tasks.broken_imports import broken_imports
 from haikutui.tasks.import_graph import ImportGraph, grep_importers
 from haikutui.tasks.lint.ruff_runner import (
@@ -229,6 +230,7 @@ def check_proposal(
     `cancelled` is asked before the tests start (a newer check replaced this one); `renamed`
     (old, new) when the proposal is a rename; `before` as for `lint_change`."""
     started = time.monotonic()
+    runs = proposal.runs if any(h.accepted for _, h in proposal.hunks) else []
     proposal = as_applied(proposal)
     verdict = Verdict()
     delta: LintDelta | None = None
@@ -244,6 +246,8 @@ def check_proposal(
     elif wanted:
         verdict.tests_note = "tests not run (a file does not parse)"
     verdict.seconds = time.monotonic() - started
+    if not cancelled():
+        mark_checked(repo.root, runs, verdict.ok)  # which model's output passed validation
     return verdict
 
 

@@ -87,6 +87,8 @@ async def repair(
     """
     job = await asyncio.to_thread(LintRepair, repo, settings, paths)
     attempts: list[RungAttempt] = []
+    runs: list[str] = []
+    """The model runs whose edits the proposal may hold: its verdict is logged against them."""
     own_client: AsyncAnthropic | None = None
     extra = "".join(f"\n\nAlso: {text.strip()}" for text in instructions if text.strip())
     try:
@@ -114,6 +116,7 @@ async def repair(
                         escalated_from=attempts[-1].model if attempts else None,
                     )
                     attempt.usage = run.progress.usage
+                    runs.append(run.progress.run_id)
                 except NoChange as exc:
                     # A refusal or a cut-off reply: none of it is kept; a stronger rung may do better.
                     job.reset_to_ruff()
@@ -132,6 +135,7 @@ async def repair(
                 prior = _escalation_note(job, attempt, left)
                 rung = upper
             proposal = await asyncio.to_thread(job.proposal, attempts)
+            proposal.runs = runs
     finally:
         if own_client is not None:
             await own_client.close()

@@ -89,6 +89,23 @@ def summary(stats: Stats) -> Content:
     return Content("\n").join(lines)
 
 
+def check_shares(stats: Stats) -> Content:
+    """Of the proposals each rung made and the checks judged, the share that passed."""
+    rows = [Content.styled("Proposals that passed their check, per rung", "bold")]
+    for rung in [*RUNGS, *sorted(set(stats.checked) - set(RUNGS))]:
+        if rung not in stats.checked:
+            continue
+        passed, total = stats.checked[rung]
+        rows.append(
+            Content.assemble(
+                "  ",
+                Content.styled(f"{rung:<10}", f"$rung-{rung}" if rung in RUNGS else "$accent"),
+                f"{passed / total:>4.0%}  ({passed} of {total})",
+            )
+        )
+    return Content("\n").join(rows)
+
+
 class StatsScreen(Screen[None]):
     """Read once when opened: the log is small, and a screen that changes under you is worse."""
 
@@ -122,6 +139,8 @@ class StatsScreen(Screen[None]):
         with LineScroll(id="stats-body"):
             yield Static(day_table(stats), id="stats-days")
             yield Static(summary(stats), id="stats-summary")
+            if stats.checked:  # a block of its own: absent until a proposal was checked
+                yield Static(check_shares(stats), id="stats-checks")
         yield KeysFooter()
 
     def on_mount(self) -> None:
