@@ -12,7 +12,6 @@ from haikutui import __version__
 from haikutui.cli.parser import EXIT_CODES, Parser, add_provider_option
 from haikutui.core.errors import HaikutuiError
 
-
 SUBCOMMANDS: dict[str, str] = {
     "fix": "a quick inline fix",
     "lint": "lint repair: ruff, then the model",
