@@ -153,3 +153,22 @@ async def test_shift_v_shows_the_whole_status_message(repo_dir: Path) -> None:
         panel = app.screen
         assert isinstance(panel, DetailScreen)
         assert "pick a file first, or lint the repo" in panel.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "screen"),
+    [("tests", "TestsScreen"), ("stats", "StatsScreen"), ("history", "HistoryScreen")],
+)
+async def test_the_palette_opens_tests_stats_and_history(
+    repo_dir: Path, typed: str, screen: str
+) -> None:
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*typed)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == screen
