@@ -16,9 +16,10 @@ from haikutui.tui.screens.detail import DetailScreen
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.widgets.code_view import CodeView
+from haikutui.tui.widgets.prompt_bar import PromptBar
 from tests.fake_api import FakeAnthropic, tool_reply
 from tests.functional.conftest import LONG_PY, SIZE, build_app
-from tests.functional.pilot import ask, open_file, settle
+from tests.functional.pilot import ask, open_file, screen_text, settle
 from tests.functional.test_browse import burst_keys
 from tests.functional.test_fix_flow import BOUND_FIX, LAST_FIX
 
@@ -172,3 +173,80 @@ async def test_the_palette_opens_tests_stats_and_history(
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == screen
+
+
+RETURNS = [i for i, line in enumerate(LONG_PY.splitlines()) if "return" in line]
+
+
+async def test_ctrl_f_searches_the_open_file_and_n_moves_between_matches(long_repo: Path) -> None:
+    app = build_app(long_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        code = app.screen.query_one(CodeView)
+        await pilot.press("ctrl+f", *"RETURN", "enter")  # a capital: case-sensitive, none
+        await pilot.pause()
+        assert code.cursor == 0 and "not found: RETURN" in str(code.border_subtitle)
+        await pilot.press("ctrl+f", "ctrl+u", *"return", "enter")
+        await pilot.pause()
+        assert code.has_focus
+        assert code.cursor == RETURNS[0]
+        await pilot.press("n", "n")
+        assert code.cursor == RETURNS[2]
+        assert f"return: 3 of {len(RETURNS)} lines" in str(code.border_subtitle)
+        await pilot.press("N", "N", "N")  # back past the first: wraps to the last
+        assert code.cursor == RETURNS[-1]
+
+
+async def test_colon_and_ctrl_g_go_to_a_line(long_repo: Path) -> None:
+    app = build_app(long_repo)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await open_file(pilot, "core.py")
+        code = app.screen.query_one(CodeView)
+        await pilot.press("colon", *"30", "enter")
+        await pilot.pause()
+        assert code.cursor == 29
+        assert code.scroll_y <= 29 < code.scroll_y + code.scrollable_content_region.height
+        await pilot.press("ctrl+g", *"2", "enter")
+        await pilot.pause()
+        assert code.cursor == 1
+        await pilot.press("ctrl+g", *"x", "enter")
+        await pilot.pause()
+        assert code.cursor == 1 and "not a line number" in str(code.border_subtitle)
+
+
+async def test_right_scrolls_a_long_line_into_view(tmp_path: Path) -> None:
+    from tests.conftest import make_repo
+
+    tail = "THE_END_OF_A_LONG_LINE"
+    root = make_repo(tmp_path / "wide", {"wide.py": f"x = '{'a' * 150}{tail}'\n"})
+    app = build_app(root)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await open_file(pilot, "wide.py")
+        assert tail not in "\n".join(screen_text(app))
+        code = app.screen.query_one(CodeView)
+        await pilot.press(*["right"] * 10)
+        await pilot.pause()
+        assert code.scroll_x == 40  # four columns a key, each key counted
+        await pilot.press(*["right"] * 40)
+        await pilot.pause()
+        assert code.scroll_x == code.max_scroll_x > 120
+        assert tail in "\n".join(screen_text(app))
+        await pilot.press(*["left"] * 50)
+        await pilot.pause()
+        assert code.scroll_x == 0
+
+
+async def test_dragging_the_mouse_selects_lines(long_repo: Path) -> None:
+    app = build_app(long_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        code = app.screen.query_one(CodeView)
+        await pilot.mouse_down(CodeView, offset=(10, 3))  # the border is row 0: line 3
+        await pilot.hover(CodeView, offset=(10, 6))
+        await pilot.mouse_up(CodeView, offset=(10, 6))
+        await pilot.pause()
+        assert code.selection == (3, 6)
+        assert app.screen.query_one(PromptBar).target == "core.py:3-6"
+        await pilot.click(CodeView, offset=(10, 8))  # a plain click drops it
+        await pilot.pause()
+        assert code.selection is None and code.cursor == 7
