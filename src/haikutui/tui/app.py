@@ -21,6 +21,7 @@ from haikutui.core.config import Settings
 from haikutui.core.repo import Repo
 from haikutui.model.budget import SessionSpend
 from haikutui.model.ladder import Rung, resolve
+from haikutui.tui.contrast import legible
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.themes import (
     DEFAULT_THEME,
@@ -114,8 +115,9 @@ class HaikutuiApp(App[int]):
         return dict(THEME_VARIABLES)
 
     def get_css_variables(self) -> dict[str, str]:
-        """Textual's, with our defaults' `$references` resolved against the theme."""
-        variables = resolve_references(super().get_css_variables())
+        """Textual's, with our defaults' `$references` resolved against the theme, and each
+        text colour made legible on its background (WCAG AA, truecolor and 256 colours)."""
+        variables = legible(resolve_references(super().get_css_variables()))
         self.theme_variables = variables
         return variables
 

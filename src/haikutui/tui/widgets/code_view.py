@@ -165,17 +165,21 @@ class CodeView(ScrollView, can_focus=True):
         if index >= len(self._lines):
             return Strip.blank(width, base.rich_style)
         digits = len(str(len(self._lines)))
-        gutter = Content.styled(f"{index + 1:>{digits}} │ ", "$line-number")
+        selection = self.selection
+        selected = selection is not None and selection[0] <= index + 1 <= selection[1]
+        # muted numbers on plain lines; on the cursor and selected lines, whose background
+        # changes, the text colour (a muted number vanished on the selection in 256 colours)
+        number = "$foreground" if selected or index == self.cursor else "$line-number"
+        gutter = Content.styled(f"{index + 1:>{digits}} │ ", number)
         if index + 1 in self.marks:
             gutter = Content.assemble(
-                Content.styled(f"{index + 1:>{digits}} ", "$line-number"),
+                Content.styled(f"{index + 1:>{digits}} ", number),
                 Content.styled("● ", "bold $text-warning"),
             )
         line = self._highlighted(self._lines[index].expand_tabs(4))[scroll_x:]
         content = Content.assemble(gutter, line)
         content = content.pad_right(max(0, width - content.cell_length))
-        selection = self.selection
-        if selection is not None and selection[0] <= index + 1 <= selection[1]:
+        if selected:
             content = content.stylize_before("on $code-selection-bg")
         elif index == self.cursor and self.has_focus:
             content = content.stylize_before("on $code-cursor-bg")
