@@ -31,6 +31,30 @@ MARK_STYLES: dict[str, str] = {
 }
 
 
+def middle_cut(path: str, width: int) -> tuple[str, list[tuple[int, int, int]]]:
+    """`path` in `width` cells, its middle folders cut to `…` (`docs/…/click-icon.svg`), or
+    its start when even that is too long; and the kept pieces as (start, end, shown at), so
+    the filter's highlights follow. Never wrapped: a wrapped path broke mid-word."""
+    if width <= 0 or len(path) <= width:
+        return path, [(0, len(path), 0)]
+    parts = path.split("/")
+    if len(parts) > 2:
+        head = len(parts[0]) + 1
+        tail = len(path) - len(parts[-1])
+        for part in reversed(parts[1:-1]):
+            wider = tail - len(part) - 1
+            if head + 2 + len(path) - wider > width or wider <= head:
+                break
+            tail = wider
+        if head + 2 + len(path) - tail <= width:
+            return path[:head] + "…/" + path[tail:], [(0, head, 0), (tail, len(path), head + 2)]
+    name = len(path) - len(parts[-1])
+    if len(parts) > 1 and 2 + len(path) - name <= width:  # the file's name whole, at least
+        return "…/" + path[name:], [(name, len(path), 2)]
+    start = len(path) - max(width - 1, 1)
+    return "…" + path[start:], [(start, len(path), 1)]
+
+
 class FileList(Vertical):
     """Posts `Picked` for the highlighted file on Enter; parents hand it entries."""
 
@@ -158,7 +182,11 @@ class FileList(Vertical):
         else:
             self.post_message(self.NothingPicked())
 
+    _cut_for = 0
+    """The path width the options were last cut for."""
+
     def _refilter(self, query: str, keep: str | None = None) -> None:
+        self._cut_for = self._path_width()
         matches, total = self._index.search(query, MAX_SHOWN)
         shown = [m.path for m in matches]
         at = shown.index(keep) if keep in shown else 0  # a re-list keeps the highlight
@@ -185,5 +213,28 @@ class FileList(Vertical):
     def _prompt(self, match: Match) -> Content:
         mark_of = FileEntry(match.path, self._codes.get(match.path, "  ")).mark
         mark = Content.styled(mark_of, MARK_STYLES.get(mark_of, ""))
-        spans = [Span(o, o + 1, "bold $text-accent") for o in match.offsets]
-        return Content.assemble(mark, " ", Content(match.path, spans=spans))
+        shown, pieces = middle_cut(match.path, self._path_width())
+        spans = [
+            Span(at + o - start, at + o - start + 1, "bold $text-accent")
+            for o in match.offsets
+            for start, end, at in pieces
+            if start <= o < end
+        ]
+        return Content.assemble(mark, " ", Content(shown, spans=spans))
+
+    def _path_width(self) -> int:
+        """The cells a path may take: the list's width less the mark and the scrollbar."""
+        options = self.query_one(OptionList)
+        width = options.scrollable_content_region.width
+        return width - 3 if width > 3 else 0
+
+    def on_resize(self) -> None:
+        """Paths are cut for the width: cut again when the terminal changes size."""
+        if self._paths and self._cut_for != self._path_width():
+            self._refilter(self.query_one(Input).value, self._highlighted())
+
+    def _highlighted(self) -> str | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None or not options.option_count:
+            return None
+        return options.get_option_at_index(options.highlighted).id
