@@ -16,8 +16,9 @@ from haikutui.tui.screens.detail import DetailScreen
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.screens.review import ReviewScreen
 from haikutui.tui.widgets.code_view import CodeView
+from haikutui.tui.widgets.file_list import FileList
 from haikutui.tui.widgets.prompt_bar import PromptBar
-from tests.fake_api import FakeAnthropic, tool_reply
+from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 from tests.functional.conftest import LONG_PY, SIZE, build_app
 from tests.functional.pilot import ask, open_file, screen_text, settle
 from tests.functional.test_browse import burst_keys
@@ -250,3 +251,40 @@ async def test_dragging_the_mouse_selects_lines(long_repo: Path) -> None:
         await pilot.click(CodeView, offset=(10, 8))  # a plain click drops it
         await pilot.pause()
         assert code.selection is None and code.cursor == 7
+
+
+async def test_marked_files_go_with_the_request_and_the_proposal_spans_them(
+    repo_dir: Path, fake_api: FakeAnthropic
+) -> None:
+    """space on pkg/util.py, then open core.py and ask: both files are sent and edited."""
+    fake_api.script(
+        tool_reply(
+            str_replace("core.py", "range(len(values) + 1)", "range(len(values))"),
+            str_replace("pkg/util.py", "return x * 2", "return 2 * x"),
+        )
+    )
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listed = app.screen.query_one(FileList)
+        await pilot.press("down", "down", "space")  # README.md, core.py, pkg/util.py
+        await pilot.pause()
+        assert listed.marked == ["pkg/util.py"]
+        assert "1 marked" in str(listed.border_title)
+        await open_file(pilot, "core.py")
+        assert app.screen.query_one(PromptBar).target == "core.py +1"
+        await ask(pilot, "fix both")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert [c.path for c in review.proposal.changes] == ["core.py", "pkg/util.py"]
+        sent = fake_api.message_requests[0].json
+        assert sent is not None
+        first = sent["messages"][0]["content"]
+        assert '<file path="pkg/util.py" lines="2">' in first[0]["text"]
+        assert "also marked pkg/util.py" in first[1]["text"]
+        await pilot.press("a")
+        await settle(pilot)
+        assert listed.marked == []  # the marks were for that request
+    assert "return 2 * x" in (repo_dir / "pkg/util.py").read_text()
+    assert "range(len(values))" in (repo_dir / "core.py").read_text()

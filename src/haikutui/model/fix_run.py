@@ -76,7 +76,8 @@ async def run_fix(
     file = overlay.load(request.path).base
     assert file is not None
     prior = request.prior
-    messages = build_messages(request, file)
+    also = {path: overlay.load(path).text for path in request.also}  # refused like the file
+    messages = build_messages(request, file, also)
     run = await run_edits(
         overlay,
         messages,

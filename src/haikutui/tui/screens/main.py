@@ -138,6 +138,10 @@ class MainScreen(FocusingScreen):
     def _file_picked(self, event: FileList.Picked) -> None:
         self.query_one(CodePane).load_file(event.path)
 
+    @on(FileList.MarksChanged)
+    def _marks_changed(self) -> None:
+        self._show_target()
+
     @on(FileList.NothingPicked)
     def _nothing_picked(self) -> None:
         self._release_keys()
@@ -174,7 +178,10 @@ class MainScreen(FocusingScreen):
         from haikutui.model.fix_request import FixRequest  # model-side modules: off the first paint
 
         code = self.query_one(CodeView)
-        return None if code.path is None else FixRequest(code.path, instruction, code.selection)
+        if code.path is None:
+            return None
+        also = tuple(p for p in self.query_one(FileList).marked if p != code.path)
+        return FixRequest(code.path, instruction, code.selection, also=also)
 
     def _show_target(self) -> None:
         request = self._request()
@@ -274,6 +281,7 @@ class MainScreen(FocusingScreen):
             self.session = None  # written: there is nothing left to escalate
             status.show(f"applied to {', '.join(applied)}")  # stays: not a toast that fades
             self.query_one(PromptBar).clear_instruction()  # done: Enter must not send it again
+            self.query_one(FileList).clear_marks()
             path = self.query_one(CodeView).path
             if path is not None:
                 # the file as written, the view kept where it was, then moved to the change

@@ -120,6 +120,8 @@ class ReviewScreen(Screen[list[str] | None]):
             if isinstance(request, FixRequest)
             else {}
         )
+        if isinstance(request, FixRequest):  # the files the user marked were asked for
+            outside = {i: where for i, where in outside.items() if where not in request.also}
         self.query_one(DiffView).mark_outside(set(outside))
         if not outside:
             return []

@@ -80,6 +80,14 @@ class FileList(Vertical):
             id="files.up",
             tooltip="Move to the previous file in the list",
         ),
+        Binding(
+            "space",
+            "toggle_mark",
+            "Mark",
+            show=False,
+            id="files.mark",
+            tooltip="Mark or unmark the file: i then sends every marked file with the open one",
+        ),
     ]
 
     class Picked(Message):
@@ -88,6 +96,9 @@ class FileList(Vertical):
         def __init__(self, path: str) -> None:
             super().__init__()
             self.path = path
+
+    class MarksChanged(Message):
+        """The marked files changed: a request sends them with the open file."""
 
     class NothingPicked(Message):
         """Enter in the filter matched no file: nothing will open (keys held for it go on)."""
@@ -102,6 +113,8 @@ class FileList(Vertical):
         """Counts option fills, so a fill left over from an older filter is dropped."""
         self.label = ""
         """Shown before the file count: the repository folder's name."""
+        self.marked: list[str] = []
+        """Files marked with space, in the order marked."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter files  (/)", id="file-filter")
@@ -169,6 +182,24 @@ class FileList(Vertical):
         event.stop()
         self._pick(event.option_index)
 
+    def action_toggle_mark(self) -> None:
+        path = self._highlighted()
+        if path is None:
+            return
+        if path in self.marked:
+            self.marked.remove(path)
+        else:
+            self.marked.append(path)
+        self._refilter(self.query_one(Input).value, path)
+        self.post_message(self.MarksChanged())
+
+    def clear_marks(self) -> None:
+        """After an apply: the marks were for the request just made."""
+        if self.marked:
+            self.marked = []
+            self._refilter(self.query_one(Input).value, self._highlighted())
+            self.post_message(self.MarksChanged())
+
     def action_list_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()
 
@@ -202,7 +233,8 @@ class FileList(Vertical):
             options.highlighted = at
         more = f" (showing {len(matches)})" if total > len(matches) else ""
         noun = "file" if total == 1 else "files"
-        self.border_title = f"{self.label} · {total} {noun}{more}".lstrip(" ·")
+        marked = f" · {len(self.marked)} marked" if self.marked else ""
+        self.border_title = f"{self.label} · {total} {noun}{more}{marked}".lstrip(" ·")
 
     def _fill_rest(self, fill: int, rest: list[Match]) -> None:
         if fill == self._fills and self.is_attached:
@@ -214,13 +246,20 @@ class FileList(Vertical):
         mark_of = FileEntry(match.path, self._codes.get(match.path, "  ")).mark
         mark = Content.styled(mark_of, MARK_STYLES.get(mark_of, ""))
         shown, pieces = middle_cut(match.path, self._path_width())
+        if match.path in self.marked:  # in the separator's cell: the path keeps its width
+            return Content.assemble(
+                mark, Content.styled("●", "bold $text-accent"), self._path(shown, pieces, match)
+            )
+        return Content.assemble(mark, " ", self._path(shown, pieces, match))
+
+    def _path(self, shown: str, pieces: list[tuple[int, int, int]], match: Match) -> Content:
         spans = [
             Span(at + o - start, at + o - start + 1, "bold $text-accent")
             for o in match.offsets
             for start, end, at in pieces
             if start <= o < end
         ]
-        return Content.assemble(mark, " ", Content(shown, spans=spans))
+        return Content(shown, spans=spans)
 
     def _path_width(self) -> int:
         """The cells a path may take: the list's width less the mark and the scrollbar."""
