@@ -18,7 +18,7 @@ from haikutui.tui.screens.review import ReviewScreen
 from tests.fake_api import FakeAnthropic, error_reply, str_replace, tool_reply
 from tests.fake_cloud import FakeBedrock
 from tests.functional.conftest import SIZE, build_app
-from tests.functional.pilot import ask, open_file, settle, status_text
+from tests.functional.pilot import ask, open_file, screen_text, settle, status_text
 
 FIX = str_replace("core.py", "range(len(values) + 1)", "range(len(values))")
 TYPED = "sk-ant-typed-in-the-app-0005"
@@ -173,6 +173,7 @@ async def test_a_rejected_key_offers_the_masked_entry_again(
         await ask(pilot, "fix the off by one")
         await settle(pilot)
         assert isinstance(app.screen, KeyEntryScreen)
+        assert "The API rejected the key (401)." in " ".join(screen_text(app))
         assert "rejected (401)" in str(app.screen_stack[0].query_one("#status").render())
         await type_key(pilot)
         assert memory_keyring.store == {(keys.SERVICE, keys.ACCOUNT): TYPED}

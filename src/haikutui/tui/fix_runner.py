@@ -50,7 +50,7 @@ def key_rejected(status: StatusBar, then: Callable[[], object] | None = None) ->
         return
     from haikutui.tui.key_flow import ask_for_key
 
-    ask_for_key(status.app, then)
+    ask_for_key(status.app, then, why="The API rejected the key (401).")
 
 
 def warm_up() -> None:

@@ -15,7 +15,9 @@ from haikutui.core import keys
 from haikutui.core.errors import UsageError
 
 
-def ask_for_key(app: App[Any], then: Callable[[], object] | None = None) -> None:
+def ask_for_key(
+    app: App[Any], then: Callable[[], object] | None = None, why: str = "No key was found."
+) -> None:
     """Open the masked input; once a key is kept, run `then` (the action that needed it)."""
     from haikutui.tui.screens.key_entry import KeyEntryScreen
 
@@ -35,7 +37,7 @@ def ask_for_key(app: App[Any], then: Callable[[], object] | None = None) -> None
             return
         _ask_file(app, value, then)
 
-    app.push_screen(KeyEntryScreen(where), entered)
+    app.push_screen(KeyEntryScreen(where, why), entered)
 
 
 def _file_place() -> str:

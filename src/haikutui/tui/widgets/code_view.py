@@ -342,8 +342,10 @@ class CodeView(ScrollView, can_focus=True):
             return
         gutter = len(str(len(self._lines))) + 3
         room = self.scrollable_content_region.width - gutter
-        if not self.scroll_x <= found.start() < self.scroll_x + room - len(self.search):
-            self.scroll_to(x=max(0, found.start() - room // 3), animate=False, immediate=True)
+        if found.end() > self.scroll_x + room - 1:  # just far enough: the rest stays in view
+            self.scroll_to(x=found.end() - room + 4, animate=False, immediate=True)
+        elif found.start() < self.scroll_x:
+            self.scroll_to(x=max(0, found.start() - 4), animate=False, immediate=True)
 
     def action_goto_line(self) -> None:
         from haikutui.tui.screens.line_prompt import LinePrompt

@@ -234,7 +234,11 @@ class FileList(Vertical):
         more = f" (showing {len(matches)})" if total > len(matches) else ""
         noun = "file" if total == 1 else "files"
         marked = f" · {len(self.marked)} marked" if self.marked else ""
-        self.border_title = f"{self.label} · {total} {noun}{more}{marked}".lstrip(" ·")
+        title = f"{self.label} · {total} {noun}{more}{marked}".lstrip(" ·")
+        room = self.size.width - 4  # the corners and a space either side
+        if self.size.width and len(title) > room:  # at 80 columns: the counts, not the name
+            title = f"{total} {noun}{more}{marked}"
+        self.border_title = title
 
     def _fill_rest(self, fill: int, rest: list[Match]) -> None:
         if fill == self._fills and self.is_attached:
@@ -262,10 +266,11 @@ class FileList(Vertical):
         return Content(shown, spans=spans)
 
     def _path_width(self) -> int:
-        """The cells a path may take: the list's width less the mark and the scrollbar."""
-        options = self.query_one(OptionList)
-        width = options.scrollable_content_region.width
-        return width - 3 if width > 3 else 0
+        """The cells a path may take: the column less the options' padding (2), the
+        scrollbar (2, kept free: it appears once the list is longer than the screen) and the
+        mark and its separator (2)."""
+        width = self.content_region.width
+        return width - 6 if width > 6 else 0
 
     def on_resize(self) -> None:
         """Paths are cut for the width: cut again when the terminal changes size."""
