@@ -4,8 +4,11 @@ main screen): at 80 columns the header and status bar cut them to one row each."
 from __future__ import annotations
 
 import re
+import textwrap
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -17,6 +20,7 @@ from haikutui.tui.widgets.line_scroll import LineScroll
 if TYPE_CHECKING:
     from haikutui.tasks.checks import Verdict
 
+PANEL_WIDTH = 120
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -31,7 +35,7 @@ class DetailScreen(ModalScreen[None]):
     DEFAULT_CSS: ClassVar[str] = """
     DetailScreen { align: center middle; }
     DetailScreen > LineScroll {
-        width: 120; max-width: 100%; height: 90%;
+        width: 120; scrollbar-size-vertical: 2; max-width: 100%; height: 90%;
         border: round $primary; background: $panel; padding: 0 1;
     }
     DetailScreen #detail-text { width: 1fr; }
@@ -46,9 +50,11 @@ class DetailScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, title: str, body: Content) -> None:
+    def __init__(self, title: str, build: Callable[[int], list[Content]]) -> None:
+        """`build(width)` gives the rows, wrapped to `width` (0: not wrapped)."""
         super().__init__()
-        self.title_text, self.body = title, body
+        self.title_text, self.build = title, build
+        self.body = Content("\n").join(build(0))
 
     def compose(self) -> ComposeResult:
         with LineScroll() as scroll:
@@ -58,6 +64,13 @@ class DetailScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(LineScroll).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Wrapped under their own indent for the width the panel has (less border, padding
+        and scrollbar)."""
+        width = min(PANEL_WIDTH, event.size.width) - 6
+        self.body = Content("\n").join(self.build(width))
+        self.query_one("#detail-text", Static).update(self.body)
 
     @property
     def text(self) -> str:
@@ -69,23 +82,29 @@ FAILURE_LINES = 4
 """Of each failing test, its name and this many first lines of pytest's report."""
 
 
-def section(title: str, lines: list[str], style: str = "") -> list[Content]:
-    """A bold title and its lines, indented; nothing when there are no lines."""
+def section(title: str, lines: list[str], style: str = "", width: int = 0) -> list[Content]:
+    """A bold title and its lines, indented, each wrapped under its own indent in `width`
+    columns; nothing when there are no lines."""
     if not lines:
         return []
     rows = [Content.styled(title, "bold $text-accent")]
-    rows += [Content.styled("  " + shown(line), style) for line in lines]
+    for line in lines:
+        text = shown(line)
+        indent = "  " + text[: len(text) - len(text.lstrip())]
+        room = width - len(indent)
+        pieces = textwrap.wrap(text.strip(), room) if width and room > 10 else [text.strip()]
+        rows += [Content.styled(indent + piece, style) for piece in pieces or [""]]
     return [*rows, Content("")]
 
 
-def verdict_rows(verdict: Verdict | None) -> list[Content]:
+def verdict_rows(verdict: Verdict | None, width: int = 0) -> list[Content]:
     """Everything the one-row verdict stands for: each problem, each finding, each failing
     test with the first lines of its report, and what ran."""
     if verdict is None:
         return section("Checks", ["still running"])
-    rows = section("Verdict", [verdict.summary], "bold")
-    rows += section("Problems", verdict.problems, "$text-error")
-    rows += section("Findings", verdict.findings)
+    rows = section("Verdict", [verdict.summary], "bold", width)
+    rows += section("Problems", verdict.problems, "$text-error", width)
+    rows += section("Findings", verdict.findings, "", width)
     tests = verdict.tests
     if tests is not None:
         lines = [f"{tests.command}: {tests.summary}"]
@@ -95,8 +114,8 @@ def verdict_rows(verdict: Verdict | None) -> list[Content]:
             lines += [f"    {line}" for line in report[:FAILURE_LINES]]
         if not tests.junit and tests.output_tail and not tests.ok:
             lines += ["output:", *(f"    {line}" for line in tests.output_tail.splitlines())]
-        rows += section("Tests", lines)
+        rows += section("Tests", lines, "", width)
     else:
-        rows += section("Tests", [verdict.tests_note])
-    rows += section("Checks that ran", verdict.ran, "$text-muted")
+        rows += section("Tests", [verdict.tests_note], "", width)
+    rows += section("Checks that ran", verdict.ran, "$text-muted", width)
     return rows

@@ -11,7 +11,6 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.message import Message
 
 from haikutui.core.config import Settings
@@ -415,8 +414,8 @@ class MainScreen(FocusingScreen):
         if not status.message:
             raise SkipAction()
         title = "Error" if status.error else "Message"
-        body = section(title, status.message.splitlines(), "$text-error" if status.error else "")
-        self.app.push_screen(DetailScreen(title, Content("\n").join(body)))
+        lines, style = status.message.splitlines(), "$text-error" if status.error else ""
+        self.app.push_screen(DetailScreen(title, lambda width: section(title, lines, style, width)))
 
     def action_cancel(self) -> None:
         """Esc: out of an input first (as in lazygit), then stop a run; else the code view's."""

@@ -197,18 +197,27 @@ class ReviewScreen(Screen[list[str] | None]):
         proposal = self.proposal
         status = self.query_one(StatusBar)
         added, removed = proposal.stats()
-        rows = section(
-            "Proposal",
-            [
-                f"{proposal.rung} · {proposal.model} · +{added} −{removed}",
-                *(c.path for c in proposal.changes),
-            ],
-        )
-        rows += section("Note", proposal.note.strip().splitlines(), "italic")
-        rows += self._outside_row()
-        rows += verdict_rows(self.verdict)
-        rows += section("Error", [status.message] if status.error else [], "$text-error")
-        self.app.push_screen(DetailScreen("Review details", Content("\n").join(rows)))
+        outside = self._outside_row()
+        error = [status.message] if status.error else []
+
+        def rows(width: int) -> list[Content]:
+            return [
+                *section(
+                    "Proposal",
+                    [
+                        f"{proposal.rung} · {proposal.model} · +{added} −{removed}",
+                        *(c.path for c in proposal.changes),
+                    ],
+                    "",
+                    width,
+                ),
+                *section("Note", proposal.note.strip().splitlines(), "italic", width),
+                *outside,
+                *verdict_rows(self.verdict, width),
+                *section("Error", error, "$text-error", width),
+            ]
+
+        self.app.push_screen(DetailScreen("Review details", rows))
 
     def _header_extra(self) -> Content:
         """More for the third header line; the lint review adds per-file counts."""
