@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from haikutui.tui.screens.confirm import ConfirmScreen
+from haikutui.tui.screens.detail import DetailScreen
 from haikutui.tui.screens.review import ReviewScreen
 from tests.checks.conftest import GEO, SHAPES
 from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 from tests.functional.conftest import SIZE, build_app
-from tests.functional.pilot import status_text
+from tests.functional.pilot import screen_text, status_text
 from tests.lint.steps import ask, open_file, settle
 
 BROKEN = str_replace("geo/shapes.py", "def area(w, h):", "def surface(w, h):")
@@ -148,3 +149,68 @@ async def test_an_advisory_is_shown_in_warning_colour_and_applies_without_asking
         await settle(pilot)
         assert not isinstance(app.screen, (ConfirmScreen, ReviewScreen))
     assert "w != None" in (geo_repo / "geo/shapes.py").read_text()
+
+
+LONG_NOTE = (
+    "Renamed area to surface as asked. Callers in other modules were left alone on purpose; "
+    "they will need the same rename, which I can do next if you want me to go on."
+)
+
+
+async def test_v_shows_the_whole_verdict_and_note_at_80_columns(
+    geo_repo: Path, fake_api: FakeAnthropic
+) -> None:
+    """At 80 columns the header cut the finding and the note to one row each; `v` reads them."""
+    fake_api.script(tool_reply(BROKEN, text=LONG_NOTE))
+    app = build_app(geo_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_file(pilot, "geo/shapes.py")
+        await ask(pilot, "rename area to surface")
+        await settle(pilot)
+        on_screen = " ".join(" ".join(screen_text(app)).split())
+        assert "geo/labels.py:1: imports area" not in on_screen  # cut: the row is 80 wide
+        assert LONG_NOTE not in on_screen
+        await pilot.press("v")
+        await settle(pilot)
+        panel = app.screen
+        assert isinstance(panel, DetailScreen)
+        assert "geo/shapes.py:9:12: F821 Undefined name `area`" in panel.text
+        assert LONG_NOTE in " ".join(panel.text.split())
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_v_shows_each_failing_test_and_its_first_lines(
+    shapes_repo: Path, fake_api: FakeAnthropic
+) -> None:
+    fake_api.script(
+        tool_reply(str_replace("shapes/geometry.py", "return w * h", "return w * h + 1"))
+    )
+    app = build_app(shapes_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_file(pilot, "shapes/geometry.py")
+        await ask(pilot, "off by one")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert "(t re-runs)" in header(app)  # it said "tests not run" before: t runs them
+        await pilot.press("v")
+        panel = app.screen
+        assert isinstance(panel, DetailScreen)
+        assert "✗ tests/test_report.py::test_describe" in panel.text
+        assert "assert" in panel.text.split("test_describe", 1)[1]  # its report's first lines
+
+
+async def test_no_tick_for_an_empty_change(geo_repo: Path, fake_api: FakeAnthropic) -> None:
+    """Every hunk rejected: the verdict said ✓ (an empty change passes every check)."""
+    fake_api.script(tool_reply(str_replace("geo/shapes.py", "return w * h", "return h * w")))
+    app = build_app(geo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "geo/shapes.py")
+        await ask(pilot, "swap")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        verdict_row = header(app).splitlines()[-1]
+        assert "✓" not in verdict_row
+        assert "no hunk accepted" in verdict_row

@@ -51,7 +51,8 @@ def test_cli_fix_and_log_json_match_the_table(
     assert (record["model"], record["rung"], record["task"]) == ("claude-haiku-4-5", "fast", "fix")
     assert record["stop_reason"] == "tool_use"
     assert record["latency"] >= record["ttft"] > 0
-    assert record["escalated_from"] is None and record["check_passed"] is None
+    assert record["escalated_from"] is None
+    assert record["check_passed"] is True  # the CLI checked the proposal before applying
     assert record["target"] == "core.py:4"
 
 

@@ -38,3 +38,19 @@ async def test_config_theme_wins_and_env_does_not_leak(
     assert build_app(repo_dir).theme == "haikutui-light"
     (repo_dir / ".haikutui.toml").unlink()
     assert build_app(repo_dir).theme == "haikutui-dark"
+
+
+async def test_the_most_recent_theme_choice_wins_and_the_app_says_so(repo_dir: Path) -> None:
+    """ctrl+t under `[ui] theme` was forgotten at the next start: the config always won."""
+    (repo_dir / ".haikutui.toml").write_text('[ui]\ntheme = "haikutui-light"\n')
+    app = build_app(repo_dir)
+    assert app.theme == "haikutui-light"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.theme = "nord"  # what ctrl+t's picker does
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert any("nord is kept for next time, over [ui] theme" in m for m in said)
+    assert build_app(repo_dir).theme == "nord"  # chosen after the setting: it wins
+    (repo_dir / ".haikutui.toml").write_text('[ui]\ntheme = "gruvbox"\n')
+    assert build_app(repo_dir).theme == "gruvbox"  # the setting changed since: it wins

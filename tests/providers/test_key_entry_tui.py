@@ -15,10 +15,10 @@ from haikutui.tui.screens.confirm import ConfirmScreen
 from haikutui.tui.screens.key_entry import KeyEntryScreen
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.screens.review import ReviewScreen
-from tests.fake_api import FakeAnthropic, str_replace, tool_reply
+from tests.fake_api import FakeAnthropic, error_reply, str_replace, tool_reply
 from tests.fake_cloud import FakeBedrock
 from tests.functional.conftest import SIZE, build_app
-from tests.functional.pilot import ask, open_file, settle, status_text
+from tests.functional.pilot import ask, open_file, screen_text, settle, status_text
 
 FIX = str_replace("core.py", "range(len(values) + 1)", "range(len(values))")
 TYPED = "sk-ant-typed-in-the-app-0005"
@@ -159,3 +159,37 @@ async def test_a_missing_extra_is_one_line_in_the_status_bar(
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert "✗ Vertex AI needs its extra: pip install 'haikutui[vertex]'" in status_text(app)
+
+
+async def test_a_rejected_key_offers_the_masked_entry_again(
+    repo_dir: Path, api: FakeAnthropic, memory_keyring: Any
+) -> None:
+    """A 401 only said "API key rejected"; now it asks for a key, as a missing key does."""
+    keys.store_in_keyring("sk-ant-revoked-key-0001")
+    api.script(error_reply(401, "authentication_error", "invalid x-api-key"), tool_reply(FIX))
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        await ask(pilot, "fix the off by one")
+        await settle(pilot)
+        assert isinstance(app.screen, KeyEntryScreen)
+        assert "The API rejected the key (401)." in " ".join(screen_text(app))
+        assert "rejected (401)" in str(app.screen_stack[0].query_one("#status").render())
+        await type_key(pilot)
+        assert memory_keyring.store == {(keys.SERVICE, keys.ACCOUNT): TYPED}
+        assert isinstance(app.screen, ReviewScreen)  # the same request ran again
+        assert api.message_requests[-1].headers["authorization"] == f"Bearer {TYPED}"
+
+
+async def test_a_rejected_key_from_the_environment_says_where_to_change_it(
+    repo_dir: Path, fake_api: FakeAnthropic
+) -> None:
+    """A key typed in the app would lose to the environment's: say so, ask for nothing."""
+    fake_api.script(error_reply(401, "authentication_error", "invalid x-api-key"))
+    app = build_app(repo_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        await ask(pilot, "fix the off by one")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "key from the environment (ANTHROPIC_API_KEY) was rejected" in status_text(app)

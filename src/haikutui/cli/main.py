@@ -12,19 +12,27 @@ from haikutui import __version__
 from haikutui.cli.parser import EXIT_CODES, Parser, add_provider_option
 from haikutui.core.errors import HaikutuiError
 
+SUBCOMMANDS: dict[str, str] = {
+    "fix": "a quick inline fix",
+    "lint": "lint repair: ruff, then the model",
+    "batch": "list, status, collect: repo-wide repairs sent as batches",
+    "rename": "rename a symbol across the repo: rope, then the model",
+    "test": "run the tests; the model fixes the first failure, tested before it is shown",
+    "history": "the applies haikutui made in this repo, newest first",
+    "undo": "undo one apply (the newest by default), or one hunk of it",
+    "log": "the request log: tokens, cost and latency per request",
+    "trust": "trust this repository's settings and code; --revoke, --list",
+}
+"""Every headless command, as `haikutui --help` lists it (a test checks `main` runs each)."""
+
 
 def _tui_parser() -> argparse.ArgumentParser:
+    rows = "".join(f"  {name:<8} {text}\n" for name, text in SUBCOMMANDS.items())
     parser = Parser(
         prog="haikutui",
         description="Quick, reviewed code changes from Claude Haiku. "
         "`haikutui [PATH]` opens the TUI; `haikutui fix ...` works headless.",
-        epilog="subcommands:\n"
-        "  fix    a quick inline fix (haikutui fix --help)\n"
-        "  lint   lint repair: ruff, then the model (haikutui lint --help)\n"
-        "  batch  list, status, collect: repo-wide repairs sent as batches\n"
-        "  rename rename a symbol across the repo: rope, then the model (haikutui rename --help)\n"
-        "  log    the request log: tokens, cost and latency per request (haikutui log --help)\n"
-        "  trust  trust this repository's settings and code; --revoke, --list\n\n" + EXIT_CODES,
+        epilog=f"subcommands (haikutui COMMAND --help for each):\n{rows}\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", nargs="?", default=".", help="a folder inside a git repository")

@@ -42,6 +42,10 @@ class ModelError(HaikutuiError):
     exit_code = 3
 
 
+class KeyRejected(ModelError):
+    """The API refused the key (401): the app offers the masked key entry again."""
+
+
 class StaleError(HaikutuiError):
     """The file changed on disk since the proposal was made; applying would clobber it."""
 

@@ -126,6 +126,8 @@ class Proposal:
     rung: str = ""
     note: str = ""
     hand_edits: list[HandEdit] = field(default_factory=list)
+    runs: list[str] = field(default_factory=list)
+    """The model runs that made it (request-log ids): its verdict is logged against them."""
     """What the user rewrote in review, oldest first, for the next request to be told."""
 
     @classmethod
@@ -291,3 +293,22 @@ def hand_edit(proposal: Proposal, index: int, text: str) -> HandEdit:
     else:  # the user put the file back as it was: nothing of it is proposed any more
         del proposal.changes[position]
     return HandEdit(change.path, before, text)
+
+
+def first_applied_line(proposal: Proposal | None, path: str) -> int | None:
+    """The 1-based line of the first accepted hunk of `path` in the file as applied (the
+    rejected hunks before it shift it back), so the view can stay at the change."""
+    if proposal is None:
+        return None
+    shift = 0
+    for change, hunk in proposal.hunks:
+        if getattr(change, "target_path", change.path) != path or isinstance(hunk, MoveHunk):
+            continue
+        found = _NEW_RANGE.match(hunk.header)
+        if found is None:
+            continue
+        if hunk.accepted:
+            context = next((i for i, line in enumerate(hunk.lines) if line[:1] in "+-"), 0)
+            return max(1, int(found[1]) + context - shift)
+        shift += hunk.added - hunk.removed
+    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from haikutui.core.config import Settings
-from haikutui.core.errors import HaikutuiError, ModelError
+from haikutui.core.errors import HaikutuiError, KeyRejected, ModelError
 from haikutui.core.keys import env_key, find_key, stored_key
 from haikutui.model.pricing import use_prices
 from haikutui.model.providers import make_platform_client, provider_name
@@ -107,7 +107,7 @@ def describe_error(
         kind = getattr(exc, "type", None) or "error"
         return ModelError(f"The API failed mid-reply ({kind}): {detail}; nothing applied. Retry")
     if isinstance(exc, anthropic.AuthenticationError):
-        return ModelError(f"API key rejected (401); check it, or {KEY_HINT}")
+        return KeyRejected(f"API key rejected (401); check it, or {KEY_HINT}")
     if isinstance(exc, anthropic.PermissionDeniedError):
         return ModelError(f"Permission denied (403): {detail}")
     if isinstance(exc, anthropic.NotFoundError):

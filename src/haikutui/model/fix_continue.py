@@ -57,6 +57,7 @@ async def continue_fix(
         max_cost=max_cost,
     )
     result = result_of(overlay, messages, run, rung)
+    result.proposal.runs = [*previous.proposal.runs, *result.proposal.runs]
     rejected = {(c.path, tuple(h.lines)) for c in previous.proposal.changes for h in c.hunks} - {
         (c.path, tuple(h.lines)) for c in previous.proposal.changes for h in c.hunks if h.accepted
     }

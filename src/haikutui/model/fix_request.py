@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -50,6 +51,8 @@ class FixRequest:
     lines: tuple[int, int] | None = None
     follow_ups: tuple[str, ...] = ()
     prior: PriorAttempt | None = field(default=None, compare=False)
+    also: tuple[str, ...] = ()
+    """Other files the user marked (space in the list): sent too, and the change may span them."""
 
     def refined(self, follow_up: str, prior: PriorAttempt | None) -> FixRequest:
         """The same request plus one more instruction, with what was proposed so far."""
@@ -61,22 +64,44 @@ class FixRequest:
 
     @property
     def target(self) -> str:
+        more = f" +{len(self.also)}" if self.also else ""
         if self.lines is None:
-            return self.path
+            return self.path + more
         start, end = self.lines
-        return f"{self.path}:{start}" if start == end else f"{self.path}:{start}-{end}"
+        where = f"{self.path}:{start}" if start == end else f"{self.path}:{start}-{end}"
+        return where + more
 
 
 CACHE_BREAKPOINT: dict[str, str] = {"type": "ephemeral"}
 """On the file block: tools, system prompt and file form the stable prefix the cache keeps."""
 
 
-def build_messages(request: FixRequest, file: TextFile) -> list[dict[str, Any]]:
-    """The first user turn: the file (or a window and an outline of it), then the instruction."""
-    return messages_for_text(request, file.text)
+def build_messages(
+    request: FixRequest, file: TextFile, also: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The first user turn: the file (or a window and an outline of it), then the instruction;
+    `also` the marked files' texts by path."""
+    return messages_for_text(request, file.text, also)
 
 
-def messages_for_text(request: FixRequest, text: str) -> list[dict[str, Any]]:
+def marked_file_block(path: str, text: str) -> str:
+    """A marked file: whole when short; a long one by scope (its imports and def/class lines
+    with their numbers), to `view` where the change needs it."""
+    lines = text.split("\n")
+    total = _line_count(lines)
+    if len(text) <= WHOLE_FILE_CHARS and total <= WHOLE_FILE_LINES:
+        body = text[:-1] if text.endswith("\n") else text
+        return f'<file path="{path}" lines="{total}">\n{body}\n</file>'
+    return (
+        f'<file path="{path}" lines="{total}" shown="outline">\n'
+        f"{outline(lines[:total], range(0))}\n</file>\n"
+        f"{path} is long: only its outline is shown; `view` the lines you need."
+    )
+
+
+def messages_for_text(
+    request: FixRequest, text: str, also: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The prompt laid out for the cache: what stays the same for a file comes first.
 
     Tools, then the system prompt, then the file block carrying the only cache breakpoint:
@@ -85,6 +110,9 @@ def messages_for_text(request: FixRequest, text: str) -> list[dict[str, Any]]:
     request (selection, instruction, follow-ups, an earlier attempt) comes after it.
     """
     shown = stable_file_block(request, text)
+    for path in request.also:
+        if also is not None and path in also:
+            shown += "\n" + marked_file_block(path, also[path])
     return [
         {
             "role": "user",
@@ -164,6 +192,9 @@ def request_text(request: FixRequest, text: str) -> str:
         parts.insert(0, f"The user selected {where} of {request.path}:\n```\n{selected}\n```")
     else:
         parts.insert(0, f"The user is working on {request.path}.")
+    if request.also:
+        marked = ", ".join(request.also)
+        parts.insert(1, f"The user also marked {marked}: the change may edit those files too.")
     for follow_up in request.follow_ups:
         parts.append(f"Follow-up instruction: {follow_up.strip()}")
     if request.prior is not None:

@@ -76,7 +76,8 @@ async def run_fix(
     file = overlay.load(request.path).base
     assert file is not None
     prior = request.prior
-    messages = build_messages(request, file)
+    also = {path: overlay.load(path).text for path in request.also}  # refused like the file
+    messages = build_messages(request, file, also)
     run = await run_edits(
         overlay,
         messages,
@@ -98,6 +99,7 @@ def result_of(
 ) -> FixResult:
     proposal = Proposal.from_overlay(overlay, model=rung.model, rung=rung.name)
     proposal.note = run.note
+    proposal.runs = [run.progress.run_id]
     if proposal.empty:
         errors = run.progress.tool_errors
         if run.progress.edits and not errors:
@@ -181,6 +183,7 @@ async def run_edits(
             content={"instruction": instruction} if settings.log_include_content else None,
             provider=client_provider(client),
             prefix_hash=_prefix_hash(rung.model, system, messages),
+            run=progress.run_id,
         )
         editor = EditorTool(overlay)
         texts: list[str] = []

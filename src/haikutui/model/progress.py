@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,8 @@ class Progress:
     rung: Rung
     started: float
     phase: str = "waiting"
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    """Names this run in the request log, so the check of its proposal is tied back to it."""
     requests: int = 0
     usage: Usage = field(default_factory=Usage)
     streamed_chars: int = 0

@@ -46,7 +46,10 @@ class RequestRecord:
     thinking: str | None = None
     escalated_from: str | None = None
     check_passed: bool | None = None
-    """Whether the proposal passed its check; None while unknown."""
+    """Whether the proposal passed its check; None while unknown (set by `read` from the
+    check lines `mark_checked` appends: a record is never rewritten)."""
+    run: str = ""
+    """The model run the request belonged to (`Progress.run_id`)."""
     target: str = ""
     batch: bool = False
     """A Message Batches result, priced at the batch rate (half)."""
@@ -100,6 +103,7 @@ class RunLog:
     content: dict[str, Any] | None
     provider: str = "anthropic"
     prefix_hash: str = ""
+    run: str = ""
 
     def write(
         self,
@@ -131,6 +135,7 @@ class RunLog:
             content=content,
             provider=self.provider,
             prefix_hash=self.prefix_hash,
+            run=self.run,
         )
         record.strongest_cost = cost(self.strongest, usage)
         append(self.root, record)
@@ -145,8 +150,21 @@ def log_path(repo_root: Path) -> Path:
 
 def append(repo_root: Path, record: RequestRecord) -> None:
     """Best effort, like every bookkeeping write: a full disk must not lose the user's edit."""
+    _append_line(repo_root, asdict(record))
+
+
+def mark_checked(repo_root: Path, runs: list[str], passed: bool) -> None:
+    """The verdict of a proposal the runs `runs` made: one line, read back onto their records.
+
+    A proposal checked again (hunks rejected, tests run) appends again; the last line wins.
+    """
+    if runs:
+        _append_line(repo_root, {"time": time.time(), "check_of": runs, "check_passed": passed})
+
+
+def _append_line(repo_root: Path, data: dict[str, Any]) -> None:
     path = log_path(repo_root)
-    line = json.dumps(asdict(record), separators=(",", ":")) + "\n"
+    line = json.dumps(data, separators=(",", ":")) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as out:
@@ -163,12 +181,21 @@ def read(repo_root: Path) -> list[RequestRecord]:
         return []
     known = set(RequestRecord.__dataclass_fields__)
     records = []
+    checked: dict[str, bool] = {}
     for line in text.splitlines():
         try:
             data = json.loads(line)
+            runs = data.get("check_of")
+            if isinstance(runs, list):
+                if isinstance(data.get("check_passed"), bool):
+                    checked.update((str(run), data["check_passed"]) for run in runs)
+                continue
             records.append(RequestRecord(**{k: v for k, v in data.items() if k in known}))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, AttributeError):
             continue
+    for record in records:
+        if record.run in checked:
+            record.check_passed = checked[record.run]
     return records
 
 

@@ -41,6 +41,8 @@ class Stats:
     batch_cost: float = 0.0
     batch_saved: float = 0.0
     """What batch results cost, and what the same tokens would have cost one by one, less that."""
+    checked: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Per rung: (proposals whose check passed, proposals checked), a run counted once."""
 
     @property
     def saved(self) -> float:
@@ -97,4 +99,18 @@ def compute(records: list[RequestRecord], days: int = DAYS) -> Stats:
                 firsts.setdefault(record.rung, []).append(record.ttft)
     stats.latency = {rung: statistics.median(v) for rung, v in latencies.items()}
     stats.ttft = {rung: statistics.median(v) for rung, v in firsts.items()}
+    stats.checked = checked_per_rung(records)
     return stats
+
+
+def checked_per_rung(records: list[RequestRecord]) -> dict[str, tuple[int, int]]:
+    """Which rung's proposals passed validation: one vote per run, on its last request's rung."""
+    runs: dict[str, RequestRecord] = {}
+    for record in records:
+        if record.run and record.check_passed is not None:
+            runs[record.run] = record
+    counts: dict[str, tuple[int, int]] = {}
+    for record in runs.values():
+        passed, total = counts.get(record.rung, (0, 0))
+        counts[record.rung] = (passed + bool(record.check_passed), total + 1)
+    return counts

@@ -27,6 +27,7 @@ from haikutui.core.proposal import FileChange, MovedFileChange, Proposal
 from haikutui.core.repo import Repo
 from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.trust import NOT_TRUSTED
+from haikutui.model.request_log import mark_checked
 from haikutui.tasks.broken_imports import broken_imports
 from haikutui.tasks.import_graph import ImportGraph, grep_importers
 from haikutui.tasks.lint.ruff_runner import (
@@ -301,6 +302,7 @@ def check_proposal(
     advisories block too; `tree`: a scratch tree of the repo to run in (the lint repair's),
     else one is built here and removed at the end."""
     started = time.monotonic()
+    runs = proposal.runs if any(h.accepted for _, h in proposal.hunks) else []
     proposal = as_applied(proposal)
     verdict = Verdict(exec_edits=exec_edits_of(proposal), strict=strict)
     own = tree is None
@@ -335,6 +337,8 @@ def check_proposal(
     if strict and verdict.warnings:
         verdict.ran.append("[checks] strict = true: advisories block")
     verdict.seconds = time.monotonic() - started
+    if not cancelled():
+        mark_checked(repo.root, runs, verdict.ok)  # which model's output passed validation
     return verdict
 
 

@@ -322,6 +322,7 @@ class TestRepairSession(FixSession):
             )
             proposal = Proposal.from_overlay(overlay, model=self.rung.model, rung=self.rung.name)
             proposal.note = run.note
+            proposal.runs = [run.progress.run_id]
             if proposal.empty:
                 detail = run.progress.tool_errors[-1] if run.progress.tool_errors else run.note
                 raise NoChange(f"{self.rung.model} proposed no change: {detail or 'no reason'}")

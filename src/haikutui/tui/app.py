@@ -24,6 +24,7 @@ from haikutui.core.terminal_text import shown
 from haikutui.core.trust import Claims
 from haikutui.model.budget import SessionSpend
 from haikutui.model.ladder import Rung, resolve
+from haikutui.tui.contrast import legible
 from haikutui.tui.screens.main import MainScreen
 from haikutui.tui.themes import (
     DEFAULT_THEME,
@@ -105,14 +106,21 @@ class HaikutuiApp(App[int]):
         """Keys typed while a file opens wait for the focus to move (see type_ahead)."""
 
     def _initial_theme(self) -> str:
-        """Config first, then the last choice, then ours; never `TEXTUAL_THEME`.
+        """The most recent choice first, then ours; never `TEXTUAL_THEME`.
 
-        A name that is gone or cannot colour the screens is passed over with a warning:
-        a remembered theme must never stop the app from starting.
+        A ctrl+t choice is newer than the `[ui] theme` it was made under and wins over it;
+        once that setting is changed, the setting is newer and wins. A name that is gone or
+        cannot colour the screens is passed over with a warning: a remembered theme must
+        never stop the app from starting.
         """
         problems: list[str] = []
         chosen = "textual-dark"
-        for name in (self.settings.theme, ui_state.load().get("theme"), DEFAULT_THEME):
+        state = ui_state.load()
+        configured, remembered = self.settings.theme, state.get("theme")
+        order = [configured, remembered]
+        if remembered and state.get("theme_over", "") == (configured or ""):
+            order.reverse()  # picked with ctrl+t after this setting was made
+        for name in (*order, DEFAULT_THEME):
             if not isinstance(name, str) or not name:
                 continue
             theme = self.available_themes.get(name)
@@ -133,8 +141,9 @@ class HaikutuiApp(App[int]):
         return dict(THEME_VARIABLES)
 
     def get_css_variables(self) -> dict[str, str]:
-        """Textual's, with our defaults' `$references` resolved against the theme."""
-        variables = resolve_references(super().get_css_variables())
+        """Textual's, with our defaults' `$references` resolved against the theme, and each
+        text colour made legible on its background (WCAG AA, truecolor and 256 colours)."""
+        variables = legible(resolve_references(super().get_css_variables()))
         self.theme_variables = variables
         return variables
 
@@ -231,7 +240,17 @@ class HaikutuiApp(App[int]):
             self.clear_notifications()
 
     def _remember_theme(self, theme: Theme) -> None:
+        """Kept for the next start, over the `[ui] theme` it was chosen under (said once)."""
         ui_state.remember("theme", theme.name)
+        ui_state.remember("theme_over", self.settings.theme or "")
+        configured = self.settings.theme
+        if configured and configured != theme.name:
+            self.notify(
+                f"{theme.name} is kept for next time, over [ui] theme = {configured!r} "
+                "(until you change that setting)",
+                title="Theme",
+                timeout=6,
+            )
 
     def action_help(self) -> None:
         from haikutui.tui.screens.help import HelpScreen

@@ -27,6 +27,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "screen.rename",
     ),
     ("Toggle thinking", "Thinking on or off for the next requests", "screen.toggle_thinking"),
+    (
+        "Tests",
+        "Run the tests; Enter on a failure asks for a fix, tested before you see it",
+        "screen.tests",
+    ),
     ("Stats", "Requests, cost, cache hits and latency from the request log", "screen.stats"),
     ("History / undo", "The applies made in this repo; undo one, or one hunk", "screen.history"),
     (

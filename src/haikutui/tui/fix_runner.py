@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from haikutui.core.errors import HaikutuiError
+from haikutui.core.errors import HaikutuiError, KeyRejected
 from haikutui.model.client import KEY_HINT, has_key
 from haikutui.model.providers import shown_provider
 from haikutui.tui.widgets.status_bar import StatusBar
@@ -29,6 +29,28 @@ def key_missing(status: StatusBar, then: Callable[[], None] | None = None) -> bo
     status.show(NO_KEY, error=True)
     ask_for_key(status.app, then)
     return True
+
+
+def key_rejected(status: StatusBar, then: Callable[[], object] | None = None) -> None:
+    """A 401: ask for a key again (masked), unless the rejected one would still win."""
+    from haikutui.core import keys
+
+    settings = getattr(status.app, "settings", None)
+    if settings is not None and settings.key_command:
+        status.show(
+            "The key from [auth] key_command was rejected (401): fix the command", error=True
+        )
+        return
+    name = keys.env_key()
+    if name is not None:  # the environment comes first: a key typed here would not be used
+        status.show(
+            f"The key from the environment ({name}) was rejected (401): change it there",
+            error=True,
+        )
+        return
+    from haikutui.tui.key_flow import ask_for_key
+
+    ask_for_key(status.app, then, why="The API rejected the key (401).")
 
 
 def warm_up() -> None:
@@ -76,10 +98,13 @@ async def within_budget(session: FixSession, status: StatusBar) -> bool:
     return False
 
 
-async def run_session(session: FixSession, status: StatusBar) -> FixResult | None:
+async def run_session(
+    session: FixSession, status: StatusBar, retry: Callable[[], object] | None = None
+) -> FixResult | None:
     """Run the session's current step; on failure or cancel keep the proposal shown before it.
 
     Over budget, it asks first: the first request, an escalation and a refinement alike.
+    A rejected key (401) opens the masked key entry; `retry` runs once a new key is kept.
     """
     previous = session.result
     status.rung = session.rung
@@ -101,6 +126,8 @@ async def run_session(session: FixSession, status: StatusBar) -> FixResult | Non
     except HaikutuiError as exc:
         session.result = previous
         status.show(exc.message, error=True)  # read in the status bar, not a fading toast
+        if isinstance(exc, KeyRejected):
+            key_rejected(status, retry)
         return None
     except asyncio.CancelledError:
         session.result = previous

@@ -15,7 +15,9 @@ from haikutui.core import keys
 from haikutui.core.errors import UsageError
 
 
-def ask_for_key(app: App[Any], then: Callable[[], None] | None = None) -> None:
+def ask_for_key(
+    app: App[Any], then: Callable[[], object] | None = None, why: str = "No key was found."
+) -> None:
     """Open the masked input; once a key is kept, run `then` (the action that needed it)."""
     from haikutui.tui.screens.key_entry import KeyEntryScreen
 
@@ -35,14 +37,14 @@ def ask_for_key(app: App[Any], then: Callable[[], None] | None = None) -> None:
             return
         _ask_file(app, value, then)
 
-    app.push_screen(KeyEntryScreen(where), entered)
+    app.push_screen(KeyEntryScreen(where, why), entered)
 
 
 def _file_place() -> str:
     return f"a file only you can read ({keys.key_file()}), after you agree"
 
 
-def _ask_file(app: App[Any], value: str, then: Callable[[], None] | None) -> None:
+def _ask_file(app: App[Any], value: str, then: Callable[[], object] | None) -> None:
     """No keyring: warn, and write the 0600 file only on `y`; else keep it for this session."""
     from haikutui.tui.screens.confirm import ConfirmScreen
 
@@ -71,7 +73,7 @@ def _ask_file(app: App[Any], value: str, then: Callable[[], None] | None) -> Non
     )
 
 
-def _done(app: App[Any], where: str, then: Callable[[], None] | None) -> None:
+def _done(app: App[Any], where: str, then: Callable[[], object] | None) -> None:
     app.notify(f"API key kept in {where}; using it now", title="Key added")
     if then is not None:
         then()

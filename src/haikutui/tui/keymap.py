@@ -120,6 +120,14 @@ MAIN_KEYS: list[BindingType] = [
         id="main.tests",
         tooltip="Run the tests; Enter on a failure asks for a fix, tested before you see it",
     ),
+    Binding(
+        "V",
+        "details",
+        "Details",
+        show=False,
+        id="main.details",
+        tooltip="The whole status message (an error cut at 80 columns) in a scrollable panel",
+    ),
     Binding("q", "app.quit", "Quit", id="main.quit", tooltip="Leave haikutui"),
 ]
 
@@ -155,5 +163,12 @@ REVIEW_KEYS: list[BindingType] = [
         show=False,
     ),
     _bind("t", "run_tests", "Test", "Run the tests that import the changed modules", show=False),
+    _bind(
+        "v",
+        "details",
+        "Details",
+        "The whole verdict, note and error in a scrollable panel: findings, failing tests",
+        show=False,
+    ),
     _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),
 ]

@@ -15,7 +15,6 @@ from typing import Any
 
 from textual import events
 from textual.app import App
-from textual.timer import Timer
 from textual.widgets import Input
 
 
@@ -52,23 +51,18 @@ class KeyHold:
 
     Enter in the file filter opens a file in a thread and only then focuses the code view:
     `/core`, Enter, `i`, `fix it` typed at speed put `ifix it` into the filter. The main
-    screen holds the keys from that Enter until the file has opened (or a second passes),
-    then they are handled in the order typed.
+    screen holds the keys from that Enter until the file has opened or been refused, however
+    long that takes (a one-second limit let `jjji` run as shortcuts after a slow open), then
+    they are handled in the order typed. The pane answers every load with one or the other.
     """
-
-    TIMEOUT = 1.0
 
     def __init__(self, app: App[Any]) -> None:
         self.app = app
         self.holding = False
         self.held: list[events.Key] = []
-        self._timer: Timer | None = None
 
     def hold(self) -> None:
         self.holding = True
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.app.set_timer(self.TIMEOUT, self.release)
 
     def take(self, event: events.Key) -> bool:
         """Keep `event` for later while holding; False when it may be handled now."""
@@ -79,9 +73,6 @@ class KeyHold:
     def release(self) -> None:
         """Replay the held keys from the App's queue, behind the focus change just made."""
         if self.holding:
-            if self._timer is not None:
-                self._timer.stop()
-                self._timer = None
             self.app.call_later(self._replay)
 
     async def _replay(self) -> None:

@@ -96,6 +96,8 @@ async def repair(
     """
     job = await asyncio.to_thread(LintRepair, repo, settings, paths)
     attempts: list[RungAttempt] = []
+    runs: list[str] = []
+    """The model runs whose edits the proposal may hold: its verdict is logged against them."""
     own_client: AsyncAnthropic | None = None
     extra = "".join(f"\n\nAlso: {text.strip()}" for text in instructions if text.strip())
     try:
@@ -125,6 +127,7 @@ async def repair(
                         escalated_from=attempts[-1].model if attempts else None,
                     )
                     attempt.usage = run.progress.usage
+                    runs.append(run.progress.run_id)
                 except NoChange as exc:
                     # A refusal or a cut-off reply: none of it is kept; a stronger rung may do better.
                     job.reset_to_ruff()
@@ -147,6 +150,7 @@ async def repair(
                 after = await asyncio.to_thread(job.relint, mirror)
             proposal = await asyncio.to_thread(job.proposal, attempts)
             tree = mirror.detach() if keep_tree else None
+            proposal.runs = runs
     finally:
         if own_client is not None:
             await own_client.close()

@@ -231,6 +231,8 @@ class RenameSession(FixSession):
         )
         proposal = self._proposal()
         proposal.note = self._note()
+        if self.best is not None:
+            proposal.runs = [self.best.progress.run_id]
         if proposal.empty:
             raise NoChange(f"nothing to rename: `{self.old}` has no occurrence left to change")
         self.result = FixResult(proposal, progress, "\n".join(texts), stop_reason)

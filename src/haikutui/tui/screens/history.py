@@ -11,7 +11,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
@@ -25,6 +25,7 @@ from haikutui.core.repo import Repo
 from haikutui.core.terminal_text import escape, quote_path, shown
 from haikutui.model.ladder import Rung
 from haikutui.tui.widgets.keys_footer import KeysFooter
+from haikutui.tui.widgets.line_scroll import LineScroll
 from haikutui.tui.widgets.status_bar import StatusBar
 
 
@@ -86,7 +87,7 @@ class HistoryScreen(Screen[None]):
         yield Static(id="history-header")
         with Horizontal(id="history-panes"):
             yield OptionList(id="history-list")
-            with VerticalScroll(id="history-detail"):
+            with LineScroll(id="history-detail"):
                 yield Static(id="history-hunks")
         yield StatusBar(id="history-status")
         yield KeysFooter()

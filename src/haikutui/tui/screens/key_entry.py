@@ -25,15 +25,15 @@ class KeyEntryScreen(ModalScreen[str | None]):
         Binding("escape", "dismiss(None)", "Back", id="key.back", tooltip="Close; nothing stored"),
     ]
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, why: str = "No key was found.") -> None:
         super().__init__()
-        self.where = where
-        """Where the key will be kept, said before it is typed."""
+        self.where, self.why = where, why
+        """Where the key will be kept, said before it is typed; why one is asked for."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content.styled("Anthropic API key", "bold $text-primary"))
-            yield Static("No key was found. Paste one to use it now, without a restart.")
+            yield Static(f"{self.why} Paste one to use it now, without a restart.")
             yield Input(placeholder="sk-ant-…", password=True, id="key-input")
             yield Static(f"It will be kept in {self.where}.", id="key-where")
             yield Static("enter save · esc back out, nothing stored", id="key-keys")

@@ -15,6 +15,7 @@ from textual.message import Message
 
 from haikutui.core.config import Settings
 from haikutui.core.errors import HaikutuiError
+from haikutui.core.proposal import first_applied_line
 from haikutui.core.repo import Repo
 from haikutui.model.client import has_key
 from haikutui.model.ladder import RUNGS, Rung, resolve
@@ -64,6 +65,9 @@ class MainScreen(FocusingScreen):
         self.session: FixSession | None = None
         self.file_text = ""
         """The open file's text, for the estimate shown as the selection changes."""
+        self._opened_path: str | None = None
+        self._goto_after_load: int | None = None
+        """After an apply: the 1-based line of the first change, shown once the file reloads."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -133,13 +137,27 @@ class MainScreen(FocusingScreen):
     def _file_picked(self, event: FileList.Picked) -> None:
         self.query_one(CodePane).load_file(event.path)
 
+    @on(FileList.MarksChanged)
+    def _marks_changed(self) -> None:
+        self._show_target()
+
+    @on(FileList.NothingPicked)
+    def _nothing_picked(self) -> None:
+        self._release_keys()
+
     @on(CodePane.Opened)
     def _file_opened(self, event: CodePane.Opened) -> None:
         self.file_text = event.text
         self._release_keys()  # after the pane's focus change, which it has just queued
         if event.reload:
+            if self._goto_after_load is not None:
+                self.query_one(CodeView).goto(self._goto_after_load)
+                self._goto_after_load = None
             self._show_estimate()
             return
+        if event.path != self._opened_path:  # an instruction meant another file: never send it
+            self.query_one(PromptBar).clear_instruction()
+        self._opened_path = event.path
         self._show_target()  # a new file: its selection-changed stops at the pane, which sent it
         status = self.query_one(StatusBar)
         if status.error:
@@ -159,7 +177,10 @@ class MainScreen(FocusingScreen):
         from haikutui.model.fix_request import FixRequest  # model-side modules: off the first paint
 
         code = self.query_one(CodeView)
-        return None if code.path is None else FixRequest(code.path, instruction, code.selection)
+        if code.path is None:
+            return None
+        also = tuple(p for p in self.query_one(FileList).marked if p != code.path)
+        return FixRequest(code.path, instruction, code.selection, also=also)
 
     def _show_target(self) -> None:
         request = self._request()
@@ -243,7 +264,7 @@ class MainScreen(FocusingScreen):
     async def run_fix(self) -> None:
         session = self.session
         assert session is not None
-        result = await run_session(session, self.query_one(StatusBar))
+        result = await run_session(session, self.query_one(StatusBar), retry=self.run_fix)
         if result is None:
             return
         from haikutui.tui.screens.review import ReviewScreen
@@ -255,11 +276,16 @@ class MainScreen(FocusingScreen):
         status = self.query_one(StatusBar)
         status.rung = self.rung
         if applied:
+            proposal = getattr(self.session, "proposal", None)
             self.session = None  # written: there is nothing left to escalate
             status.show(f"applied to {', '.join(applied)}")  # stays: not a toast that fades
+            self.query_one(PromptBar).clear_instruction()  # done: Enter must not send it again
+            self.query_one(FileList).clear_marks()
             path = self.query_one(CodeView).path
             if path is not None:
-                self.query_one(CodePane).load_file(path)
+                # the file as written, the view kept where it was, then moved to the change
+                self._goto_after_load = first_applied_line(proposal, path)
+                self.query_one(CodePane).load_file(path, reload=True)
             self.list_files()
         else:
             status.show("review closed; nothing written")
@@ -386,6 +412,17 @@ class MainScreen(FocusingScreen):
         from haikutui.tui.screens.batch import BatchScreen
 
         self.app.push_screen(BatchScreen(self.repo, self.settings, self.rung), self._review_closed)
+
+    def action_details(self) -> None:
+        """`V`: the whole status message (an error is cut to one row at 80 columns)."""
+        from haikutui.tui.screens.detail import DetailScreen, section
+
+        status = self.query_one(StatusBar)
+        if not status.message:
+            raise SkipAction()
+        title = "Error" if status.error else "Message"
+        lines, style = status.message.splitlines(), "$text-error" if status.error else ""
+        self.app.push_screen(DetailScreen(title, lambda width: section(title, lines, style, width)))
 
     def action_cancel(self) -> None:
         """Esc: out of an input first (as in lazygit), then stop a run; else the code view's."""

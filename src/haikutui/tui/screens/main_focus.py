@@ -23,7 +23,8 @@ class FocusingScreen(Screen[None]):
         return isinstance(self.focused, Input)
 
     def _leave_input(self) -> None:
-        """Back to where the user was; the filter's query is cleared, the instruction kept.
+        """Back to where the user was (the code view or the list, for the filter too); the
+        filter's query is cleared, the instruction kept.
 
         A priority key, so the focus moves before the keys typed after Esc are handed out;
         the clear runs in the filter's own queue, after the letters typed before Esc.
@@ -35,7 +36,12 @@ class FocusingScreen(Screen[None]):
         if typed_in is not None and typed_in.id == "file-filter":
             assert isinstance(typed_in, Input)
             typed_in.call_later(typed_in.clear)
-            back = self.query_one("#file-options")
+            came_from = self._return_focus
+            back = (
+                came_from
+                if came_from is not None and came_from.is_attached and came_from.display
+                else self.query_one("#file-options")
+            )
         self.set_focus(back or self.query_one("#file-options"))
 
     def action_pick(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -25,17 +26,36 @@ class RefineScreen(ModalScreen[str | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "escape", "dismiss(None)", "Back", id="refine.back", tooltip="Close without refining"
+            "escape",
+            "back",
+            "Back",
+            id="refine.back",
+            tooltip="Close without refining; the text stays for next time",
         ),
     ]
+
+    def __init__(self, draft: str = "", keep: Callable[[str], None] | None = None) -> None:
+        """`draft` is what Esc left last time; `keep` gets the text on Esc (and "" once sent)."""
+        super().__init__()
+        self.draft, self.keep = draft, keep
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Refine the proposal: what should change? (Enter sends, Esc backs out)")
-            yield Input(placeholder="e.g. keep the loop, just fix the bound", id="refine-input")
+            yield Input(
+                self.draft, placeholder="e.g. keep the loop, just fix the bound", id="refine-input"
+            )
+
+    def action_back(self) -> None:
+        """As the instruction field: Esc keeps what was typed, for the next `r`."""
+        if self.keep is not None:
+            self.keep(self.query_one("#refine-input", Input).value)
+        self.dismiss(None)
 
     @on(Input.Submitted, "#refine-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
+        if text and self.keep is not None:
+            self.keep("")
         self.dismiss(text or None)

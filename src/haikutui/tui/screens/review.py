@@ -121,6 +121,8 @@ class ReviewScreen(Screen[list[str] | None]):
             if isinstance(request, FixRequest)
             else {}
         )
+        if isinstance(request, FixRequest):  # the files the user marked were asked for
+            outside = {i: where for i, where in outside.items() if where not in request.also}
         self.query_one(DiffView).mark_outside(set(outside))
         if not outside:
             return []
@@ -178,6 +180,9 @@ class ReviewScreen(Screen[list[str] | None]):
         self._show_header()
 
     def _verdict_line(self) -> Content:
+        if not any(h.accepted for _, h in self.proposal.hunks):
+            # an empty change passes every check: no ✓ for writing nothing
+            return Content.styled("○ no hunk accepted: nothing would be written", "$text-muted")
         if self.verdict is None:
             return Content.styled("checking…", "$text-muted")
         style = (
@@ -187,8 +192,43 @@ class ReviewScreen(Screen[list[str] | None]):
             if self.verdict.warnings
             else "bold $text-success"
         )
-        hint = " (t runs them)" if self.verdict.tests_note == "tests not run" else ""
-        return Content.styled(self.verdict.summary + hint, style)
+        if self.verdict.tests is not None:
+            hint = " (t re-runs)"
+        elif self.verdict.tests_note == "tests not run":
+            hint = " (t runs them)"
+        else:
+            hint = ""
+        more = " · v details" if self.verdict.problems or self.verdict.warnings else ""
+        return Content.styled(self.verdict.summary + hint + more, style)
+
+    def action_details(self) -> None:
+        """`v`: the note, the edits outside the selection, the whole verdict, the last error."""
+        from haikutui.tui.screens.detail import DetailScreen, section, verdict_rows
+
+        proposal = self.proposal
+        status = self.query_one(StatusBar)
+        added, removed = proposal.stats()
+        outside = self._outside_row()
+        error = [status.message] if status.error else []
+
+        def rows(width: int) -> list[Content]:
+            return [
+                *section(
+                    "Proposal",
+                    [
+                        f"{proposal.rung} · {proposal.model} · +{added} −{removed}",
+                        *(c.path for c in proposal.changes),
+                    ],
+                    "",
+                    width,
+                ),
+                *section("Note", proposal.note.strip().splitlines(), "italic", width),
+                *outside,
+                *verdict_rows(self.verdict, width),
+                *section("Error", error, "$text-error", width),
+            ]
+
+        self.app.push_screen(DetailScreen("Review details", rows))
 
     def _header_extra(self) -> Content:
         """More for the third header line; the lint review adds per-file counts."""
@@ -291,7 +331,13 @@ class ReviewScreen(Screen[list[str] | None]):
     def action_refine(self) -> None:
         if self._no_model() or key_missing(self.query_one(StatusBar)):
             return
-        self.app.push_screen(RefineScreen(), self._refine_with)
+        self.app.push_screen(RefineScreen(self.refine_draft, self._keep_draft), self._refine_with)
+
+    refine_draft = ""
+    """The follow-up typed and left with Esc: the next `r` starts from it."""
+
+    def _keep_draft(self, text: str) -> None:
+        self.refine_draft = text
 
     def _refine_with(self, follow_up: str | None) -> None:
         if follow_up:
@@ -344,7 +390,7 @@ class ReviewScreen(Screen[list[str] | None]):
     @work(exclusive=True, group="llm")
     async def rerun(self) -> None:
         status = self.query_one(StatusBar)
-        result = await run_session(self.session, status)
+        result = await run_session(self.session, status, retry=self.rerun)
         if result is None:
             return
         self.proposal, self.verdict = result.proposal, None

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Sparkline, Static
@@ -17,6 +17,7 @@ from haikutui.model.ladder import RUNGS
 from haikutui.model.pricing import format_cost
 from haikutui.model.request_stats import Stats, compute
 from haikutui.tui.widgets.keys_footer import KeysFooter
+from haikutui.tui.widgets.line_scroll import LineScroll
 
 BAR = 24
 
@@ -98,6 +99,23 @@ def summary(stats: Stats) -> Content:
     return Content("\n").join(lines)
 
 
+def check_shares(stats: Stats) -> Content:
+    """Of the proposals each rung made and the checks judged, the share that passed."""
+    rows = [Content.styled("Proposals that passed their check, per rung", "bold")]
+    for rung in [*RUNGS, *sorted(set(stats.checked) - set(RUNGS))]:
+        if rung not in stats.checked:
+            continue
+        passed, total = stats.checked[rung]
+        rows.append(
+            Content.assemble(
+                "  ",
+                Content.styled(f"{rung:<10}", f"$rung-{rung}" if rung in RUNGS else "$accent"),
+                f"{passed / total:>4.0%}  ({passed} of {total})",
+            )
+        )
+    return Content("\n").join(rows)
+
+
 class StatsScreen(Screen[None]):
     """Read once when opened: the log is small, and a screen that changes under you is worse."""
 
@@ -128,9 +146,11 @@ class StatsScreen(Screen[None]):
                 with Vertical(classes="spark-box", id=f"spark-{key}") as box:
                     box.border_title = f"{title} · {total}"
                     yield Sparkline(values, id=f"sparkline-{key}")
-        with VerticalScroll(id="stats-body"):
+        with LineScroll(id="stats-body"):
             yield Static(day_table(stats), id="stats-days")
             yield Static(summary(stats), id="stats-summary")
+            if stats.checked:  # a block of its own: absent until a proposal was checked
+                yield Static(check_shares(stats), id="stats-checks")
         yield KeysFooter()
 
     def on_mount(self) -> None:

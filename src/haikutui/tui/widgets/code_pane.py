@@ -58,6 +58,9 @@ class CodePane(Vertical):
         except HaikutuiError as exc:
             self.post_message(self.Refused(path, exc.message))
             return
+        except Exception as exc:  # every load is answered: keys typed after Enter wait for it
+            self.post_message(self.Refused(path, f"{path}: cannot be read ({exc})".splitlines()[0]))
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(self.Opened(path, lines, text, reload))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from textual import events
@@ -55,6 +56,12 @@ class CodeView(ScrollView, can_focus=True):
         ),
         _bind("v", "toggle_select", "Select", "Start or drop a line selection", show=True),
         _bind("escape", "clear_selection", "Clear", "Drop the selection"),
+        _bind("ctrl+f", "search", "Find", "Search the open file (smart case); n and N move"),
+        _bind("n", "next_match(1)", "Next match", "The next line holding the search text"),
+        _bind("N", "next_match(-1)", "Previous match", "The previous line holding the search"),
+        _bind("colon,ctrl+g", "goto_line", "Go to line", "Jump to a line number"),
+        _bind("left", "scroll_columns(-4)", "Left", "Scroll long lines to the left"),
+        _bind("right", "scroll_columns(4)", "Right", "Scroll long lines to the right"),
     ]
 
     class SelectionChanged(Message):
@@ -76,6 +83,10 @@ class CodeView(ScrollView, can_focus=True):
         self._visual = False
         self.marks: dict[int, str] = {}
         """1-based line -> rule codes, drawn as a mark in the gutter (lint findings)."""
+        self.search = ""
+        """What ctrl+f looks for (smart case: case-sensitive only with a capital)."""
+        self._drag_from: int | None = None
+        """The line a mouse press started on, while the button is held."""
 
     @property
     def selection(self) -> tuple[int, int] | None:
@@ -86,6 +97,8 @@ class CodeView(ScrollView, can_focus=True):
         return low + 1, high + 1
 
     def show_file(self, path: str, lines: list[Content]) -> None:
+        if path != self.path:
+            self.search, self.border_subtitle = "", ""
         self.path, self._lines = path, lines
         self.marks = {}
         self.cursor, self.selection_anchor = 0, None
@@ -154,17 +167,21 @@ class CodeView(ScrollView, can_focus=True):
         if index >= len(self._lines):
             return Strip.blank(width, base.rich_style)
         digits = len(str(len(self._lines)))
-        gutter = Content.styled(f"{index + 1:>{digits}} │ ", "$line-number")
+        selection = self.selection
+        selected = selection is not None and selection[0] <= index + 1 <= selection[1]
+        # muted numbers on plain lines; on the cursor and selected lines, whose background
+        # changes, the text colour (a muted number vanished on the selection in 256 colours)
+        number = "$foreground" if selected or index == self.cursor else "$line-number"
+        gutter = Content.styled(f"{index + 1:>{digits}} │ ", number)
         if index + 1 in self.marks:
             gutter = Content.assemble(
-                Content.styled(f"{index + 1:>{digits}} ", "$line-number"),
+                Content.styled(f"{index + 1:>{digits}} ", number),
                 Content.styled("● ", "bold $text-warning"),
             )
-        line = self._lines[index].expand_tabs(4)[scroll_x:]
+        line = self._highlighted(self._lines[index].expand_tabs(4))[scroll_x:]
         content = Content.assemble(gutter, line)
         content = content.pad_right(max(0, width - content.cell_length))
-        selection = self.selection
-        if selection is not None and selection[0] <= index + 1 <= selection[1]:
+        if selected:
             content = content.stylize_before("on $code-selection-bg")
         elif index == self.cursor and self.has_focus:
             content = content.stylize_before("on $code-cursor-bg")
@@ -223,15 +240,139 @@ class CodeView(ScrollView, can_focus=True):
         self.selection_anchor = None
         self._selection_changed()
 
-    def on_click(self, event: events.Click) -> None:
-        line = int(self.scroll_y) + event.y
+    # -- the mouse: a click puts the cursor, a drag (or shift+click) selects lines ----------
+
+    def _line_at(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        return None if offset is None else int(self.scroll_y) + offset.y
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        line = self._line_at(event)
+        if line is None or not self._lines or event.button != 1:
+            return
+        before = self.selection
         if event.shift:
             if self.selection_anchor is None:
                 self.selection_anchor = self.cursor
+        else:
+            self.selection_anchor, self._visual = None, False
+            self._drag_from = min(line, len(self._lines) - 1)
+            self.capture_mouse()
+        self._set_cursor(line)
+        if self.selection != before:
+            self._selection_changed()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        line = self._line_at(event)
+        if self._drag_from is None or line is None:  # moves count while the press is held
+            return
+        line = max(0, min(line, len(self._lines) - 1))
+        if line != self.cursor:
+            self.selection_anchor = self._drag_from
             self._set_cursor(line)
             self._selection_changed()
-        else:
-            self._set_cursor(line)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_from is not None:
+            self._drag_from = None
+            self.release_mouse()
+
+    # -- search, go to line, horizontal scroll ---------------------------------------------
+
+    def _pattern(self) -> re.Pattern[str] | None:
+        if not self.search:
+            return None
+        flags = 0 if any(c.isupper() for c in self.search) else re.IGNORECASE
+        return re.compile(re.escape(self.search), flags)
+
+    def _highlighted(self, line: Content) -> Content:
+        pattern = self._pattern()
+        if pattern is None:
+            return line
+        for found in pattern.finditer(line.plain):
+            line = line.stylize("reverse", found.start(), found.end())
+        return line
+
+    def _match_lines(self) -> list[int]:
+        pattern = self._pattern()
+        if pattern is None:
+            return []
+        return [i for i, line in enumerate(self._lines) if pattern.search(line.plain)]
+
+    def action_search(self) -> None:
+        from haikutui.tui.screens.line_prompt import LinePrompt
+
+        if not self._lines:
+            raise SkipAction()
+        prompt = LinePrompt("Find", self.search, placeholder="text in this file, then Enter")
+        self.app.push_screen(prompt, self._searched)
+
+    def _searched(self, text: str | None) -> None:
+        if text is None:
+            return
+        self.search = text
+        self.refresh()
+        self._to_match(1, from_line=self.cursor - 1)
+
+    def action_next_match(self, direction: int) -> None:
+        if not self.search:
+            raise SkipAction()  # `n` means nothing before a search
+        self._to_match(direction, from_line=self.cursor)
+
+    def _to_match(self, direction: int, from_line: int) -> None:
+        lines = self._match_lines()
+        if not lines:
+            self.border_subtitle = f"not found: {self.search}" if self.search else ""
+            return
+        after = [i for i in lines if (i > from_line if direction > 0 else i < from_line)]
+        target = (
+            (after[0] if direction > 0 else after[-1])
+            if after
+            else lines[0 if direction > 0 else -1]
+        )
+        self._moved(target)
+        self._show_column(target)
+        where = lines.index(target) + 1
+        wrapped = " (wrapped)" if not after else ""
+        self.border_subtitle = f"{self.search}: {where} of {len(lines)} lines{wrapped} · n N"
+
+    def _show_column(self, index: int) -> None:
+        """Scroll sideways so the first match on line `index` is in view."""
+        pattern = self._pattern()
+        found = pattern.search(self._lines[index].expand_tabs(4).plain) if pattern else None
+        if found is None:
+            return
+        gutter = len(str(len(self._lines))) + 3
+        room = self.scrollable_content_region.width - gutter
+        if found.end() > self.scroll_x + room - 1:  # just far enough: the rest stays in view
+            self.scroll_to(x=found.end() - room + 4, animate=False, immediate=True)
+        elif found.start() < self.scroll_x:
+            self.scroll_to(x=max(0, found.start() - 4), animate=False, immediate=True)
+
+    def action_goto_line(self) -> None:
+        from haikutui.tui.screens.line_prompt import LinePrompt
+
+        if not self._lines:
+            raise SkipAction()
+        prompt = LinePrompt("Go to line", placeholder=f"1 to {len(self._lines)}, then Enter")
+        self.app.push_screen(prompt, self._went)
+
+    def _went(self, text: str | None) -> None:
+        if text is None or not text.strip():
+            return
+        try:
+            line = int(text.strip().lstrip(":"))
+        except ValueError:
+            self.border_subtitle = f"not a line number: {text.strip()}"
+            return
+        self.border_subtitle = ""
+        self._moved(max(1, min(line, len(self._lines))) - 1)
+
+    def action_scroll_columns(self, delta: int) -> None:
+        if not self._lines:
+            raise SkipAction()
+        target = max(0, min(self.scroll_x + delta, self.max_scroll_x))
+        self.scroll_to(x=target, animate=False, immediate=True)
 
     def on_focus(self) -> None:
         self.refresh()

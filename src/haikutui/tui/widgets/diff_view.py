@@ -6,13 +6,13 @@ import re
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.highlight import highlight
 from textual.widget import Widget
 
 from haikutui.core.proposal import FileChange, Hunk, Proposal
 from haikutui.core.terminal_text import escape, quote_path
+from haikutui.tui.widgets.line_scroll import LineScroll
 
 HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 LINE_STYLES: dict[str, tuple[str, str]] = {
@@ -99,7 +99,7 @@ class HunkView(Widget):
         return Content("\n").join(rows)
 
 
-class DiffView(VerticalScroll, can_focus=True):
+class DiffView(LineScroll, can_focus=True):
     """Shows a proposal; the parent moves `current` and flips hunks, then calls `sync`."""
 
     DEFAULT_CSS: ClassVar[str] = """

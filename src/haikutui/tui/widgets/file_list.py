@@ -32,6 +32,30 @@ MARK_STYLES: dict[str, str] = {
 }
 
 
+def middle_cut(path: str, width: int) -> tuple[str, list[tuple[int, int, int]]]:
+    """`path` in `width` cells, its middle folders cut to `…` (`docs/…/click-icon.svg`), or
+    its start when even that is too long; and the kept pieces as (start, end, shown at), so
+    the filter's highlights follow. Never wrapped: a wrapped path broke mid-word."""
+    if width <= 0 or len(path) <= width:
+        return path, [(0, len(path), 0)]
+    parts = path.split("/")
+    if len(parts) > 2:
+        head = len(parts[0]) + 1
+        tail = len(path) - len(parts[-1])
+        for part in reversed(parts[1:-1]):
+            wider = tail - len(part) - 1
+            if head + 2 + len(path) - wider > width or wider <= head:
+                break
+            tail = wider
+        if head + 2 + len(path) - tail <= width:
+            return path[:head] + "…/" + path[tail:], [(0, head, 0), (tail, len(path), head + 2)]
+    name = len(path) - len(parts[-1])
+    if len(parts) > 1 and 2 + len(path) - name <= width:  # the file's name whole, at least
+        return "…/" + path[name:], [(name, len(path), 2)]
+    start = len(path) - max(width - 1, 1)
+    return "…" + path[start:], [(start, len(path), 1)]
+
+
 class FileList(Vertical):
     """Posts `Picked` for the highlighted file on Enter; parents hand it entries."""
 
@@ -57,6 +81,14 @@ class FileList(Vertical):
             id="files.up",
             tooltip="Move to the previous file in the list",
         ),
+        Binding(
+            "space",
+            "toggle_mark",
+            "Mark",
+            show=False,
+            id="files.mark",
+            tooltip="Mark or unmark the file: i then sends every marked file with the open one",
+        ),
     ]
 
     class Picked(Message):
@@ -65,6 +97,12 @@ class FileList(Vertical):
         def __init__(self, path: str) -> None:
             super().__init__()
             self.path = path
+
+    class MarksChanged(Message):
+        """The marked files changed: a request sends them with the open file."""
+
+    class NothingPicked(Message):
+        """Enter in the filter matched no file: nothing will open (keys held for it go on)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -76,6 +114,8 @@ class FileList(Vertical):
         """Counts option fills, so a fill left over from an older filter is dropped."""
         self.label = ""
         """Shown before the file count: the repository folder's name."""
+        self.marked: list[str] = []
+        """Files marked with space, in the order marked."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter files  (/)", id="file-filter")
@@ -135,11 +175,31 @@ class FileList(Vertical):
         options = self.query_one(OptionList)
         if options.option_count:
             self._pick(options.highlighted or 0)
+        else:
+            self.post_message(self.NothingPicked())
 
     @on(OptionList.OptionSelected, "#file-options")
     def _option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self._pick(event.option_index)
+
+    def action_toggle_mark(self) -> None:
+        path = self._highlighted()
+        if path is None:
+            return
+        if path in self.marked:
+            self.marked.remove(path)
+        else:
+            self.marked.append(path)
+        self._refilter(self.query_one(Input).value, path)
+        self.post_message(self.MarksChanged())
+
+    def clear_marks(self) -> None:
+        """After an apply: the marks were for the request just made."""
+        if self.marked:
+            self.marked = []
+            self._refilter(self.query_one(Input).value, self._highlighted())
+            self.post_message(self.MarksChanged())
 
     def action_list_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()
@@ -151,8 +211,14 @@ class FileList(Vertical):
         option = self.query_one(OptionList).get_option_at_index(index)
         if option.id is not None:
             self.post_message(self.Picked(option.id))
+        else:
+            self.post_message(self.NothingPicked())
+
+    _cut_for = 0
+    """The path width the options were last cut for."""
 
     def _refilter(self, query: str, keep: str | None = None) -> None:
+        self._cut_for = self._path_width()
         matches, total = self._index.search(query, MAX_SHOWN)
         shown = [m.path for m in matches]
         at = shown.index(keep) if keep in shown else 0  # a re-list keeps the highlight
@@ -168,7 +234,12 @@ class FileList(Vertical):
             options.highlighted = at
         more = f" (showing {len(matches)})" if total > len(matches) else ""
         noun = "file" if total == 1 else "files"
-        self.border_title = f"{self.label} · {total} {noun}{more}".lstrip(" ·")
+        marked = f" · {len(self.marked)} marked" if self.marked else ""
+        title = f"{self.label} · {total} {noun}{more}{marked}".lstrip(" ·")
+        room = self.size.width - 4  # the corners and a space either side
+        if self.size.width and len(title) > room:  # at 80 columns: the counts, not the name
+            title = f"{total} {noun}{more}{marked}"
+        self.border_title = title
 
     def _fill_rest(self, fill: int, rest: list[Match]) -> None:
         if fill == self._fills and self.is_attached:
@@ -179,7 +250,38 @@ class FileList(Vertical):
     def _prompt(self, match: Match) -> Content:
         mark_of = FileEntry(match.path, self._codes.get(match.path, "  ")).mark
         mark = Content.styled(mark_of, MARK_STYLES.get(mark_of, ""))
-        spans = [Span(o, o + 1, "bold $text-accent") for o in match.offsets]
         if has_control(match.path):  # shown quoted, as git does; the spans would not fit
             return Content.assemble(mark, " ", Content(quote_path(match.path)))
-        return Content.assemble(mark, " ", Content(match.path, spans=spans))
+        shown, pieces = middle_cut(match.path, self._path_width())
+        if match.path in self.marked:  # in the separator's cell: the path keeps its width
+            return Content.assemble(
+                mark, Content.styled("●", "bold $text-accent"), self._path(shown, pieces, match)
+            )
+        return Content.assemble(mark, " ", self._path(shown, pieces, match))
+
+    def _path(self, shown: str, pieces: list[tuple[int, int, int]], match: Match) -> Content:
+        spans = [
+            Span(at + o - start, at + o - start + 1, "bold $text-accent")
+            for o in match.offsets
+            for start, end, at in pieces
+            if start <= o < end
+        ]
+        return Content(shown, spans=spans)
+
+    def _path_width(self) -> int:
+        """The cells a path may take: the column less the options' padding (2), the
+        scrollbar (2, kept free: it appears once the list is longer than the screen) and the
+        mark and its separator (2)."""
+        width = self.content_region.width
+        return width - 6 if width > 6 else 0
+
+    def on_resize(self) -> None:
+        """Paths are cut for the width: cut again when the terminal changes size."""
+        if self._paths and self._cut_for != self._path_width():
+            self._refilter(self.query_one(Input).value, self._highlighted())
+
+    def _highlighted(self) -> str | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None or not options.option_count:
+            return None
+        return options.get_option_at_index(options.highlighted).id

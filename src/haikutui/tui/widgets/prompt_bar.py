@@ -112,6 +112,10 @@ class PromptBar(Horizontal):
             costs.append(Content.styled(f"{item.rung.name} {format_cost(item.cost)}", style))
         return tokens, costs
 
+    def clear_instruction(self) -> None:
+        """After an apply, or when another file opens: the old instruction is not for it."""
+        self.query_one(Input).value = ""
+
     def focus_input(self) -> None:
         """At once, not after the queue: keys typed right after this one land in the input."""
         self.screen.set_focus(self.query_one(Input))
