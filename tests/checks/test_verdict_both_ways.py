@@ -15,7 +15,7 @@ from haikutui.core.textfile import TextFile
 from haikutui.tasks.checks import check_proposal
 from haikutui.tasks.lint.ruff_runner import ruff_binary
 from tests.checks.conftest import edit
-from tests.conftest import git, make_repo
+from tests.conftest import git, make_repo, trust_repo
 
 
 def ruff_fix_on_a_copy(root: Path, tmp_path: Path) -> dict[str, str]:
@@ -111,7 +111,7 @@ def test_tests_import_a_generated_ignored_version_file(shapes_repo: Path) -> Non
     (shapes_repo / "shapes/_version.py").write_text("VERSION = '1.2.3'\n")
     assert git(shapes_repo, "status", "--porcelain") == ""  # ignored: git does not list it
     change = edit(shapes_repo, "shapes/geometry.py", "    return w * h", "    return w * h  # ok")
-    verdict = check_proposal(Repo(shapes_repo), change, tests=True)
+    verdict = check_proposal(Repo(shapes_repo), change, tests=True, trusted=True)
     assert verdict.ok, verdict.summary
     assert verdict.tests is not None and verdict.tests.passed >= 1
 
@@ -136,6 +136,7 @@ def test_strict_makes_yes_refuse_an_old_failure(shapes_repo: Path, haikutui: Any
     (shapes_repo / ".haikutui.toml").write_text("[checks]\nstrict = true\n")
     git(shapes_repo, "add", "-A")
     git(shapes_repo, "commit", "-qm", "a test that fails today, strict checks")
+    trust_repo(shapes_repo)  # its config changed: trusted again, so its tests run
     run = haikutui(shapes_repo, "rename", "RED", "SCARLET", "--no-model", "--yes", "--test")
     assert run.code == 4, run.err
     assert "RED = 'red'" in (shapes_repo / "shapes/colors.py").read_text()

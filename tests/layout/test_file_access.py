@@ -45,7 +45,7 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("core/merge3.py", "merge3", "write_text"): "temp files for git merge-file",
     ("model/capabilities.py", "_read_disk", "read_text"): "our own cache in the state dir",
     ("model/capabilities.py", "_write_disk", "write_atomic"): "our own cache in the state dir",
-    ("model/request_log.py", "append", "open"): "our own request log in the state dir",
+    ("model/request_log.py", "_append_line", "open"): "our own request log in the state dir",
     ("model/request_log.py", "read", "read_text"): "our own request log",
     ("tasks/lint/batch.py", "save", "write_atomic"): "our own batch record under .git/haikutui",
     ("tasks/lint/ruff_runner.py", "RuffMirror.read", "open"): "the temp mirror",

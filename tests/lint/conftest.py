@@ -95,16 +95,18 @@ def lint_repo(tmp_path: Path) -> Path:
 @pytest.fixture
 def model_lint_repo(tmp_path: Path) -> Path:
     """`lint_repo` whose config makes E711 and F841 unfixable: ruff offers no unsafe fix for
-    them, so the model is needed (the ladder's escalation tests)."""
-    return make_repo(
-        tmp_path / "calc",
-        {
-            "pyproject.toml": RUFF_CONFIG + 'unfixable = ["E711", "F841"]\n',
-            "pkg/__init__.py": "",
-            "pkg/calc.py": CALC_PY,
-            "pkg/words.py": IMPORTS_ONLY_PY,
-            "tests/test_calc.py": CALC_TESTS,
-        },
+    them, so the model is needed (the ladder's escalation tests). Trusted, as `lint_repo`."""
+    return trust_repo(
+        make_repo(
+            tmp_path / "calc",
+            {
+                "pyproject.toml": RUFF_CONFIG + 'unfixable = ["E711", "F841"]\n',
+                "pkg/__init__.py": "",
+                "pkg/calc.py": CALC_PY,
+                "pkg/words.py": IMPORTS_ONLY_PY,
+                "tests/test_calc.py": CALC_TESTS,
+            },
+        )
     )
 
 

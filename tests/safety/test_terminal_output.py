@@ -136,7 +136,8 @@ def test_credentials_in_a_base_url_are_masked_in_errors_and_the_request_log(
     monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://bob:hunter2@127.0.0.1:9")
     ran = haikutui(evil_repo, "fix", "ok.py", "-m", "x")
     assert ran.code == 3
-    assert "hunter2" not in ran.err and "http://***@127.0.0.1:9" in ran.err
+    # The error names the host the request really went to, credentials left out.
+    assert "hunter2" not in ran.err and "http://127.0.0.1:9" in ran.err
     log = log_path(evil_repo)
     assert not log.exists() or "hunter2" not in log.read_text()
     listed = haikutui(evil_repo, "log")

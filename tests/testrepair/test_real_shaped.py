@@ -20,7 +20,7 @@ from haikutui.tasks.test_context import failure_context
 from haikutui.tasks.test_failures import pick_failure
 from haikutui.tasks.test_repair import run_suite
 from haikutui.tasks.test_runner import find_test_command
-from tests.conftest import make_repo
+from tests.conftest import make_repo, trust_repo
 from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 
 INIT = '''\
@@ -195,12 +195,12 @@ def project(tmp_path: Path, venv: Path, bug: str | None) -> Path:
     root = make_repo(tmp_path / "cachelib", files)
     (root / ".venv").symlink_to(venv)
     (root / "cachelib" / "_version.py").write_text('version = "1.0"\n')  # generated, ignored
-    return root
+    return trust_repo(root)  # test repair runs the repo's own tests: only once trusted
 
 
 def suite(root: Path):  # type: ignore[no-untyped-def]
     repo = Repo(root)
-    command = find_test_command(root)
+    command = find_test_command(root, trusted=True)
     assert command is not None
     return repo, command, run_suite(repo, command)
 
@@ -435,7 +435,7 @@ def test_the_sdk_import_starts_while_the_suite_still_runs(
         from haikutui.tasks.test_runner import find_test_command
         root = {str(root)!r}
         assert "anthropic" not in sys.modules
-        result = run_suite(Repo(root), find_test_command(Repo(root).root), ["tests"])
+        result = run_suite(Repo(root), find_test_command(Repo(root).root, trusted=True), ["tests"])
         print(result.summary, "anthropic" in sys.modules)
     """)
     done = subprocess.run(
