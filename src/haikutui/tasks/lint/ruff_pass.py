@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from haikutui.core.config import Settings
 from haikutui.core.errors import UsageError
 from haikutui.core.overlay import Overlay, OverlayFile
-from haikutui.core.proposal import FileChange, Proposal
+from haikutui.core.proposal import CONTEXT_LINES, FileChange, Proposal
 from haikutui.core.repo import FileEntry, Repo, is_secret
 from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.textfile import TextFile
@@ -184,7 +184,8 @@ class LintRepair:
             return
         mirror.fix_unsafe(paths)
         for rel in paths:
-            text = mirror.read(rel)
+            original = self.verdict_before[rel].text
+            text = apart_from_safe(original, self.ruff_texts[rel], mirror.read(rel))
             if text == self.ruff_texts[rel]:
                 continue
             self.start_texts[rel] = text
@@ -266,6 +267,30 @@ def mark_sources(proposal: Proposal, ruff_texts: dict[str, str], model: str) -> 
         for hunk in change.hunks:
             edits = [line for line in hunk.lines if line[0] in "+-"]
             hunk.source = "ruff" if all(line in ruff_lines for line in edits) else model
+
+
+def apart_from_safe(original: str, safe: str, unsafe: str) -> str:
+    """The unsafe text, less its edits near a safe fix's.
+
+    Hunks are cut from the original to the final text: an unsafe edit within a hunk's reach
+    of a safe one (SIM114's merged arms, then SIM101 on the merged line) would share its hunk,
+    could not be rejected apart, and would be applied as if safe. Such an edit is not offered;
+    its finding stays for the model.
+    """
+    from difflib import SequenceMatcher
+
+    old, mid, new = (t.splitlines(keepends=True) for t in (original, safe, unsafe))
+    safe_edits = [
+        (j1, j2)
+        for tag, _, _, j1, j2 in SequenceMatcher(None, old, mid, autojunk=False).get_opcodes()
+        if tag != "equal"
+    ]
+    reach = 2 * CONTEXT_LINES  # at most this many equal lines between two edits: one hunk
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, mid, new, autojunk=False).get_opcodes():
+        near = any(i1 - b <= reach and a - i2 <= reach for a, b in safe_edits)
+        out += mid[i1:i2] if tag == "equal" or near else new[j1:j2]
+    return "".join(out)
 
 
 def mark_unsafe(
