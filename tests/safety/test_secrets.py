@@ -130,7 +130,9 @@ def test_a_batch_request_is_scrubbed_too(
 ) -> None:
     """Before, only streamed requests were scrubbed: a lint batch sent keys as they were."""
     code = f'def f(x):\n    key = "{AWS}"\n    if x == None:\n        return key\n'
-    root = make_repo(tmp_path / "r", {"pyproject.toml": "[tool.ruff.lint]\nselect = ['E']\n", "a.py": code})
+    root = make_repo(
+        tmp_path / "r", {"pyproject.toml": "[tool.ruff.lint]\nselect = ['E']\n", "a.py": code}
+    )
     monkeypatch.chdir(root)
     assert main(["lint", "--batch"]) == 0
     sent = everything_sent(fake_api)

@@ -243,7 +243,7 @@ def test_a_write_that_fails_part_way_puts_every_file_back(
     """Checks pass, then the disk fills up on the second write: the first is rolled back."""
     import errno
 
-    import haikutui.core.path_guard as guard_module
+    import haikutui.core.atomic as guard_module
 
     real_write = guard_module.write_atomic
 

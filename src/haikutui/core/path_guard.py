@@ -17,7 +17,6 @@ import stat
 import subprocess
 from pathlib import Path, PurePosixPath
 
-from haikutui.core.atomic import write_atomic
 from haikutui.core.errors import PathRefused, UsageError
 
 MAX_FILE_BYTES = 1_000_000
@@ -207,6 +206,8 @@ class PathGuard:
     def write(self, rel: str, data: bytes) -> None:
         """Write a repo file atomically, through an in-repo symlink to its target (git tracks
         the link, not a copy)."""
+        from haikutui.core.atomic import write_atomic  # `secrets` loads hashlib: not at start-up
+
         write_atomic(self.check(rel, must_exist=False, limit=None), data)
 
     def remove(self, rel: str) -> None:
