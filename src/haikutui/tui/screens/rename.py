@@ -167,6 +167,7 @@ class RenameReviewScreen(ReviewScreen):
         )
         rows = [line]
         rows += [Content.styled(f"✗ {p}", "bold $text-error") for p in self.rename.held_problems]
+        rows += [Content.styled(f"⚠ {a}", "$text-warning") for a in self.rename.advisories]
         rows += [*self._note_row(), self._verdict_line()]
         self.query_one("#review-header", Static).update(Content("\n").join(rows))
 
