@@ -20,7 +20,10 @@ the ✗ was false. A ✗ whose only blocking findings are ruff's `I001` (import 
 rename) is counted apart, as "✗ only for I001", and one whose only blocking findings are other
 style rules (E501 after a longer name) as "✗ only for style": the verdict makes both advisory. Prints a table and asserts nothing
 (CONTRIBUTING.md, Benchmarks). Needs the registry for the first run only.
-Usage: `python benchmarks/rename_real_projects.py [--rope] [PROJECT ...]`.
+With `--tests`, haikutui's own verdict runs the project's suite too (a user config with
+`[checks] test_command`, as a user who trusts the repo would set), so a data string that a test
+depends on (`"<OneOf(...)>"`) blocks through the failing test.
+Usage: `python benchmarks/rename_real_projects.py [--rope] [--tests] [PROJECT ...]`.
 """
 
 from __future__ import annotations
@@ -230,6 +233,20 @@ def blocked_by(checks: dict[str, object]) -> str:
     return ""
 
 
+WITH_TESTS: list[bool] = [False]
+
+
+def user_config(project: Project) -> dict[str, str]:
+    """The environment that gives haikutui the project's test command (`--tests`), else none."""
+    if not WITH_TESTS[0]:
+        return {}
+    python = WORK / f"venv-{project.name}" / "bin" / "python"
+    command = f"PYTHONPATH={project.pythonpath} {python} {' '.join(project.test)}"
+    config = WORK / f"config-{project.name}.toml"
+    config.write_text(f'[checks]\ntest_command = "{command}"\ntimeout = 900\n')
+    return {**os.environ, "HAIKUTUI_CONFIG": str(config)}
+
+
 def haikutui_rename(
     project: Project, rename: Rename, *, force: bool = False
 ) -> tuple[str, float, Path, bool]:
@@ -240,7 +257,7 @@ def haikutui_rename(
     if force:
         cmd.append("--force")
     started = time.monotonic()
-    proc = run(cmd, root)
+    proc = run(cmd, root, user_config(project) or None)
     elapsed = time.monotonic() - started
     written = bool(run(["git", "status", "--porcelain"], root).stdout.strip())
     if proc.returncode == 4:
@@ -312,7 +329,8 @@ def judge(rename: Rename, outcome: str, after: str, forced_after: str) -> str:
 
 def main(args: list[str]) -> None:
     with_rope = "--rope" in args
-    names = [a for a in args if a != "--rope"]
+    WITH_TESTS[0] = "--tests" in args
+    names = [a for a in args if a not in ("--rope", "--tests")]
     WORK.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[str, ...]] = []
     for project in PROJECTS:

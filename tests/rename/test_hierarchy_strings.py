@@ -530,3 +530,38 @@ def test_an_override_whose_base_a_test_class_also_names_is_renamed_as_sure(
     assert "def size" not in (root / "zoo/cache.py").read_text()
     assert "assert cache.current_size == 2" in (root / "tests/test_cache.py").read_text()
     assert _pytest(root).returncode == 0
+
+
+HOOKS = """\
+class Runner:
+    def run(self):
+        return getattr(self, "hook")()
+
+
+class Job(Runner):
+    def hook(self):
+        return "done"
+
+
+def check():
+    assert Job().run() == "done"
+"""
+
+
+def test_a_getattr_on_self_in_an_ancestor_is_renamed_with_the_subclass_method(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _repo(tmp_path, monkeypatch, {"zoo/hooks.py": HOOKS})
+    code, _, err = _run(
+        ["rename", "hook", "on_run", "--at", "zoo/hooks.py:7", "--no-model", "--yes"], capsys
+    )
+    assert code == 0, err
+    assert 'return getattr(self, "on_run")()' in (root / "zoo/hooks.py").read_text()
+    run = subprocess.run(
+        [sys.executable, "-c", "import zoo.hooks; zoo.hooks.check()"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr

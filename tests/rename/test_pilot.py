@@ -191,3 +191,44 @@ async def test_escalation_asks_first_and_no_keeps_the_first_rungs_edits(
         assert len(fake_api.message_requests) == 1, "no stronger rung without a yes"
         sources = {(c.path, h.source) for c, h in screen.proposal.hunks}
         assert ("docs/guide.md", "claude-haiku-4-5") in sources
+
+
+SOLID = """\
+from shapes.geometry import Shape
+
+
+class Cube(Shape):
+    def volume(self):
+        if self.width < 0:
+            raise ValueError("a volume is never negative")
+        return self.width**3
+"""
+
+
+async def test_modal_refuses_an_ancestors_name_and_review_lists_data_strings(
+    shapes_repo: Path,
+) -> None:
+    (shapes_repo / "shapes/solid.py").write_text(SOLID)
+    subprocess.run(["git", "add", "-A"], cwd=shapes_repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "cube"], cwd=shapes_repo, check=True)
+    app = build_app(shapes_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "shapes/solid.py")
+        await cursor_to(pilot, 5)  # def volume(self):
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press(*["backspace"] * 6, *"area")
+        await pilot.pause()
+        assert (
+            "✗ `area` already exists in class Shape (shapes/geometry.py:16), an ancestor of Cube"
+            in _message(app)
+        )
+        await pilot.press("enter")  # refused: the modal stays
+        assert isinstance(app.screen, RenameScreen)
+        await pilot.press(*["backspace"] * 4, *"cubic_volume", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RenameReviewScreen)
+        header = str(screen.query_one("#review-header").render())
+        assert "⚠ 1 string still says `volume` (data, left as it is): shapes/solid.py:7" in header
+        assert "✗" not in header.split("\n")[1]

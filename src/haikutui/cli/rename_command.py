@@ -143,7 +143,7 @@ RENAME_EXIT_CODES = """exit codes:
   2  bad input: an invalid or clashing new name, symbol not found, not a git repo, stale file
   3  API or provider error: no key, network, rate limit, overload, server error
   4  the rename failed its checks (unsure references left, a skipped file, an import, a
-     reference or a string in code still using the old name, a new finding, a failing
+     reference or a name looked up by string still using the old name, a new finding, a failing
      test): with --yes, nothing was written (--force applies it)"""
 
 

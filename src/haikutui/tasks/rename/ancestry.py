@@ -4,8 +4,9 @@ is seen as the clash it is (the renamed method would silently override theirs).
 A base the project defines is found where the module's import says it is, so a same-named class
 elsewhere (a test's `class Base`) is not taken for it; a base that no import names falls back to
 every project class of that name. A base from the standard library (`collections.abc.Mapping`,
-`dict`, `abc.ABC`, `typing.Generic`) is imported from this interpreter's own stdlib, never from
-the repository, and its attributes read with `dir`: renaming `Bag.everything` to `keys` would
+`dict`, `abc.ABC`, `typing.Generic`) is read from the stdlib modules this process has already
+imported (nothing is imported for it, so no repository file can be run in its place), and its
+attributes read with `dir`: renaming `Bag.everything` to `keys` would
 replace the one `Mapping` mixes in.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import importlib
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -69,12 +69,10 @@ def _stdlib_class(name: str) -> External | None:
     if not module:
         kind = getattr(builtins, name, None)
         return External(name, frozenset(dir(kind))) if isinstance(kind, type) else None
-    if module.split(".")[0] not in sys.stdlib_module_names:
-        return None
-    try:
-        kind = getattr(importlib.import_module(module), attr, None)
-    except ImportError:
-        return None
+    loaded = sys.modules.get(module)
+    if module.split(".")[0] not in sys.stdlib_module_names or loaded is None:
+        return None  # never imported here: a repo's `socketserver.py` could shadow it
+    kind = getattr(loaded, attr, None)
     return External(name, frozenset(dir(kind))) if isinstance(kind, type) else None
 
 

@@ -170,6 +170,7 @@ class RenameReviewScreen(ReviewScreen):
         rows += [
             Content.styled(f"✗ {shown(p)}", "bold $text-error") for p in self.rename.held_problems
         ]
+        rows += [Content.styled(f"⚠ {shown(a)}", "$text-warning") for a in self.rename.advisories]
         rows += [*self._note_row(), self._verdict_line()]
         self.query_one("#review-header", Static).update(Content("\n").join(rows))
 
