@@ -81,6 +81,7 @@ class CodePane(Vertical):
         code = self.query_one(CodeView)
         if event.reload and code.path == event.path:
             code.reload_file(event.lines)
+            self._diagnostics().lint(self.repo, event.path)  # the findings changed with it
             return
         code.show_file(event.path, event.lines)
         self._diagnostics().lint(self.repo, event.path)
