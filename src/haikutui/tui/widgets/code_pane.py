@@ -14,7 +14,6 @@ from textual.worker import get_current_worker
 
 from haikutui.core.errors import HaikutuiError
 from haikutui.core.repo import Repo
-from haikutui.core.terminal_text import escape
 from haikutui.tui.widgets.code_view import CodeView
 
 if TYPE_CHECKING:
@@ -53,8 +52,7 @@ class CodePane(Vertical):
 
         try:
             text = self.repo.read_for_model(path).text
-            # escape(): a file's escape sequences are shown as `^[`, never sent to the terminal
-            lines = highlight(escape(text), path=path).split("\n") if text else [Content("")]
+            lines = highlight(text, path=path).split("\n") if text else [Content("")]
         except HaikutuiError as exc:
             self.post_message(self.Refused(path, exc.message))
             return
@@ -83,7 +81,7 @@ class CodePane(Vertical):
         code = self.query_one(CodeView)
         if event.reload and code.path == event.path:
             code.reload_file(event.lines)
-            self._diagnostics().lint(self.repo, event.path)  # its findings changed with it
+            self._diagnostics().lint(self.repo, event.path)  # the findings changed with it
             return
         code.show_file(event.path, event.lines)
         self._diagnostics().lint(self.repo, event.path)

@@ -236,8 +236,8 @@ class FileList(Vertical):
         noun = "file" if total == 1 else "files"
         marked = f" · {len(self.marked)} marked" if self.marked else ""
         title = f"{self.label} · {total} {noun}{more}{marked}".lstrip(" ·")
-        room = self.size.width - 4  # the corners and a space either side
-        if self.size.width and len(title) > room:  # at 80 columns: the counts, not the name
+        room = self.outer_size.width - 4  # the corners and a space either side
+        if self.outer_size.width and len(title) > room:  # at 80 columns: the counts, not the name
             title = f"{total} {noun}{more}{marked}"
         self.border_title = title
 
