@@ -238,3 +238,27 @@ def test_a_rule_without_a_code_is_not_a_parse_error(tmp_path: Path) -> None:
         item["filename"] = str(mirror.path / "t.py")
         [found] = mirror._findings(json.dumps([item]), ["t.py"])["t.py"]
     assert found.code == "pytest-fixture-autouse"
+
+
+def test_the_scratch_tree_never_writes_through_a_symlinked_folder(tmp_path: Path) -> None:
+    from haikutui.core.errors import UsageError
+    from haikutui.core.scratch_tree import ScratchTree
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "m.py").write_text("KEEP = 1\n")
+    root = make_repo(tmp_path / "linked", {"a.py": "A = 1\n"})
+    (root / "shared").symlink_to(outside)  # absolute, out of the repo
+    with ScratchTree(root) as tree:
+        assert (tree.path / "shared").is_symlink()
+        for act in (
+            lambda: tree.write({"shared/m.py": "X = 2\n"}),
+            lambda: tree.remove(["shared/m.py"]),
+        ):
+            try:
+                act()
+            except UsageError:
+                pass
+            else:
+                raise AssertionError("wrote through the link")
+    assert (outside / "m.py").read_text() == "KEEP = 1\n"
