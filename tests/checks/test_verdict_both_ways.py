@@ -239,3 +239,55 @@ def test_a_rule_without_a_code_is_not_a_parse_error(tmp_path: Path) -> None:
         item["filename"] = str(mirror.path / "t.py")
         [found] = mirror._findings(json.dumps([item]), ["t.py"])["t.py"]
     assert found.code == "pytest-fixture-autouse"
+
+
+def test_the_scratch_tree_never_writes_through_a_symlinked_folder(tmp_path: Path) -> None:
+    from haikutui.core.errors import UsageError
+    from haikutui.core.scratch_tree import ScratchTree
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "m.py").write_text("KEEP = 1\n")
+    root = make_repo(tmp_path / "linked", {"a.py": "A = 1\n"})
+    (root / "shared").symlink_to(outside)  # absolute, out of the repo
+    with ScratchTree(root) as tree:
+        assert (tree.path / "shared").is_symlink()
+        for act in (
+            lambda: tree.write({"shared/m.py": "X = 2\n"}),
+            lambda: tree.remove(["shared/m.py"]),
+        ):
+            try:
+                act()
+            except UsageError:
+                pass
+            else:
+                raise AssertionError("wrote through the link")
+    assert (outside / "m.py").read_text() == "KEEP = 1\n"
+
+
+MATHLESS = {
+    "ruff.toml": 'lint.select = ["E", "F", "I"]\n',
+    "pkg/__init__.py": "",
+    "pkg/geo.py": (
+        '"""Geo."""\n\nimport sys\n\n\ndef half(x):\n'
+        "    return math.floor(x / 2) + len(sys.argv) * 0\n"
+    ),
+}
+
+
+def test_the_models_lint_edit_is_sorted_as_the_repo_sorts(
+    tmp_path: Path, fake_api: Any, haikutui: Any
+) -> None:
+    """The model fixes F821 by adding `import math` after `import sys`; the repo selects I, so
+    the repair sorts the block it disturbed, in the same proposal, and nothing is left."""
+    from tests.fake_api import str_replace, tool_reply
+
+    root = make_repo(tmp_path / "mathless", MATHLESS)
+    fake_api.script(
+        tool_reply(str_replace("pkg/geo.py", "import sys\n", "import sys\nimport math\n"))
+    )
+    run = haikutui(root, "lint", "--yes", "--json", "pkg/geo.py")
+    assert run.code == 0, run.err
+    assert len(fake_api.message_requests) == 1  # no second rung for an unsorted block
+    assert run.json["remaining"] == []
+    assert (root / "pkg/geo.py").read_text().startswith('"""Geo."""\n\nimport math\nimport sys\n')

@@ -178,9 +178,6 @@ def _finish(
     )
     say(f"rungs: {rungs} · {format_cost(result.cost)}")
     outcome = f"applied to {plural(len(applied), 'file')}" if applied else "not applied (use --yes)"
-    say(
-        f"{result.fixed()} of {plural(result.total_before, 'finding')} "
-        f"fixed · {outcome}"
-    )
+    say(f"{result.fixed()} of {plural(result.total_before, 'finding')} fixed · {outcome}")
     report(verdict, args)
     return 0

@@ -24,6 +24,8 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from haikutui.core.errors import UsageError
+
 SKIPPED_DIRS: frozenset[str] = frozenset(
     {
         ".git",
@@ -207,10 +209,21 @@ class ScratchTree:
                 pointed = str(self.path / inside)
         os.symlink(pointed, target)
 
+    def _inside(self, rel: str) -> Path:
+        """`rel` in the tree, refused when a symlinked folder would lead it out (an absolute
+        link to elsewhere is kept as a link, and writing through it would reach that place)."""
+        target = self.path / rel
+        folder = target.parent
+        while not folder.exists() and folder != self.path:
+            folder = folder.parent
+        if not folder.resolve().is_relative_to(self.path.resolve()):
+            raise UsageError(f"{rel}: a symlinked folder leads out of the scratch tree")
+        return target
+
     def write(self, texts: Mapping[str, str | bytes]) -> None:
         """New files replace the copies (never written through); `str` goes out as UTF-8."""
         for rel, text in texts.items():
-            target = self.path / rel
+            target = self._inside(rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)
             data = text.encode("utf-8") if isinstance(text, str) else text
@@ -220,7 +233,7 @@ class ScratchTree:
 
     def remove(self, paths: Iterable[str]) -> None:
         for rel in paths:
-            (self.path / rel).unlink(missing_ok=True)
+            self._inside(rel).unlink(missing_ok=True)
             self.changed.add(rel)
 
     def read(self, rel: str) -> str:
@@ -230,7 +243,7 @@ class ScratchTree:
     def reset(self) -> None:
         """Every path `write` or `remove` changed, as it is in the user's tree again."""
         for rel in sorted(self.changed):
-            target = self.path / rel
+            target = self._inside(rel)
             target.unlink(missing_ok=True)
             source = self.root / rel
             try:

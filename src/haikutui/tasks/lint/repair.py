@@ -132,6 +132,7 @@ async def repair(
                     # A refusal or a cut-off reply: none of it is kept; a stronger rung may do better.
                     job.reset_to_ruff()
                     attempt.error = exc.message
+                await asyncio.to_thread(job.restyle, mirror)  # imports sorted as the repo does
                 after = await asyncio.to_thread(job.relint, mirror)
                 left = job.for_model(after)
                 attempt.remaining = sum(map(len, left.values()))
@@ -145,9 +146,6 @@ async def repair(
                     break
                 prior = _escalation_note(job, attempt, left)
                 rung = upper
-            restyled = await asyncio.to_thread(job.restyle, mirror) if attempts else []
-            if restyled:
-                after = await asyncio.to_thread(job.relint, mirror)
             proposal = await asyncio.to_thread(job.proposal, attempts)
             tree = mirror.detach() if keep_tree else None
             proposal.runs = runs
