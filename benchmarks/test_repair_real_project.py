@@ -110,9 +110,9 @@ PROJECTS = (
             Bug(
                 "helper thousands_separator in another module (i18n.py)",
                 "src/humanize/i18n.py",
-                'sep = ","\n    return sep',
-                'sep = "."\n    return sep',
-                'sep = " "\n    return sep',
+                'except (AttributeError, KeyError):\n        sep = ","',
+                'except (AttributeError, KeyError):\n        sep = "."',
+                'except (AttributeError, KeyError):\n        sep = " "',
             ),
             Bug(
                 "naturalsize",
@@ -126,7 +126,7 @@ PROJECTS = (
                 "src/humanize/number.py",
                 "chopped = value / float(powers[ordinal_ - 1])",
                 "chopped = value // float(powers[ordinal_ - 1])",
-                "chopped = value / float(powers[ordinal_ - 1] + 1)",
+                "chopped = value / float(powers[ordinal_])",
             ),
         ),
     ),
@@ -248,7 +248,7 @@ def cli(root: Path, *args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def weakening(context):  # type: ignore[no-untyped-def]
+def weakening(context, root: Path):  # type: ignore[no-untyped-def]
     """A reply that makes the test pass by changing it: the failing doctest example is
     skipped (`# doctest: +SKIP`), or the failing line of the test becomes `pass`."""
     from tests.fake_api import str_replace
@@ -261,19 +261,24 @@ def weakening(context):  # type: ignore[no-untyped-def]
     failing = [n for p, n, _ in context.failure.frames if p == context.source_path]
     line = failing[-1] if failing else context.test_lines[0] + 1
     lines = context.test_source.split("\n")
-    text = lines[line - context.test_lines[0]]
+    at = line - context.test_lines[0]
+    text = lines[at]
     indent = text[: len(text) - len(text.lstrip())]
-    return context.source_path, str_replace(
-        context.source_path, text, f"{indent}pass  # {text.strip()[:60]}"
-    )
+    new = f"{indent}pass  # {text.strip()[:60]}"
+    whole = (root / context.source_path).read_text()
+    old, top = text, at
+    while whole.count(old) > 1 and top > 0:  # the edit must match once: widen upwards
+        top -= 1
+        old, new = f"{lines[top]}\n{old}", f"{lines[top]}\n{new}"
+    return context.source_path, str_replace(context.source_path, old, new)
 
 
 def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]]) -> None:
     from haikutui.core.repo import Repo
     from haikutui.tasks.test_context import context_text, failure_context
     from haikutui.tasks.test_failures import pick_failure
-    from haikutui.tasks.test_repair import run_suite
     from haikutui.tasks.test_runner import pytest_command
+    from haikutui.tasks.test_suite import run_suite
     from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 
     path = root / bug.file
@@ -310,7 +315,7 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
             "context_chars": len(context_text(context)),
         }
         outcomes: dict[str, tuple[int, dict[str, object], str]] = {}
-        weak_path, weak_call = weakening(context)
+        weak_path, weak_call = weakening(context, root)
         replies = {
             "right": tool_reply(str_replace(bug.file, bug.bad, bug.good), text="Fixing the code."),
             "wrong": tool_reply(str_replace(bug.file, bug.bad, bug.wrong), text="Fixing the code."),
@@ -358,8 +363,9 @@ def doctest_rows(project: Project, root: Path) -> None:
     from haikutui.model.ladder import resolve
     from haikutui.tasks.test_context import failure_context
     from haikutui.tasks.test_failures import ReportedFailure
-    from haikutui.tasks.test_repair import TestRepairSession, run_suite
+    from haikutui.tasks.test_repair import TestRepairSession
     from haikutui.tasks.test_runner import pytest_command
+    from haikutui.tasks.test_suite import run_suite
 
     for bug in project.bugs:
         if not bug.label.startswith("doctested"):

@@ -216,7 +216,10 @@ class LiveRun:
                 if time.monotonic() > deadline:
                     raise subprocess.TimeoutExpired(argv, timeout)
                 seen = self._report(seen)
-                time.sleep(self.poll)
+                try:  # back at once when it ends, not at the next poll
+                    proc.wait(timeout=self.poll)
+                except subprocess.TimeoutExpired:
+                    pass
         except BaseException:
             _kill(proc)
             raise

@@ -119,7 +119,7 @@ class TestsScreen(Screen[list[str] | None]):
         from haikutui.tasks.test_context import failure_context
         from haikutui.tasks.test_failures import failure_rank
         from haikutui.tasks.test_live import Cancelled
-        from haikutui.tasks.test_repair import run_suite
+        from haikutui.tasks.test_suite import run_suite
 
         try:
             result = run_suite(
@@ -247,7 +247,8 @@ class TestsScreen(Screen[list[str] | None]):
     @work(exclusive=True, group="llm")
     async def fix(self, context: TestContext, command: TestCommand) -> None:
         from haikutui.model.ladder import next_rung
-        from haikutui.tasks.test_repair import TestRepairSession, proof_options
+        from haikutui.tasks.test_repair import TestRepairSession
+        from haikutui.tasks.test_suite import proof_options
         from haikutui.tui.fix_runner import run_session
         from haikutui.tui.screens.confirm import ConfirmScreen
         from haikutui.tui.screens.test_review import TestReviewScreen
