@@ -304,7 +304,8 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
         failure, why = pick_failure(result.failures)
         assert failure is not None, f"{bug.label}: the bug was not caught ({result.summary})"
         context = failure_context(repo, failure)
-        held = context.shows(bug.file, bug_line)
+        held = context.shows(bug.file, bug_line)  # replaced by what the CLI sent, below
+        buggy_line = (root / bug.file).read_text().split("\n")[bug_line - 1].strip()
         row: dict[str, object] = {
             "project": project.name,
             "bug": bug.label,
@@ -313,6 +314,7 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
             "why": why,
             "held": held,
             "context_chars": len(context_text(context)),
+            "buggy_line": buggy_line,
         }
         outcomes: dict[str, tuple[int, dict[str, object], str]] = {}
         weak_path, weak_call = weakening(context, root)
@@ -329,6 +331,12 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
                 code, out, err = cli(root, "test", failure.nodeid, "--yes", "--json")
                 report = (json.loads(out)["repairs"] or [{}])[0] if out.strip() else {}
                 outcomes[label] = (code, report, err)
+                if label == "right" and fake.message_requests:
+                    body = fake.message_requests[0].json or {}
+                    sent = "\n".join(
+                        b.get("text", "") for m in body.get("messages", []) for b in m["content"]
+                    )
+                    row["held"] = buggy_line in sent  # what was sent, not what we expect
             sh(root, "git", "checkout", "-q", "--", ".")
         code, report, err = outcomes["right"]
         usage = report.get("usage") or {}

@@ -68,7 +68,7 @@ def run_test(argv: list[str]) -> int:
     from haikutui.tasks.test_failures import pick_failure
     from haikutui.tasks.test_live import LiveCounts, LiveRun
     from haikutui.tasks.test_runner import pytest_command
-    from haikutui.tasks.test_suite import proof_options, run_suite
+    from haikutui.tasks.test_suite import proof_options, run_suite, trace_calls
 
     repo = Repo(Path.cwd())
     settings = load_settings(repo.root)
@@ -120,7 +120,16 @@ def run_test(argv: list[str]) -> int:
             break
         attempted.add(failure.nodeid)
         say(f"picked {failure.nodeid}: {why}")
-        context = failure_context(repo, failure)
+        traced = None
+        if command.selects:  # which of the repo's functions the test ran (one more run)
+            traced = trace_calls(
+                repo,
+                command,
+                failure.nodeid,
+                proof_options(pytest_args),
+                timeout=settings.test_timeout,
+            )
+        context = failure_context(repo, failure, traced)
         failing = frozenset(f.nodeid for f in result.failures)
         try:
             report = _repair_one(

@@ -79,3 +79,31 @@ def preload_client() -> None:
     thread = threading.Thread(target=load, name="haikutui-preload", daemon=True)
     _PRELOAD.append(thread)
     thread.start()
+
+
+def trace_calls(
+    repo: Repo,
+    command: TestCommand,
+    nodeid: str,
+    options: Sequence[str] = (),
+    *,
+    timeout: float = 300.0,
+) -> list[tuple[str, int, str]]:
+    """The repo's functions the test's call ran, in the order first called: the test alone,
+    on a mirror, with our plugin's profiler on. Empty when it cannot say (not pytest)."""
+    from pathlib import PurePosixPath
+
+    live = LiveRun(trace=nodeid)
+    run_tests(repo, command, {}, tests=[*options, nodeid], timeout=timeout, live=live)
+    found: list[tuple[str, int, str]] = []
+    for entry in live.counts.trace:
+        if not (isinstance(entry, list) and len(entry) == 3):
+            continue
+        path, line, name = entry
+        if not (isinstance(path, str) and isinstance(line, int) and isinstance(name, str)):
+            continue
+        posix = PurePosixPath(path)
+        if posix.is_absolute() or ".." in posix.parts or not path.endswith(".py"):
+            continue
+        found.append((path, line, name[:200]))
+    return found

@@ -255,6 +255,22 @@ class TestsScreen(Screen[list[str] | None]):
 
         status = self.query_one(StatusBar)
         failing = frozenset(c.failure.nodeid for c in self.contexts) - {context.failure.nodeid}
+        if command.selects:  # what the test ran, to show the code it went through
+            import asyncio
+
+            from haikutui.tasks.test_context import failure_context
+            from haikutui.tasks.test_suite import trace_calls
+
+            status.show(f"tracing {context.failure.nodeid}…")
+            traced = await asyncio.to_thread(
+                trace_calls,
+                self.repo,
+                command,
+                context.failure.nodeid,
+                proof_options(self.args),
+                timeout=self.settings.test_timeout,
+            )
+            context = await asyncio.to_thread(failure_context, self.repo, context.failure, traced)
         session = TestRepairSession(
             self.repo,
             self.settings,
