@@ -110,9 +110,12 @@ PROJECTS = (
             Bug(
                 "helper thousands_separator in another module (i18n.py)",
                 "src/humanize/i18n.py",
-                'except (AttributeError, KeyError):\n        sep = ","',
-                'except (AttributeError, KeyError):\n        sep = "."',
-                'except (AttributeError, KeyError):\n        sep = " "',
+                "_THOUSANDS_SEPARATOR[_CURRENT.locale]\n    except (AttributeError, KeyError):\n"
+                '        sep = ","',
+                "_THOUSANDS_SEPARATOR[_CURRENT.locale]\n    except (AttributeError, KeyError):\n"
+                '        sep = "."',
+                "_THOUSANDS_SEPARATOR[_CURRENT.locale]\n    except (AttributeError, KeyError):\n"
+                '        sep = " "',
             ),
             Bug(
                 "naturalsize",
@@ -292,6 +295,7 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
     ]
     bug_line += changed[0] if changed else 0
     path.write_text(text.replace(bug.good, bug.bad))
+    assert path.read_text().count(bug.bad) == 1, f"{bug.label}: the scripted edit must match once"
     sh(root, "git", "commit", "-qam", f"bug: {bug.label}")
     try:
         repo = Repo(root)
@@ -350,11 +354,13 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
             else f"NOT applied: {report.get('verdict') or err[-200:]}"
         )
         code, report, err = outcomes["wrong"]
-        row["wrong"] = f"exit {code}, " + ("APPLIED" if report.get("applied") else "refused")
+        row["wrong"] = f"exit {code}, " + (
+            "APPLIED" if report.get("applied") else "refused" if code == 4 else "error"
+        )
         code, report, err = outcomes["weaken"]
         row["weaken"] = (
             f"exit {code}, "
-            + ("APPLIED" if report.get("applied") else "refused")
+            + ("APPLIED" if report.get("applied") else "refused" if code == 4 else "error")
             + (" ⚠" if str(report.get("warning", "")).startswith("⚠") else " (no warning)")
             + f" [{weak_path}]"
         )
