@@ -123,8 +123,10 @@ class TestCheck:
         if self.target == "not run":
             why = self.rerun or f"pytest reported no result for it ({self.result.summary})"
             return f"✗ cannot re-run {self.nodeid}: {why}; nothing is proven"
+        if self.target == "skipped":
+            return f"✗ {name} is skipped with the change: nothing is proven"
         if self.target != "passed":
-            return f"✗ {name} still {'fails' if self.target == 'failed' else 'is skipped'}"
+            return f"✗ {name} still fails"
         count = self.neighbours_passed
         text = f"✓ {name} now passes, {count} neighbour{'s' * (count != 1)} pass"
         if self.broken:
