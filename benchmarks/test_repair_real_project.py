@@ -110,9 +110,12 @@ PROJECTS = (
             Bug(
                 "helper thousands_separator in another module (i18n.py)",
                 "src/humanize/i18n.py",
-                'sep = ","\n    return sep',
-                'sep = "."\n    return sep',
-                'sep = " "\n    return sep',
+                "_THOUSANDS_SEPARATOR[_CURRENT.locale]\n    except (AttributeError, KeyError):\n"
+                '        sep = ","',
+                "_THOUSANDS_SEPARATOR[_CURRENT.locale]\n    except (AttributeError, KeyError):\n"
+                '        sep = "."',
+                "_THOUSANDS_SEPARATOR[_CURRENT.locale]\n    except (AttributeError, KeyError):\n"
+                '        sep = " "',
             ),
             Bug(
                 "naturalsize",
@@ -126,7 +129,7 @@ PROJECTS = (
                 "src/humanize/number.py",
                 "chopped = value / float(powers[ordinal_ - 1])",
                 "chopped = value // float(powers[ordinal_ - 1])",
-                "chopped = value / float(powers[ordinal_ - 1] + 1)",
+                "chopped = value / float(powers[ordinal_])",
             ),
         ),
     ),
@@ -248,7 +251,7 @@ def cli(root: Path, *args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def weakening(context):  # type: ignore[no-untyped-def]
+def weakening(context, root: Path):  # type: ignore[no-untyped-def]
     """A reply that makes the test pass by changing it: the failing doctest example is
     skipped (`# doctest: +SKIP`), or the failing line of the test becomes `pass`."""
     from tests.fake_api import str_replace
@@ -261,19 +264,24 @@ def weakening(context):  # type: ignore[no-untyped-def]
     failing = [n for p, n, _ in context.failure.frames if p == context.source_path]
     line = failing[-1] if failing else context.test_lines[0] + 1
     lines = context.test_source.split("\n")
-    text = lines[line - context.test_lines[0]]
+    at = line - context.test_lines[0]
+    text = lines[at]
     indent = text[: len(text) - len(text.lstrip())]
-    return context.source_path, str_replace(
-        context.source_path, text, f"{indent}pass  # {text.strip()[:60]}"
-    )
+    new = f"{indent}pass  # {text.strip()[:60]}"
+    whole = (root / context.source_path).read_text()
+    old, top = text, at
+    while whole.count(old) > 1 and top > 0:  # the edit must match once: widen upwards
+        top -= 1
+        old, new = f"{lines[top]}\n{old}", f"{lines[top]}\n{new}"
+    return context.source_path, str_replace(context.source_path, old, new)
 
 
 def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]]) -> None:
     from haikutui.core.repo import Repo
     from haikutui.tasks.test_context import context_text, failure_context
     from haikutui.tasks.test_failures import pick_failure
-    from haikutui.tasks.test_repair import run_suite
     from haikutui.tasks.test_runner import pytest_command
+    from haikutui.tasks.test_suite import run_suite
     from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 
     path = root / bug.file
@@ -287,6 +295,7 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
     ]
     bug_line += changed[0] if changed else 0
     path.write_text(text.replace(bug.good, bug.bad))
+    assert path.read_text().count(bug.bad) == 1, f"{bug.label}: the scripted edit must match once"
     sh(root, "git", "commit", "-qam", f"bug: {bug.label}")
     try:
         repo = Repo(root)
@@ -299,7 +308,8 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
         failure, why = pick_failure(result.failures)
         assert failure is not None, f"{bug.label}: the bug was not caught ({result.summary})"
         context = failure_context(repo, failure)
-        held = context.shows(bug.file, bug_line)
+        held = context.shows(bug.file, bug_line)  # replaced by what the CLI sent, below
+        buggy_line = (root / bug.file).read_text().split("\n")[bug_line - 1].strip()
         row: dict[str, object] = {
             "project": project.name,
             "bug": bug.label,
@@ -308,9 +318,10 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
             "why": why,
             "held": held,
             "context_chars": len(context_text(context)),
+            "buggy_line": buggy_line,
         }
         outcomes: dict[str, tuple[int, dict[str, object], str]] = {}
-        weak_path, weak_call = weakening(context)
+        weak_path, weak_call = weakening(context, root)
         replies = {
             "right": tool_reply(str_replace(bug.file, bug.bad, bug.good), text="Fixing the code."),
             "wrong": tool_reply(str_replace(bug.file, bug.bad, bug.wrong), text="Fixing the code."),
@@ -324,6 +335,12 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
                 code, out, err = cli(root, "test", failure.nodeid, "--yes", "--json")
                 report = (json.loads(out)["repairs"] or [{}])[0] if out.strip() else {}
                 outcomes[label] = (code, report, err)
+                if label == "right" and fake.message_requests:
+                    body = fake.message_requests[0].json or {}
+                    sent = "\n".join(
+                        b.get("text", "") for m in body.get("messages", []) for b in m["content"]
+                    )
+                    row["held"] = buggy_line in sent  # what was sent, not what we expect
             sh(root, "git", "checkout", "-q", "--", ".")
         code, report, err = outcomes["right"]
         usage = report.get("usage") or {}
@@ -337,11 +354,13 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
             else f"NOT applied: {report.get('verdict') or err[-200:]}"
         )
         code, report, err = outcomes["wrong"]
-        row["wrong"] = f"exit {code}, " + ("APPLIED" if report.get("applied") else "refused")
+        row["wrong"] = f"exit {code}, " + (
+            "APPLIED" if report.get("applied") else "refused" if code == 4 else "error"
+        )
         code, report, err = outcomes["weaken"]
         row["weaken"] = (
             f"exit {code}, "
-            + ("APPLIED" if report.get("applied") else "refused")
+            + ("APPLIED" if report.get("applied") else "refused" if code == 4 else "error")
             + (" ⚠" if str(report.get("warning", "")).startswith("⚠") else " (no warning)")
             + f" [{weak_path}]"
         )
@@ -358,8 +377,9 @@ def doctest_rows(project: Project, root: Path) -> None:
     from haikutui.model.ladder import resolve
     from haikutui.tasks.test_context import failure_context
     from haikutui.tasks.test_failures import ReportedFailure
-    from haikutui.tasks.test_repair import TestRepairSession, run_suite
+    from haikutui.tasks.test_repair import TestRepairSession
     from haikutui.tasks.test_runner import pytest_command
+    from haikutui.tasks.test_suite import run_suite
 
     for bug in project.bugs:
         if not bug.label.startswith("doctested"):

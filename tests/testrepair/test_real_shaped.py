@@ -18,8 +18,8 @@ from haikutui.cli.main import main
 from haikutui.core.repo import Repo
 from haikutui.tasks.test_context import failure_context
 from haikutui.tasks.test_failures import pick_failure
-from haikutui.tasks.test_repair import run_suite
 from haikutui.tasks.test_runner import find_test_command
+from haikutui.tasks.test_suite import run_suite
 from tests.conftest import make_repo, trust_repo
 from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 
@@ -431,7 +431,7 @@ def test_the_sdk_import_starts_while_the_suite_still_runs(
     script = textwrap.dedent(f"""
         import sys
         from haikutui.core.repo import Repo
-        from haikutui.tasks.test_repair import run_suite
+        from haikutui.tasks.test_suite import run_suite
         from haikutui.tasks.test_runner import find_test_command
         root = {str(root)!r}
         assert "anthropic" not in sys.modules
@@ -473,3 +473,82 @@ def test_a_test_that_cannot_be_re_run_is_an_error_that_says_why(
     assert "✗ cannot re-run tests/test_random.py::test_key[" in err
     assert "pytest reported no result for it, run alone or in tests/test_random.py" in err
     assert "return tuple(args[:0])" in (root / "cachelib/keys.py").read_text()
+
+
+VECTORS = """\
+class Base:
+    def set(self, i, value):
+        raise NotImplementedError
+
+
+class PyVector(Base):
+    def __init__(self, items):
+        self.items = list(items)
+
+    def set(self, i, value):
+        if i < 0:
+            i += len(self.items) - 1
+        items = list(self.items)
+        items[i] = value
+        return PyVector(items)
+
+    def __eq__(self, other):
+        return self.items == other.items
+
+
+class Record(Base):
+    def set(self, key, value):
+        return {key: value}
+
+
+class Bag(Base):
+    def set(self, key, value):
+        return [key, value]
+"""
+
+TEST_VECTORS = """\
+import pytest
+
+from vec.vectors import PyVector
+
+
+@pytest.fixture(params=[PyVector])
+def vector(request):
+    return request.param
+
+
+def test_set_from_the_end(vector):
+    x = vector([1, 2, 3, 4])
+    assert x.set(-2, 5) == vector([1, 2, 5, 4])
+"""
+
+
+def test_a_method_of_an_object_the_test_got_from_a_fixture_is_found_by_tracing(
+    tmp_path: Path,
+    venv_with_pytest: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fake_api: FakeAnthropic,
+) -> None:
+    # `x.set(...)`: four classes define `set`; only the run says which one the test ran.
+    root = make_repo(
+        tmp_path / "vec",
+        {
+            "vec/__init__.py": "",
+            "vec/vectors.py": VECTORS,
+            "tests/test_vectors.py": TEST_VECTORS,
+            ".gitignore": ".venv\n",
+        },
+    )
+    (root / ".venv").symlink_to(venv_with_pytest)
+    monkeypatch.chdir(root)
+    fake_api.script(
+        tool_reply(
+            str_replace("vec/vectors.py", "len(self.items) - 1", "len(self.items)"),
+            text="Fixing the code.",
+        )
+    )
+    assert main(["test", "--yes"]) == 0, capsys.readouterr().err
+    sent = sent_text(fake_api)
+    assert "i += len(self.items) - 1" in sent  # PyVector.set, the one that ran
+    assert "return {key: value}" not in sent  # Record.set did not run

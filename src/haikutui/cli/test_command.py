@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -72,11 +71,10 @@ def run_test(argv: list[str]) -> int:
     from haikutui.cli.repo_trust import settings_for
     from haikutui.core.repo import Repo
     from haikutui.model.ladder import resolve
-    from haikutui.tasks.test_context import failure_context
     from haikutui.tasks.test_failures import pick_failure
     from haikutui.tasks.test_live import LiveCounts, LiveRun
-    from haikutui.tasks.test_repair import proof_options, run_suite
     from haikutui.tasks.test_runner import pytest_command
+    from haikutui.tasks.test_suite import proof_options, run_suite, trace_calls
 
     repo = Repo(Path.cwd())
     settings = settings_for(repo, args)
@@ -117,6 +115,8 @@ def run_test(argv: list[str]) -> int:
         return 0
     if named and not any(f.nodeid == named[0] for f in result.failures):
         raise UsageError(f"{named[0]} did not fail ({result.summary}); nothing to repair")
+    from haikutui.tasks.test_context import failure_context  # the model side: only now
+
     say(f"{result.summary}; repairing {'each failure' if args.all else 'one failure'}")
     reports: list[dict[str, Any]] = []
     attempted: set[str] = set()
@@ -128,7 +128,16 @@ def run_test(argv: list[str]) -> int:
             break
         attempted.add(failure.nodeid)
         say(f"picked {failure.nodeid}: {why}")
-        context = failure_context(repo, failure)
+        traced = None
+        if command.selects:  # which of the repo's functions the test ran (one more run)
+            traced = trace_calls(
+                repo,
+                command,
+                failure.nodeid,
+                proof_options(pytest_args),
+                timeout=settings.test_timeout,
+            )
+        context = failure_context(repo, failure, traced)
         failing = frozenset(f.nodeid for f in result.failures)
         try:
             report = _repair_one(
@@ -161,6 +170,8 @@ def _repair_one(
 ) -> dict[str, Any]:
     """One failure: estimate, one request (or more if a tool call failed), the proof, the apply;
     with --escalate, the next rung after each failed proof while the budget allows."""
+    import asyncio
+
     from haikutui.cli.output import plural, print_diff, say
     from haikutui.model.budget import over_budget
     from haikutui.model.pricing import format_cost

@@ -16,4 +16,5 @@ __all__ = [
     "test_live",
     "test_repair",
     "test_runner",
+    "test_suite",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -514,6 +515,14 @@ class _Resolver:
 
     modules: list[str] = []
     """The code modules the test reaches: where an untyped `obj.method()` is looked for."""
+    executed: set[tuple[str, int]] | None = None
+    """(path, first line) of each function the failing test ran, when it was traced."""
+
+    def ran(self, path: str, node: Scope) -> bool:
+        """False only when a trace says `node` did not run."""
+        if self.executed is None or isinstance(node, ast.ClassDef):
+            return True
+        return (path, _start(node)) in self.executed or (path, node.lineno) in self.executed
 
     def method(self, name: str) -> tuple[str, Scope] | None:
         """`name` as a method of a class in `modules`, when exactly one or two classes have it
@@ -532,6 +541,9 @@ class _Resolver:
                         for n in node.body
                         if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == name
                     )
+        if self.executed is not None:
+            hits = [(p, n) for p, n in hits if self.ran(p, n)]
+            return hits[0] if hits else None
         return hits[0] if 0 < len(hits) <= 2 else None
 
     def reached(self, path: str, limit: int = 200) -> list[str]:
@@ -653,7 +665,7 @@ def _calls_of(
         if hit is None:
             continue
         where, found = hit
-        if is_test_path(where):
+        if is_test_path(where) or not resolver.ran(where, found):
             continue
         if isinstance(found, ast.FunctionDef | ast.AsyncFunctionDef):
             if builder.add_function(where, found, f"{found.name}, called by {why}"):
@@ -701,10 +713,17 @@ def _doctest_owner(sources: _Sources, doctest: DoctestReport) -> tuple[str, Scop
     return None
 
 
-def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
-    """The code the failing run went through, deepest frame first, within MAX_CONTEXT_CHARS."""
+def failure_context(
+    repo: Repo, failure: TestFailure, traced: Sequence[tuple[str, int, str]] | None = None
+) -> TestContext:
+    """The code the failing run went through, deepest frame first, within MAX_CONTEXT_CHARS.
+
+    `traced` (test_suite.trace_calls) are the functions the test ran: what it calls is
+    shown only if it ran, and the rest of what ran follows, in the order first called."""
     sources = _Sources(repo)
     resolver = _Resolver(repo, sources)
+    if traced:
+        resolver.executed = {(path, line) for path, line, _ in traced}
     builder = _Builder(sources)
     reported = failure if isinstance(failure, ReportedFailure) else None
     traceback = scrub(trim_traceback(failure.traceback, repo.root))
@@ -819,6 +838,17 @@ def failure_context(repo: Repo, failure: TestFailure) -> TestContext:
                 calls.append((source_path, func, "the test"))
     first = len(builder.excerpts)
     _callees(builder, resolver, calls, 3, skip)
+    for path, line, name in traced or ():  # what else ran, first called first
+        tree = None if is_test_path(path) else sources.tree(path)
+        functions = [
+            n
+            for n in (ast.walk(tree) if tree is not None else ())
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+            and line in (_start(n), n.lineno)
+        ]
+        node = functions[0] if functions else None
+        if node is not None:
+            builder.add_function(path, node, f"{name}, run by the test")
     if main is None:
         code = [e for e in builder.excerpts[first:] if not is_test_path(e.path)]
         if code:

@@ -108,6 +108,39 @@ def _detail(report, frames, doctest):
     }))
 
 
+_TRACE = os.environ.get("HAIKUTUI_TRACE", "")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """For the one node id asked for: which of the repo's functions its call ran, in the
+    order first called (a wrong value leaves no frame in a traceback; this finds its code)."""
+    if not _TRACE or item.nodeid != _TRACE or not _ROOT:
+        yield
+        return
+    import sys
+
+    seen = {}
+    prefix = _ROOT + os.sep
+
+    def profile(frame, event, arg):
+        if event != "call" or len(seen) >= 400:
+            return
+        code = frame.f_code
+        name = code.co_filename
+        if name.startswith(prefix) and "site-packages" not in name:
+            key = (name, code.co_firstlineno)
+            if key not in seen:
+                seen[key] = code.co_name
+
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(None)
+        _write("trace " + json.dumps([[_rel(p), n, f] for (p, n), f in seen.items()]))
+
+
 def pytest_collection_finish(session):
     _write("total %d" % len(session.items))
 
@@ -150,6 +183,8 @@ class LiveCounts:
     last: str = ""
     outcomes: dict[str, str] = field(default_factory=dict)
     """nodeid -> `passed`, `failed`, `skipped` or `error` (teardown), as pytest reported each."""
+    trace: list[object] = field(default_factory=list)
+    """[path, first line, function] of each repo function the traced test called (untrusted)."""
     details: list[dict[str, object]] = field(default_factory=list)
     """One JSON object per failure as pytest reported it (`nodeid`, `when`, `location`,
     `longrepr`, `message`, `frames` [path, line, function], `doctest`); untrusted input,
@@ -172,6 +207,8 @@ class LiveRun:
     poll: float = 0.1
     counts: LiveCounts = field(default_factory=LiveCounts)
     """The counts as last read; after the run, every test pytest reported."""
+    trace: str = ""
+    """A node id whose call the plugin traces (`LiveCounts.trace`)."""
     _file: Path = field(default_factory=Path, repr=False)
 
     def prepare(self, root: Path, env: dict[str, str]) -> None:
@@ -183,6 +220,8 @@ class LiveRun:
         self._file.unlink(missing_ok=True)
         env["HAIKUTUI_PROGRESS"] = str(self._file)
         env["HAIKUTUI_ROOT"] = os.path.abspath(root)  # paths in details become repo-relative
+        if self.trace:
+            env["HAIKUTUI_TRACE"] = self.trace
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), env.get("PYTHONPATH")]))
         env["PYTEST_ADDOPTS"] = f"{env.get('PYTEST_ADDOPTS', '')} -p {PLUGIN_MODULE}".strip()
 
@@ -216,7 +255,10 @@ class LiveRun:
                 if time.monotonic() > deadline:
                     raise subprocess.TimeoutExpired(argv, timeout)
                 seen = self._report(seen)
-                time.sleep(self.poll)
+                try:  # back at once when it ends, not at the next poll
+                    proc.wait(timeout=self.poll)
+                except subprocess.TimeoutExpired:
+                    pass
         except BaseException:
             _kill(proc)
             raise
@@ -250,6 +292,13 @@ def parse_counts(text: str) -> LiveCounts:
                 continue
             if isinstance(found, dict):
                 counts.details.append(found)
+        elif word == "trace":
+            try:
+                found = json.loads(rest)
+            except ValueError:
+                continue
+            if isinstance(found, list):
+                counts.trace = found
         elif word == "error" and rest:
             counts.outcomes.setdefault(rest, "error")
         elif word in ("passed", "failed", "skipped"):

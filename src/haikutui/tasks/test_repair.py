@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -35,7 +34,7 @@ from haikutui.tasks.test_context import (
     trim_traceback,
 )
 from haikutui.tasks.test_edits import TestEdit, test_edits, warning_line
-from haikutui.tasks.test_failures import ReportedFailure, reported_failures
+from haikutui.tasks.test_failures import ReportedFailure
 from haikutui.tasks.test_live import LiveCounts, LiveRun
 from haikutui.tasks.test_runner import (
     TestCommand,
@@ -44,77 +43,12 @@ from haikutui.tasks.test_runner import (
     proposal_texts,
     run_tests,
 )
+from haikutui.tasks.test_suite import use_reported
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
 
 CountsCallback = Callable[[LiveCounts], None]
-
-
-def run_suite(
-    repo: Repo,
-    command: TestCommand,
-    args: Sequence[str] = (),
-    *,
-    timeout: float = 300.0,
-    live: LiveRun | None = None,
-    preload: bool = True,
-) -> TestResult:
-    """The project's tests as they are on disk (on a mirror: nothing of the user's is touched).
-
-    `args` are pytest's own (paths, `-k`, ...); a shell command without `{tests}` ignores them.
-    With `preload`, the first failure starts the SDK's import in a thread (`preload_client`).
-    """
-    live = live if live is not None else LiveRun()
-    if preload:
-        told = live.on_progress
-
-        def on_progress(counts: LiveCounts) -> None:
-            if counts.failed or counts.details:
-                preload_client()
-            if told is not None:
-                told(counts)
-
-        live.on_progress = on_progress
-    result = run_tests(repo, command, {}, tests=list(args) or None, timeout=timeout, live=live)
-    use_reported(result, live)
-    return result
-
-
-def use_reported(result: TestResult, live: LiveRun) -> None:
-    """Failures as pytest named them (node ids, frames, doctests) in place of JUnit's guesses."""
-    reported = reported_failures(live.counts.details)
-    if reported:
-        result.failures = list(reported)
-
-
-PASS_THROUGH = ("--doctest", "--import-mode", "--rootdir", "-p")
-"""pytest options of the first run the proof needs too: how doctests and modules are found."""
-
-
-def proof_options(args: Sequence[str]) -> list[str]:
-    """The options of `args` that change what a node id means (`--doctest-glob=...`)."""
-    return [a for a in args if a.startswith(PASS_THROUGH) and "=" in a or a == "--doctest-modules"]
-
-
-_PRELOAD: list[threading.Thread] = []
-
-
-def preload_client() -> None:
-    """Import the SDK (~1.7 s) in a thread while the suite still runs: once a test has failed,
-    a request will follow. Never at module load, and only once per process."""
-    if _PRELOAD:
-        return
-
-    def load() -> None:
-        try:
-            import anthropic  # noqa: F401
-        except Exception:  # noqa: BLE001 - the request itself will say what is wrong
-            pass
-
-    thread = threading.Thread(target=load, name="haikutui-preload", daemon=True)
-    _PRELOAD.append(thread)
-    thread.start()
 
 
 def _short(nodeid: str) -> str:
@@ -189,8 +123,10 @@ class TestCheck:
         if self.target == "not run":
             why = self.rerun or f"pytest reported no result for it ({self.result.summary})"
             return f"✗ cannot re-run {self.nodeid}: {why}; nothing is proven"
+        if self.target == "skipped":
+            return f"✗ {name} is skipped with the change: nothing is proven"
         if self.target != "passed":
-            return f"✗ {name} still {'fails' if self.target == 'failed' else 'is skipped'}"
+            return f"✗ {name} still fails"
         count = self.neighbours_passed
         text = f"✓ {name} now passes, {count} neighbour{'s' * (count != 1)} pass"
         if self.broken:

@@ -131,7 +131,7 @@ class TestsScreen(Screen[list[str] | None]):
         from haikutui.tasks.test_context import failure_context
         from haikutui.tasks.test_failures import failure_rank
         from haikutui.tasks.test_live import Cancelled
-        from haikutui.tasks.test_repair import run_suite
+        from haikutui.tasks.test_suite import run_suite
 
         try:
             result = run_suite(
@@ -259,13 +259,30 @@ class TestsScreen(Screen[list[str] | None]):
     @work(exclusive=True, group="llm")
     async def fix(self, context: TestContext, command: TestCommand) -> None:
         from haikutui.model.ladder import next_rung
-        from haikutui.tasks.test_repair import TestRepairSession, proof_options
+        from haikutui.tasks.test_repair import TestRepairSession
+        from haikutui.tasks.test_suite import proof_options
         from haikutui.tui.fix_runner import run_session
         from haikutui.tui.screens.confirm import ConfirmScreen
         from haikutui.tui.screens.test_review import TestReviewScreen
 
         status = self.query_one(StatusBar)
         failing = frozenset(c.failure.nodeid for c in self.contexts) - {context.failure.nodeid}
+        if command.selects:  # what the test ran, to show the code it went through
+            import asyncio
+
+            from haikutui.tasks.test_context import failure_context
+            from haikutui.tasks.test_suite import trace_calls
+
+            status.show(f"tracing {context.failure.nodeid}…")
+            traced = await asyncio.to_thread(
+                trace_calls,
+                self.repo,
+                command,
+                context.failure.nodeid,
+                proof_options(self.args),
+                timeout=self.settings.test_timeout,
+            )
+            context = await asyncio.to_thread(failure_context, self.repo, context.failure, traced)
         session = TestRepairSession(
             self.repo,
             self.settings,
