@@ -144,7 +144,13 @@ async def repair(
         if own_client is not None:
             await own_client.close()
     return LintResult(
-        proposal, before, after, attempts, skipped=job.skipped, verdict_before=job.verdict_before
+        proposal,
+        before,
+        after,
+        attempts,
+        skipped=job.skipped,
+        verdict_before=job.verdict_before,
+        covered=job.unsafe,
     )
 
 

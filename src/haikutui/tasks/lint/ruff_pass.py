@@ -60,6 +60,15 @@ class LintResult:
     verdict_before: dict[str, LintedText] | None = None
     """The old texts and their findings under the verdict's rules, run beside ruff's fix:
     the verdict then lints only the new texts."""
+    covered: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    """Findings an offered unsafe fix covers (see `LintRepair.unsafe`)."""
+
+    def take_unsafe(self) -> int:
+        """`--unsafe-fixes`: accept every unsafe hunk; what they cover is fixed, not left."""
+        taken = accept_unsafe(self.proposal)
+        for rel, covered in self.covered.items():
+            self.after[rel] = [d for d in self.after.get(rel, []) if d not in covered]
+        return taken
 
     def fixed(self, path: str) -> int:
         return max(0, len(self.before.get(path, [])) - len(self.after.get(path, [])))
@@ -191,8 +200,9 @@ class LintRepair:
 
     def _unsafe_fixes(self, mirror: RuffMirror, after: dict[str, list[Diagnostic]]) -> None:
         """Ruff's unsafe fixes, run only on the files that have one, on top of the safe ones:
-        the overlay takes them (as hunks of their own, marked by `mark_sources`), and the
-        mirror goes back to the safe text so that re-linting starts from the same place."""
+        the overlay takes them (as hunks of their own, marked by `mark_unsafe`), and the
+        mirror goes back to the safe text. Their findings stay in `after` until taken
+        (`LintResult.take_unsafe`): a rejected hunk fixes nothing."""
         paths = [rel for rel, ds in after.items() if any(d.fix == "unsafe" for d in ds)]
         if not paths:
             return
@@ -340,5 +350,11 @@ def ruff_only(
     with job.open_mirror() as mirror:
         before, after = job.ruff_rung(mirror, unsafe=unsafe)
     return LintResult(
-        job.proposal([]), before, after, [], skipped=job.skipped, verdict_before=job.verdict_before
+        job.proposal([]),
+        before,
+        after,
+        [],
+        skipped=job.skipped,
+        verdict_before=job.verdict_before,
+        covered=job.unsafe,
     )
