@@ -114,6 +114,20 @@ def _records() -> list[RequestRecord]:
         )
         record.strongest_cost = cost("claude-opus-4-6", usage)
         out.append(record)
+    for n in range(2):  # a collected Message Batch: half price, its savings on their own line
+        usage = Usage(4000, 600)
+        record = RequestRecord.from_usage(
+            usage,
+            time=NOON_UTC,
+            model="claude-haiku-4-5",
+            rung="fast",
+            task="lint",
+            batch=True,
+            batch_id="msgbatch_01",
+            custom_id=f"file-{n:05d}",
+        )
+        record.strongest_cost = cost("claude-opus-4-6", usage)
+        out.append(record)
     return out
 
 

@@ -15,7 +15,7 @@ from haikutui.core.errors import NoChange
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
 from haikutui.model.pricing import format_cost
-from haikutui.tasks.lint.ruff_pass import LintResult, accept_unsafe, is_unsafe, ruff_only
+from haikutui.tasks.lint.ruff_pass import LintResult, is_unsafe, ruff_only
 
 if TYPE_CHECKING:
     from haikutui.tasks.checks import Verdict
@@ -130,7 +130,7 @@ def _finish(
 ) -> int:
     proposal = result.proposal
     if args.unsafe_fixes:
-        accept_unsafe(proposal)
+        result.take_unsafe()
     offered = [h for _, h in proposal.hunks if is_unsafe(h.source) and not h.accepted]
     for hunk in offered:
         say(f"not applied: {hunk.source} (use --unsafe-fixes)")

@@ -160,6 +160,7 @@ async def repair(
         skipped=job.skipped,
         verdict_before=job.verdict_before,
         tree=tree,
+        covered=job.unsafe,
     )
 
 

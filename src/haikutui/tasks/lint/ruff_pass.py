@@ -54,6 +54,15 @@ class LintResult:
     tree: ScratchTree | None = None
     """The scratch tree the repair ran in, holding the proposal's texts, when kept for the
     verdict (`keep_tree`); `close` removes it."""
+    covered: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    """Findings an offered unsafe fix covers (see `LintRepair.unsafe`)."""
+
+    def take_unsafe(self) -> int:
+        """`--unsafe-fixes`: accept every unsafe hunk; what they cover is fixed, not left."""
+        taken = accept_unsafe(self.proposal)
+        for rel, covered in self.covered.items():
+            self.after[rel] = [d for d in self.after.get(rel, []) if d not in covered]
+        return taken
 
     def close(self) -> None:
         if self.tree is not None:
@@ -177,19 +186,20 @@ class LintRepair:
 
     def _unsafe_fixes(self, mirror: RuffMirror, after: dict[str, list[Diagnostic]]) -> None:
         """Ruff's unsafe fixes, run only on the files that have one, on top of the safe ones:
-        the overlay takes them (as hunks of their own, marked by `mark_sources`), and the
-        mirror goes back to the safe text so that re-linting starts from the same place."""
+        the overlay takes them (as hunks of their own, marked by `mark_unsafe`), and the
+        mirror goes back to the safe text. Their findings stay in `after` until taken
+        (`LintResult.take_unsafe`): a rejected hunk fixes nothing."""
         paths = [rel for rel, ds in after.items() if any(d.fix == "unsafe" for d in ds)]
         if not paths:
             return
         mirror.fix_unsafe(paths)
         for rel in paths:
             original = self.verdict_before[rel].text
-            text = apart_from_safe(original, self.ruff_texts[rel], mirror.read(rel))
+            text, kept = apart_from_safe(original, self.ruff_texts[rel], mirror.read(rel))
             if text == self.ruff_texts[rel]:
                 continue
             self.start_texts[rel] = text
-            self.unsafe[rel] = [d for d in after[rel] if d.fix == "unsafe"]
+            self.unsafe[rel] = [d for d in after[rel] if d.fix == "unsafe" and d.row - 1 in kept]
             self.overlay.files[rel] = OverlayFile(self.overlay.files[rel].base, text)
         mirror.write({rel: self.ruff_texts[rel] for rel in paths})
 
@@ -269,8 +279,9 @@ def mark_sources(proposal: Proposal, ruff_texts: dict[str, str], model: str) -> 
             hunk.source = "ruff" if all(line in ruff_lines for line in edits) else model
 
 
-def apart_from_safe(original: str, safe: str, unsafe: str) -> str:
-    """The unsafe text, less its edits near a safe fix's.
+def apart_from_safe(original: str, safe: str, unsafe: str) -> tuple[str, set[int]]:
+    """The unsafe text, less its edits near a safe fix's; and the safe text's lines (from 0)
+    whose unsafe edits were kept, so only the findings there count as covered.
 
     Hunks are cut from the original to the final text: an unsafe edit within a hunk's reach
     of a safe one (SIM114's merged arms, then SIM101 on the merged line) would share its hunk,
@@ -287,10 +298,14 @@ def apart_from_safe(original: str, safe: str, unsafe: str) -> str:
     ]
     reach = 2 * CONTEXT_LINES  # at most this many equal lines between two edits: one hunk
     out: list[str] = []
+    kept: set[int] = set()
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, mid, new, autojunk=False).get_opcodes():
-        near = any(i1 - b <= reach and a - i2 <= reach for a, b in safe_edits)
-        out += mid[i1:i2] if tag == "equal" or near else new[j1:j2]
-    return "".join(out)
+        if tag == "equal" or any(i1 - b <= reach and a - i2 <= reach for a, b in safe_edits):
+            out += mid[i1:i2]
+        else:
+            out += new[j1:j2]
+            kept.update(range(i1, max(i2, i1 + 1)))
+    return "".join(out), kept
 
 
 def mark_unsafe(
@@ -364,4 +379,5 @@ def ruff_only(
         skipped=job.skipped,
         verdict_before=job.verdict_before,
         tree=tree,
+        covered=job.unsafe,
     )
