@@ -193,8 +193,9 @@ class LintRepair:
         if not paths:
             return
         mirror.fix_unsafe(paths)
+        olds = self.verdict_before or {}  # set by ruff_rung before it calls this
         for rel in paths:
-            original = self.verdict_before[rel].text
+            original = olds[rel].text
             text, kept = apart_from_safe(original, self.ruff_texts[rel], mirror.read(rel))
             if text == self.ruff_texts[rel]:
                 continue
