@@ -69,11 +69,12 @@ async def within_budget(session: FixSession, status: StatusBar) -> bool:
         return True
     try:
         text = session.repo.read_for_model(session.request.path).text
+        also = {p: session.repo.read_for_model(p).text for p in session.request.also}
     except HaikutuiError:
         return True  # the run itself will say what is wrong with the file
-    mine = estimate_fix(session.request, text, session.settings, root=session.repo.root).on(
-        session.rung.name
-    )
+    mine = estimate_fix(
+        session.request, text, session.settings, root=session.repo.root, also=also
+    ).on(session.rung.name)
     spend = status.spend
     problem = over_budget(
         mine.cost if mine is not None else None,
