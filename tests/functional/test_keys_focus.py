@@ -288,3 +288,23 @@ async def test_marked_files_go_with_the_request_and_the_proposal_spans_them(
         assert listed.marked == []  # the marks were for that request
     assert "return 2 * x" in (repo_dir / "pkg/util.py").read_text()
     assert "range(len(values))" in (repo_dir / "core.py").read_text()
+
+
+async def test_the_estimate_counts_the_marked_files(long_repo: Path) -> None:
+    """A marked file goes with the request: the estimate under the target counts it."""
+    (long_repo / "big.py").write_text("VALUE = 1\n" * 400)
+    from tests.conftest import git
+
+    git(long_repo, "add", "big.py")
+    git(long_repo, "commit", "-qm", "big")
+    app = build_app(long_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "core.py")
+        bar = app.screen.query_one(PromptBar)
+        assert bar.estimate is not None
+        before = bar.estimate.rungs[0].input_tokens
+        await pilot.press("slash", *"big", "tab", "space")
+        await pilot.pause()
+        assert app.screen.query_one(FileList).marked == ["big.py"]
+        assert bar.estimate is not None
+        assert bar.estimate.rungs[0].input_tokens >= before + 4000 // 4

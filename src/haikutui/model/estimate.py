@@ -8,6 +8,7 @@ import math
 import re
 import statistics
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,14 +143,21 @@ def prefix_tokens(system: str, messages: list[dict[str, Any]]) -> int:
     return TOOL_TOKENS + body_tokens(len(text)) if text else 0
 
 
-def request_body(request: FixRequest, text: str, model: str, settings: Settings) -> dict[str, Any]:
-    """What `fix_run` sends for this request, field for field, to be counted as sent."""
+def request_body(
+    request: FixRequest,
+    text: str,
+    model: str,
+    settings: Settings,
+    also: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """What `fix_run` sends for this request, field for field, to be counted as sent;
+    `also` the marked files' texts."""
     from haikutui.model.editor_tool import TOOL_DECLARATION
     from haikutui.model.fix_request import messages_for_text
 
     return {
         "max_tokens": settings.max_tokens,
-        "messages": messages_for_text(request, text),
+        "messages": messages_for_text(request, text, also),
         "model": model,
         "system": SYSTEM_PROMPT,
         "tools": [TOOL_DECLARATION],
@@ -222,6 +230,7 @@ def estimate_fix(
     counted: int | None = None,
     extra_rungs: tuple[Rung, ...] = (),
     root: Path | None = None,
+    also: Mapping[str, str] | None = None,
 ) -> Estimate:
     """Input tokens on each rung, with the cache priced as it will be used.
 
@@ -238,11 +247,12 @@ def estimate_fix(
     scale = 1.0
     if counted:
         fast = settings.models["fast"]
-        local = TOOL_TOKENS + body_tokens(len(_dumps(request_body(request, text, fast, settings))))
+        body = request_body(request, text, fast, settings, also)
+        local = TOOL_TOKENS + body_tokens(len(_dumps(body)))
         scale = counted / max(1, round(local * known_caps(fast).token_ratio))
     out: list[RungEstimate] = []
     for rung in rungs:
-        body = request_body(request, text, rung.model, settings)
+        body = request_body(request, text, rung.model, settings, also)
         total = TOOL_TOKENS + body_tokens(len(_dumps(body)))
         prefix = prefix_tokens(SYSTEM_PROMPT, body["messages"])
         caps = known_caps(rung.model)
@@ -293,7 +303,9 @@ def format_tokens(tokens: int) -> str:
     return f"{tokens / 1000:.1f}k"
 
 
-async def counted_tokens(request: FixRequest, text: str, settings: Settings) -> int | None:
+async def counted_tokens(
+    request: FixRequest, text: str, settings: Settings, also: Mapping[str, str] | None = None
+) -> int | None:
     """The API's own count of the request's input tokens (fast rung); None if it cannot say.
 
     Worth a round trip only for large requests (`COUNT_TOKENS_ABOVE`): the local count is
@@ -314,7 +326,7 @@ async def counted_tokens(request: FixRequest, text: str, settings: Settings) -> 
                 model=settings.models["fast"],
                 system=SYSTEM_PROMPT,
                 tools=[TOOL_DECLARATION],  # type: ignore[list-item]
-                messages=scrub_messages(messages_for_text(request, text))[0],  # type: ignore[arg-type]
+                messages=scrub_messages(messages_for_text(request, text, also))[0],  # type: ignore[arg-type]
             )
     except Exception:  # no key, offline, a gateway without the endpoint: the estimate stands
         return None

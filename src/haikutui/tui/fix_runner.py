@@ -73,11 +73,12 @@ async def within_budget(session: FixSession, status: StatusBar) -> bool:
     else:
         try:
             text = session.repo.read_for_model(session.request.path).text
+            also = {p: session.repo.read_for_model(p).text for p in session.request.also}
         except HaikutuiError:
             return True  # the run itself will say what is wrong with the file
-        mine = estimate_fix(session.request, text, session.settings, root=session.repo.root).on(
-            session.rung.name
-        )
+        mine = estimate_fix(
+            session.request, text, session.settings, root=session.repo.root, also=also
+        ).on(session.rung.name)
         estimate = mine.cost if mine is not None else None
     spend = status.spend
     problem = over_budget(

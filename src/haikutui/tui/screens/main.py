@@ -66,6 +66,8 @@ class MainScreen(FocusingScreen):
         self.file_text = ""
         """The open file's text, for the estimate shown as the selection changes."""
         self._opened_path: str | None = None
+        self.marked_texts: dict[str, str] = {}
+        """The marked files' texts, for the estimate."""
         self._goto_after_load: int | None = None
         """After an apply: the 1-based line of the first change, shown once the file reloads."""
 
@@ -139,6 +141,14 @@ class MainScreen(FocusingScreen):
 
     @on(FileList.MarksChanged)
     def _marks_changed(self) -> None:
+        """The estimate counts the marked files as they will be sent (read once, here)."""
+        texts: dict[str, str] = {}
+        for path in self.query_one(FileList).marked:
+            try:
+                texts[path] = self.repo.read_for_model(path).text
+            except HaikutuiError as exc:  # a secret, binary or untracked file is never sent
+                self.query_one(StatusBar).show(exc.message, error=True)
+        self.marked_texts = texts
         self._show_target()
 
     @on(FileList.NothingPicked)
@@ -193,7 +203,9 @@ class MainScreen(FocusingScreen):
             return None
         from haikutui.model.estimate import estimate_fix
 
-        return estimate_fix(request, self.file_text, self.settings, root=self.repo.root)
+        return estimate_fix(
+            request, self.file_text, self.settings, root=self.repo.root, also=self.marked_texts
+        )
 
     def _show_estimate(self) -> None:
         from haikutui.model.estimate import COUNT_TOKENS_ABOVE
@@ -217,10 +229,11 @@ class MainScreen(FocusingScreen):
             return
         from haikutui.model.estimate import counted_tokens, estimate_fix
 
-        counted = await counted_tokens(request, text, self.settings)
+        also = self.marked_texts
+        counted = await counted_tokens(request, text, self.settings, also)
         if counted is not None and request == self._request():
             self.query_one(PromptBar).estimate = estimate_fix(
-                request, text, self.settings, counted=counted, root=self.repo.root
+                request, text, self.settings, counted=counted, root=self.repo.root, also=also
             )
 
     @work(exclusive=True, group="models", exit_on_error=False)
