@@ -67,9 +67,7 @@ def lint(repo: Path, env: dict[str, str], *extra: str) -> str:
 
 def line(name: str, row: list[int]) -> str:
     found, *fixed = row
-    return f"{name:<22} {found:>6} " + " ".join(
-        f"{n:>6} ({n / found:>4.0%})" for n in fixed
-    )
+    return f"{name:<22} {found:>6} " + " ".join(f"{n:>6} ({n / found:>4.0%})" for n in fixed)
 
 
 def main() -> int:

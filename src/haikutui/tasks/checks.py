@@ -320,9 +320,7 @@ def check_proposal(
         elif wanted and not trusted:
             verdict.tests_note = f"tests not run ({NOT_TRUSTED})"
         elif wanted and not (delta and delta.syntax):
-            command = find_test_command(
-                repo.root, test_command, trusted=trusted, pass_env=pass_env
-            )
+            command = find_test_command(repo.root, test_command, trusted=trusted, pass_env=pass_env)
             _judge_tests(verdict, repo, proposal, command, timeout, delta, tree)
         elif wanted:
             verdict.tests_note = "tests not run (a file does not parse)"
