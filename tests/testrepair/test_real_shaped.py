@@ -541,6 +541,7 @@ def test_a_method_of_an_object_the_test_got_from_a_fixture_is_found_by_tracing(
         },
     )
     (root / ".venv").symlink_to(venv_with_pytest)
+    trust_repo(root)  # test repair runs its tests
     monkeypatch.chdir(root)
     fake_api.script(
         tool_reply(

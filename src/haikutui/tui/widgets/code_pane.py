@@ -14,6 +14,7 @@ from textual.worker import get_current_worker
 
 from haikutui.core.errors import HaikutuiError
 from haikutui.core.repo import Repo
+from haikutui.core.terminal_text import escape
 from haikutui.tui.widgets.code_view import CodeView
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ class CodePane(Vertical):
 
         try:
             text = self.repo.read_for_model(path).text
-            lines = highlight(text, path=path).split("\n") if text else [Content("")]
+            # escape(): a file's escape sequences are shown as `^[`, never sent to the terminal
+            lines = highlight(escape(text), path=path).split("\n") if text else [Content("")]
         except HaikutuiError as exc:
             self.post_message(self.Refused(path, exc.message))
             return
