@@ -33,9 +33,9 @@ from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.core.scratch_tree import ScratchTree
-from haikutui.tasks.checks import CORRECTNESS_RULES, check_proposal, is_correctness
 from haikutui.tasks.lint.ruff_runner import ruff_binary
-from haikutui.tasks.test_runner import TestCommand, TestResult, proposal_texts, run_in
+from haikutui.tasks.verdict.checks import CORRECTNESS_RULES, check_proposal, is_correctness
+from haikutui.tasks.verdict.test_runner import TestCommand, TestResult, proposal_texts, run_in
 
 PROJECTS: list[tuple[str, str, str]] = [
     # (name, version, pytest pin): pins where the suite predates pytest 8's removals.

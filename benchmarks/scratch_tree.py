@@ -28,7 +28,7 @@ from haikutui.core.proposal import FileChange, Proposal  # noqa: E402
 from haikutui.core.repo import Repo  # noqa: E402
 from haikutui.core.scratch_tree import ScratchTree  # noqa: E402
 from haikutui.core.textfile import TextFile  # noqa: E402
-from haikutui.tasks.checks import check_proposal  # noqa: E402
+from haikutui.tasks.verdict.checks import check_proposal  # noqa: E402
 
 
 def add_noise(repo: Path, venv_files: int = 2000) -> None:

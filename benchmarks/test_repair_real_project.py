@@ -280,8 +280,8 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
     from haikutui.core.repo import Repo
     from haikutui.tasks.test_context import context_text, failure_context
     from haikutui.tasks.test_failures import pick_failure
-    from haikutui.tasks.test_runner import pytest_command
     from haikutui.tasks.test_suite import run_suite
+    from haikutui.tasks.verdict.test_runner import pytest_command
     from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 
     path = root / bug.file
@@ -378,8 +378,8 @@ def doctest_rows(project: Project, root: Path) -> None:
     from haikutui.tasks.test_context import failure_context
     from haikutui.tasks.test_failures import ReportedFailure
     from haikutui.tasks.test_repair import TestRepairSession
-    from haikutui.tasks.test_runner import pytest_command
     from haikutui.tasks.test_suite import run_suite
+    from haikutui.tasks.verdict.test_runner import pytest_command
 
     for bug in project.bugs:
         if not bug.label.startswith("doctested"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from haikutui.core.repo import Repo
-from haikutui.tasks.test_runner import (
+from haikutui.tasks.verdict.test_runner import (
     TestCommand,
     changed_paths,
     find_test_command,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from haikutui.core.repo import Repo
-from haikutui.tasks.checks import check_proposal
+from haikutui.tasks.verdict.checks import check_proposal
 from tests.checks.conftest import edit
 from tests.conftest import git
 

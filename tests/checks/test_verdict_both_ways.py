@@ -12,8 +12,8 @@ from typing import Any
 from haikutui.core.proposal import FileChange, Proposal
 from haikutui.core.repo import Repo
 from haikutui.core.textfile import TextFile
-from haikutui.tasks.checks import check_proposal
 from haikutui.tasks.lint.ruff_runner import ruff_binary
+from haikutui.tasks.verdict.checks import check_proposal
 from tests.checks.conftest import edit
 from tests.conftest import git, make_repo, trust_repo
 

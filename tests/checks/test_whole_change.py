@@ -8,8 +8,8 @@ from pathlib import Path
 from haikutui.core.proposal import FileChange, Proposal
 from haikutui.core.repo import Repo
 from haikutui.core.textfile import TextFile
-from haikutui.tasks.checks import check_proposal
 from haikutui.tasks.lint.ruff_runner import VERDICT_RULES, LintedText, RuffMirror
+from haikutui.tasks.verdict.checks import check_proposal
 from tests.checks.conftest import edit
 from tests.conftest import make_repo
 

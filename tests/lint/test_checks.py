@@ -7,8 +7,8 @@ from pathlib import Path
 from haikutui.core.overlay import Overlay
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
-from haikutui.tasks.checks import check_proposal
 from haikutui.tasks.lint.ruff_runner import RuffMirror
+from haikutui.tasks.verdict.checks import check_proposal
 from tests.conftest import make_repo
 from tests.lint.conftest import CALC_PY
 

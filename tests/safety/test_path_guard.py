@@ -24,10 +24,10 @@ from haikutui.core.repo import Repo
 from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.textfile import digest
 from haikutui.model.editor_tool import EditorTool
-from haikutui.tasks.import_graph import ImportGraph
 from haikutui.tasks.lint.batch import batches_dir
 from haikutui.tasks.lint.ruff_pass import LintRepair
 from haikutui.tasks.rename.sources import load_sources
+from haikutui.tasks.verdict.import_graph import ImportGraph
 from tests.conftest import git, make_repo
 from tests.fake_api import FakeAnthropic
 
@@ -295,7 +295,7 @@ PEAK = textwrap.dedent(
     """
     import sys, tracemalloc
     from pathlib import Path
-    from haikutui.tasks.import_graph import ImportGraph
+    from haikutui.tasks.verdict.import_graph import ImportGraph
     root = Path(sys.argv[1])
     paths = sorted(p.name for p in root.glob("*.py"))
     tracemalloc.start()

@@ -266,7 +266,7 @@ def test_an_untrusted_repos_venv_python_never_runs(
 
 
 def test_a_venv_whose_bin_leads_elsewhere_is_not_the_repos_interpreter(tmp_path: Path) -> None:
-    from haikutui.tasks.test_runner import find_test_command
+    from haikutui.tasks.verdict.test_runner import find_test_command
 
     marker = tmp_path / "elsewhere-ran"
     fake_interpreter(tmp_path / "other", marker)

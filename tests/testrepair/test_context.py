@@ -12,8 +12,8 @@ from haikutui.core.repo import Repo
 from haikutui.model.estimate import count_tokens
 from haikutui.tasks.test_context import failure_context, fix_kind, repair_request, source_of_test
 from haikutui.tasks.test_live import Cancelled, LiveCounts, LiveRun
-from haikutui.tasks.test_runner import find_test_command
 from haikutui.tasks.test_suite import run_suite
+from haikutui.tasks.verdict.test_runner import find_test_command
 from tests.conftest import make_repo
 
 LOADER = """\

@@ -18,8 +18,8 @@ from haikutui.cli.main import main
 from haikutui.core.repo import Repo
 from haikutui.tasks.test_context import failure_context
 from haikutui.tasks.test_failures import pick_failure
-from haikutui.tasks.test_runner import find_test_command
 from haikutui.tasks.test_suite import run_suite
+from haikutui.tasks.verdict.test_runner import find_test_command
 from tests.conftest import make_repo, trust_repo
 from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 
@@ -432,7 +432,7 @@ def test_the_sdk_import_starts_while_the_suite_still_runs(
         import sys
         from haikutui.core.repo import Repo
         from haikutui.tasks.test_suite import run_suite
-        from haikutui.tasks.test_runner import find_test_command
+        from haikutui.tasks.verdict.test_runner import find_test_command
         root = {str(root)!r}
         assert "anthropic" not in sys.modules
         result = run_suite(Repo(root), find_test_command(Repo(root).root, trusted=True), ["tests"])

@@ -194,7 +194,7 @@ def test_a_command_that_is_not_pytest_is_refused_in_one_line(
 def test_without_a_venv_or_config_it_warns_and_uses_python_m_pytest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from haikutui.tasks.test_runner import pytest_command
+    from haikutui.tasks.verdict.test_runner import pytest_command
 
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     (tmp_path / "bin").mkdir()

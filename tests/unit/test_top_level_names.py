@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from haikutui.tasks.broken_imports import RemovedNames, top_level_names
-from haikutui.tasks.import_graph import ImportGraph
+from haikutui.tasks.verdict.broken_imports import RemovedNames, top_level_names
+from haikutui.tasks.verdict.import_graph import ImportGraph
 
 MODULE = """\
 import os.path

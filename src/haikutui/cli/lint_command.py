@@ -18,7 +18,7 @@ from haikutui.model.pricing import format_cost
 from haikutui.tasks.lint.ruff_pass import LintResult, is_unsafe, ruff_only
 
 if TYPE_CHECKING:
-    from haikutui.tasks.checks import Verdict
+    from haikutui.tasks.verdict.checks import Verdict
 
 
 def lint_parser() -> argparse.ArgumentParser:

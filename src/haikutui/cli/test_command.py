@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from haikutui.core.repo import Repo
     from haikutui.model.ladder import Rung
     from haikutui.tasks.test_context import TestContext
-    from haikutui.tasks.test_runner import TestCommand, TestResult
+    from haikutui.tasks.verdict.test_runner import TestCommand, TestResult
 
 STILL_FAILS = 4
 """The proposal was made but its test still fails on the mirror, or it changes the test and
@@ -73,8 +73,8 @@ def run_test(argv: list[str]) -> int:
     from haikutui.model.ladder import resolve
     from haikutui.tasks.test_failures import pick_failure
     from haikutui.tasks.test_live import LiveCounts, LiveRun
-    from haikutui.tasks.test_runner import pytest_command
     from haikutui.tasks.test_suite import proof_options, run_suite, trace_calls
+    from haikutui.tasks.verdict.test_runner import pytest_command
 
     repo = Repo(Path.cwd())
     settings = settings_for(repo, args)
@@ -225,7 +225,7 @@ def _repair_one(
     proposal, progress = result.proposal, result.progress
     assert check is not None
     from haikutui.cli.verdict_gate import exec_edits_allowed
-    from haikutui.tasks.checks import exec_edits_of
+    from haikutui.tasks.verdict.checks import exec_edits_of
 
     edits = session.test_edits
     warning = check.warning

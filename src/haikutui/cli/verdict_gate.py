@@ -11,8 +11,8 @@ from haikutui.core.errors import ChecksFailed
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.core.scratch_tree import ScratchTree
-from haikutui.tasks.checks import Verdict, check_proposal
 from haikutui.tasks.lint.ruff_runner import Diagnostic, LintedText
+from haikutui.tasks.verdict.checks import Verdict, check_proposal
 
 
 def verdict_for(

@@ -1,13 +1,11 @@
-"""The tasks a user asks for: a quick fix session, lint repair, renames, and the checks
-behind every verdict.
+"""The tasks a user asks for: a quick fix session, lint repair, renames, test repair,
+and the verdict behind every proposal (`verdict/`).
 
 They stand on `model` and `core`. `cli` and `tui` may use the modules in `__all__`.
 """
 
 __all__ = [
-    "checks",
     "fix_session",
-    "import_graph",
     "lint",
     "rename",
     "test_context",
@@ -15,6 +13,6 @@ __all__ = [
     "test_failures",
     "test_live",
     "test_repair",
-    "test_runner",
     "test_suite",
+    "verdict",
 ]

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from haikutui.core.repo import Repo
 from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest
 from haikutui.tasks.test_failures import DoctestReport, ReportedFailure
-from haikutui.tasks.test_runner import TestFailure
+from haikutui.tasks.verdict.test_runner import TestFailure
 
 SEPARATOR = re.compile(r"^(?:_ )+_\s*$")
 LOCATION = re.compile(r"^(?P<path>[^\s:][^:\n]*\.py):(?P<line>\d+): ?(?P<what>.*)$")
@@ -476,7 +476,7 @@ class _Resolver:
     imports (`from .m import f`, re-exports followed), or `mod.f` through a module alias."""
 
     def __init__(self, repo: Repo, sources: _Sources) -> None:
-        from haikutui.tasks.import_graph import ImportGraph
+        from haikutui.tasks.verdict.import_graph import ImportGraph
 
         self.graph = ImportGraph.of_repo(repo)
         self.sources = sources

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from haikutui.tasks.test_runner import TestFailure
+from haikutui.tasks.verdict.test_runner import TestFailure
 
 
 @dataclass(frozen=True)

@@ -36,14 +36,14 @@ from haikutui.tasks.test_context import (
 from haikutui.tasks.test_edits import TestEdit, test_edits, warning_line
 from haikutui.tasks.test_failures import ReportedFailure
 from haikutui.tasks.test_live import LiveCounts, LiveRun
-from haikutui.tasks.test_runner import (
+from haikutui.tasks.test_suite import use_reported
+from haikutui.tasks.verdict.test_runner import (
     TestCommand,
     TestFailure,
     TestResult,
     proposal_texts,
     run_tests,
 )
-from haikutui.tasks.test_suite import use_reported
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from haikutui.core.repo import Repo
 from haikutui.tasks.test_failures import reported_failures
 from haikutui.tasks.test_live import LiveCounts, LiveRun
-from haikutui.tasks.test_runner import TestCommand, TestResult, run_tests
+from haikutui.tasks.verdict.test_runner import TestCommand, TestResult, run_tests
 
 
 def run_suite(

@@ -18,7 +18,7 @@ from textual.widgets import Static
 from haikutui.tui.widgets.line_scroll import LineScroll
 
 if TYPE_CHECKING:
-    from haikutui.tasks.checks import Verdict
+    from haikutui.tasks.verdict.checks import Verdict
 
 PANEL_WIDTH = 120
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -21,8 +21,8 @@ from haikutui.core.rebase import check_no_conflicts, rebase_proposal, stale_path
 from haikutui.core.scope import outside_selection
 from haikutui.core.terminal_text import quote_path, shown
 from haikutui.model.fix_request import FixRequest
-from haikutui.tasks.checks import Verdict, accepted_key, check_proposal
 from haikutui.tasks.fix_session import FixSession
+from haikutui.tasks.verdict.checks import Verdict, accepted_key, check_proposal
 from haikutui.tui.fix_runner import key_missing, run_session
 from haikutui.tui.hunk_editor import edit_hunk
 from haikutui.tui.keymap import REVIEW_KEYS

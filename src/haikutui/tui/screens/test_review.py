@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual import work
 from textual.content import Content
 
-from haikutui.tasks.checks import Verdict, accepted_key, check_proposal
 from haikutui.tasks.test_edits import warning_line
 from haikutui.tasks.test_repair import TestCheck, TestRepairSession
+from haikutui.tasks.verdict.checks import Verdict, accepted_key, check_proposal
 from haikutui.tui.screens.review import ReviewScreen
 
 

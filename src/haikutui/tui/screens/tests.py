@@ -31,7 +31,7 @@ from haikutui.tui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from haikutui.tasks.test_context import TestContext
     from haikutui.tasks.test_live import LiveCounts, LiveRun
-    from haikutui.tasks.test_runner import TestCommand, TestResult
+    from haikutui.tasks.verdict.test_runner import TestCommand, TestResult
 
 FOLDED_LINES = 6
 
@@ -107,7 +107,7 @@ class TestsScreen(Screen[list[str] | None]):
             return
         from haikutui.core.errors import NotTrusted
         from haikutui.tasks.test_live import LiveRun
-        from haikutui.tasks.test_runner import pytest_command
+        from haikutui.tasks.verdict.test_runner import pytest_command
 
         try:
             self.command, warning = pytest_command(

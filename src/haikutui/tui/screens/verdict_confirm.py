@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from haikutui.tasks.checks import Verdict
+from haikutui.tasks.verdict.checks import Verdict
 from haikutui.tui.screens.confirm import ConfirmScreen
 
 

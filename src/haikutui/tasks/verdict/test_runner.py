@@ -28,8 +28,8 @@ from haikutui.core.proposal import MovedFileChange, Proposal
 from haikutui.core.repo import Repo
 from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.trust import NOT_TRUSTED
-from haikutui.tasks.import_graph import ImportGraph
 from haikutui.tasks.test_live import LiveRun
+from haikutui.tasks.verdict.import_graph import ImportGraph
 
 VENV_DIRS: tuple[str, ...] = (".venv", "venv")
 TESTS_PLACEHOLDER = "{tests}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Mapping
 
-from haikutui.tasks.import_graph import ImportGraph, parse_module
+from haikutui.tasks.verdict.import_graph import ImportGraph, parse_module
 
 
 def top_level_names(text: str, tree: ast.Module | None = None) -> set[str] | None:

@@ -28,8 +28,6 @@ from haikutui.core.repo import Repo
 from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.trust import NOT_TRUSTED
 from haikutui.model.request_log import mark_checked
-from haikutui.tasks.broken_imports import broken_imports
-from haikutui.tasks.import_graph import ImportGraph, grep_importers
 from haikutui.tasks.lint.ruff_runner import (
     CORRECTNESS_RULES,
     VERDICT_RULES,
@@ -37,7 +35,9 @@ from haikutui.tasks.lint.ruff_runner import (
     LintedText,
     RuffMirror,
 )
-from haikutui.tasks.test_runner import (
+from haikutui.tasks.verdict.broken_imports import broken_imports
+from haikutui.tasks.verdict.import_graph import ImportGraph, grep_importers
+from haikutui.tasks.verdict.test_runner import (
     TestCommand,
     TestFailure,
     TestResult,
