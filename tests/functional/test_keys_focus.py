@@ -308,3 +308,26 @@ async def test_the_estimate_counts_the_marked_files(long_repo: Path) -> None:
         assert app.screen.query_one(FileList).marked == ["big.py"]
         assert bar.estimate is not None
         assert bar.estimate.rungs[0].input_tokens >= before + 4000 // 4
+
+
+async def test_a_long_target_path_is_cut_in_the_middle_and_v_shows_it_whole(
+    tmp_path: Path,
+) -> None:
+    """At 80 columns the prompt bar cut a long path at its end ("src/project_name/comma…"),
+    losing the file's name; now its middle folders go, and `V` shows it whole."""
+    from tests.conftest import make_repo
+
+    long = "src/project_name/commands/deeply_nested/module_with_a_long_name.py"
+    root = make_repo(tmp_path / "proj", {long: "x = 1\n"})
+    app = build_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_file(pilot, long)
+        await settle(pilot)
+        shown = " ".join(screen_text(app))
+        assert "module_with_a_long_name.py → fast" in shown
+        assert long not in shown
+        await pilot.press("V")
+        await pilot.pause()
+        panel = app.screen
+        assert isinstance(panel, DetailScreen)
+        assert long in panel.text

@@ -11,6 +11,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 
 from haikutui.core.config import Settings
@@ -427,15 +428,21 @@ class MainScreen(FocusingScreen):
         self.app.push_screen(BatchScreen(self.repo, self.settings, self.rung), self._review_closed)
 
     def action_details(self) -> None:
-        """`V`: the whole status message (an error is cut to one row at 80 columns)."""
+        """`V`: the request's whole target (its path is cut in the middle at 80 columns) and
+        the whole status message (an error is cut to one row)."""
         from haikutui.tui.screens.detail import DetailScreen, section
 
         status = self.query_one(StatusBar)
-        if not status.message:
+        target = self.query_one(PromptBar).target
+        if not status.message and not target:
             raise SkipAction()
         title = "Error" if status.error else "Message"
         lines, style = status.message.splitlines(), "$text-error" if status.error else ""
-        self.app.push_screen(DetailScreen(title, lambda width: section(title, lines, style, width)))
+
+        def rows(width: int) -> list[Content]:
+            return [*section("Request", [target], "", width), *section(title, lines, style, width)]
+
+        self.app.push_screen(DetailScreen("Details", rows))
 
     def action_cancel(self) -> None:
         """Esc: out of an input first (as in lazygit), then stop a run; else the code view's."""

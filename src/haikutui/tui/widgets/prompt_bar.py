@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from haikutui.model.ladder import RUNGS, Rung
 from haikutui.model.pricing import format_cost
+from haikutui.tui.widgets.file_list import middle_cut
 
 if TYPE_CHECKING:
     from haikutui.model.estimate import Estimate
@@ -72,17 +73,29 @@ class PromptBar(Horizontal):
         so that every rung's cost still fits (80 columns lost the strongest rung's)."""
         if not self.is_mounted:
             return
-        label = Content.styled(self.target, "bold")
+        room = int(self.size.width * MAX_TARGET_SHARE) - 2
+        found = self._estimate_parts()
+        rung = f" → {self.rung.name}" if self.rung is not None else ""
+        narrow = (
+            bool(self.size.width)
+            and found is not None
+            and (Content.assemble(found[0], "  ", Content("  ").join(found[1])).cell_length > room)
+        )
+        beside = found[0].cell_length + 2 if narrow and found is not None else 0
+        # A long path is cut in its middle folders (`src/…/fields.py:4-5`), never at the end
+        # where the file's name and the selected lines are; `V` and the file list show it whole.
+        target = self.target
+        if self.size.width:
+            target = middle_cut(target, max(room - len(rung) - beside, 12))[0]
+        label = Content.styled(target, "bold")
         if self.rung is not None:
             colour = f"$rung-{self.rung.name}" if self.rung.name in RUNGS else "$accent"
             label = Content.assemble(label, " → ", Content.styled(self.rung.name, colour))
         lines = [Content(""), label]
-        found = self._estimate_parts()
         if found is not None:
             tokens, costs = found
-            room = int(self.size.width * MAX_TARGET_SHARE) - 2
             wide = Content.assemble(tokens, "  ", Content("  ").join(costs))
-            if not self.size.width or wide.cell_length <= room:
+            if not narrow:
                 lines.append(wide)
             else:
                 lines[1] = Content.assemble(label, "  ", tokens)
