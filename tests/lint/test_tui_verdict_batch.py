@@ -104,5 +104,10 @@ async def test_batch_screen_progress_and_review_queue(
         assert "applied to a.py, b.py, d.py" in status_text(app)
         detail = str(screen.query_one("#batch-detail").render())
         assert "failed: b.py: errored (the fake broke)" in detail and "e.py: expired" in detail
+        await pilot.press("c")  # collected again: what it wrote is ours, not someone's edit
+        await settle(pilot)
+        detail = str(screen.query_one("#batch-detail").render())
+        assert "already applied: a.py" in detail and "stale, left as it is: a.py" not in detail
+        assert "stale, left as it is: c.py" in detail
     assert (batch_repo / "c.py").read_text() == NONE_CMP + "# mine\n"
     assert (batch_repo / "a.py").read_text() == NONE_CMP.replace("==", "is")

@@ -27,7 +27,15 @@ from haikutui.core.repo import Repo
 from haikutui.core.terminal_text import shown
 from haikutui.model.client import has_key
 from haikutui.model.ladder import Rung
-from haikutui.tasks.lint.batch import BatchRecord, collect, records, review_session, status, submit
+from haikutui.tasks.lint.batch import (
+    BatchRecord,
+    collect,
+    records,
+    remember_applied,
+    review_session,
+    status,
+    submit,
+)
 from haikutui.tui.fix_runner import key_missing
 from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar
@@ -206,7 +214,8 @@ class BatchScreen(Screen[list[str] | None]):
         except HaikutuiError as exc:
             status.show(exc.message, error=True)
             return
-        lines = [f"stale, left as it is: {p}" for p in collected.stale]
+        lines = [f"already applied: {p}" for p in collected.already]
+        lines += [f"stale, left as it is: {p}" for p in collected.stale]
         lines += [f"failed: {f}" for f in collected.failed]
         detail = self.query_one("#batch-detail", Static)
         detail.update(Content.styled(shown("\n".join(lines)), "$text-warning"))
@@ -218,11 +227,15 @@ class BatchScreen(Screen[list[str] | None]):
 
         session = review_session(self.repo, self.settings, batch_id, collected)
         status.show(f"{batch_id}: reviewing {len(collected.proposal.changes)} files")
-        self.app.push_screen(LintReviewScreen(session), self._reviewed)
+        self.app.push_screen(
+            LintReviewScreen(session), lambda applied: self._reviewed(batch_id, applied)
+        )
 
-    def _reviewed(self, applied: list[str] | None) -> None:
+    def _reviewed(self, batch_id: str, applied: list[str] | None) -> None:
         status = self.query_one(StatusBar)
         if applied:
+            # the record keeps what it wrote: collected again, those are ours, not stale
+            remember_applied(self.repo, batch_id, applied)
             self.written.extend(applied)
             status.show(f"applied to {', '.join(applied)}")
         else:
