@@ -1,0 +1,146 @@
+"""`haikutui fix PATH… -m` over many files, live: pick, estimate, check, judge, escalate, apply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from haikutui.model.request_log import read
+from tests.codemod.helpers import INSTRUCTION, NEW, OLD, Responder, make_codemod_repo, module
+from tests.fake_api import FakeAnthropic
+
+MODS = [f"src/pkg/mod_{n:02d}.py" for n in range(20)]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_codemod_repo(tmp_path / "proj")
+
+
+def test_glob_job_of_20_files_applies_as_one_undoable_change(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    responder = Responder()
+    fake_api.responder = responder
+    run = haikutui(repo, "fix", "src/**/*.py", "-m", INSTRUCTION, "--yes")
+    assert run.code == 0, run.err
+    # Every .py under src/ was sent once on Haiku and judged once; nothing else was sent.
+    assert responder.sent("edit") == MODS
+    assert responder.sent("judge") == MODS
+    assert {m for k, m, _ in responder.seen} == {"claude-haiku-4-5"}
+    for rel in MODS:
+        assert NEW in (repo / rel).read_text() and OLD not in (repo / rel).read_text()
+        assert f"# {rel} · fast (claude-haiku-4-5) · ✓" in run.out
+        assert "judge yes: does what was asked" in run.out
+    assert (repo / "src/pkg/readme.txt").read_text().startswith(OLD)  # a glob for .py only
+    assert "estimate for 20 files" in run.err and "batched $" in run.err
+    assert "codemod fast: 20/20 files" in run.err
+    assert "20 files · 20 pass · 20 stayed on fast" in run.err
+    tasks = [r.task for r in read(repo)]
+    assert tasks.count("codemod") == 20 and tasks.count("judge") == 20
+
+    undone = haikutui(repo, "undo")
+    assert undone.code == 0, undone.err
+    for n, rel in enumerate(MODS):
+        assert (repo / rel).read_text() == module(n)
+
+
+def test_grep_narrows_to_matching_files_and_sends_the_matched_lines(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    for n in (3, 7):
+        path = repo / f"src/pkg/mod_{n:02d}.py"
+        path.write_text(module(n) + f"\n\ndef legacy_{n}():\n    return api.old_api(0)  # LEGACY\n")
+    import subprocess
+
+    subprocess.run(["git", "commit", "-qam", "legacy"], cwd=repo, check=True)
+    legacy = ("api.old_api(0)  # LEGACY", "api.new_api(0)  # LEGACY")
+    responder = Responder(
+        edits={(f"src/pkg/mod_{n:02d}.py", "claude-haiku-4-5"): legacy for n in (3, 7)}
+    )
+    fake_api.responder = responder
+    run = haikutui(repo, "fix", "src", "--grep", "LEGACY", "-m", INSTRUCTION, "--json")
+    assert run.code == 0, run.err
+    assert responder.sent("edit") == ["src/pkg/mod_03.py", "src/pkg/mod_07.py"]
+    edits = [r.json for r in fake_api.message_requests if "record_judgement" not in str(r.json)]
+    assert all("/LEGACY/ matched line 11" in str(body["messages"]) for body in edits)
+    assert all("The user selected line 11" in str(body["messages"]) for body in edits)
+    files = run.json["files"]
+    assert [f["path"] for f in files] == ["src/pkg/mod_03.py", "src/pkg/mod_07.py"]
+    assert all(f["judge"]["answer"] == "yes" and f["applied"] is False for f in files)
+    assert (repo / "src/pkg/mod_03.py").read_text().count(OLD) == 2  # no --yes: not written
+
+
+def test_a_failed_verdict_and_a_judge_no_go_up_to_sonnet_and_only_they(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    broken, doubted, fine = MODS[1], MODS[2], MODS[3]
+    responder = Responder(
+        edits={(broken, "claude-haiku-4-5"): ("old_api(x)", "new_api(x")},  # does not parse
+        judge={doubted: ["no", "yes"]},
+    )
+    fake_api.responder = responder
+    run = haikutui(repo, "fix", *MODS[:4], "-m", INSTRUCTION, "--yes", "--json")
+    assert run.code == 0, run.err
+    assert responder.sent("edit", "claude-sonnet-4-6") == sorted([broken, doubted])
+    assert fine not in responder.sent("edit", "claude-sonnet-4-6")
+    # Sonnet was shown the weaker attempt and why it was passed on.
+    sonnet = [
+        str(r.json["messages"])
+        for r in fake_api.message_requests
+        if r.json["model"] == "claude-sonnet-4-6"
+    ]
+    assert any("new_api(x" in s and "check: ✗" in s for s in sonnet)
+    assert any("judge: no" in s for s in sonnet)
+    by_path = {f["path"]: f for f in run.json["files"]}
+    assert by_path[broken]["rung"] == "strong" and by_path[broken]["rungs_tried"] == [
+        "fast",
+        "strong",
+    ]
+    assert by_path[doubted]["rung"] == "strong" and by_path[doubted]["judge"]["answer"] == "yes"
+    assert by_path[fine]["rung"] == "fast"
+    assert run.json["applied"] == MODS[:4]
+    assert (repo / broken).read_text() == module(1).replace(OLD, NEW)
+    books = run.json["books"]["rungs"]
+    assert books["fast"]["requests"] == 4 and books["strong"]["requests"] == 2
+    assert books["judge"]["requests"] == 5  # a failed verdict is not judged: 3 + 2
+
+
+def test_yes_applies_only_what_passed_and_exits_4_listing_the_rest(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    doubted = MODS[0]
+    responder = Responder(judge={doubted: ["unsure", "no", "no"]})
+    fake_api.responder = responder
+    run = haikutui(repo, "fix", *MODS[:3], "-m", INSTRUCTION, "--yes")
+    assert run.code == 4
+    assert f"needs a look: {doubted} (strongest): judge: no" in run.err
+    assert responder.sent("edit", "claude-opus-4-6") == [doubted]
+    assert (repo / doubted).read_text() == module(0)  # not written
+    assert NEW in (repo / MODS[1]).read_text() and NEW in (repo / MODS[2]).read_text()
+
+
+def test_dry_run_prints_each_rung_live_and_batched_and_sends_nothing(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    run = haikutui(repo, "fix", "src/pkg/*.py", "-m", INSTRUCTION, "--dry-run", "--json")
+    assert run.code == 0, run.err
+    assert fake_api.requests == []
+    rows = {r["rung"]: r for r in run.json["rungs"]}
+    assert set(rows) == {"fast", "strong", "strongest"}
+    assert rows["fast"]["files"] == 20
+    assert rows["fast"]["batched"] == pytest.approx(rows["fast"]["live"] / 2)
+    assert rows["strongest"]["live"] > rows["strong"]["live"] > rows["fast"]["live"]
+    assert run.json["judge"]["live"] > 0
+    text = haikutui(repo, "fix", "src/pkg/*.py", "-m", INSTRUCTION, "--dry-run")
+    assert "strongest" in text.out and "batched" in text.out and "judge" in text.out
+
+
+def test_the_budget_is_checked_on_the_whole_job_before_anything_is_sent(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    run = haikutui(repo, "fix", "src/**/*.py", "-m", INSTRUCTION, "--max-cost", "0.001")
+    assert run.code == 2
+    assert "nothing sent" in run.err and "--max-cost" in run.err
+    assert fake_api.requests == []
