@@ -129,6 +129,7 @@ def finish(job: Job, args: argparse.Namespace, *, header: str = "") -> int:
     if args.yes and passing:
         done = apply_outcomes(job.repo, passing, job.instruction)
         applied, journal = done.paths, done.journal_id
+        job.applied = applied
     if args.json:
         print(
             json.dumps(

@@ -42,6 +42,8 @@ class Job:
     start: Rung
     judged: bool = True
     books: Books = field(default_factory=Books)
+    applied: list[str] = field(default_factory=list)
+    """What `--yes` wrote (one journal entry)."""
 
     @classmethod
     def of(

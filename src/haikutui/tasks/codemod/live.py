@@ -33,17 +33,21 @@ async def run_live(
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     report: Report = _stderr_line,
+    pending: list[FileOutcome] | None = None,
+    rung: Rung | None = None,
 ) -> Job:
-    """Every file on the start rung; then each round's tail on the next rung, until none is
-    left or the top is reached. The SDK's own retries honour `retry-after`."""
+    """Every file on the start rung (or `pending` on `rung`: a batch's tail); then each
+    round's tail on the next rung, until none is left or the top is reached. The SDK's own
+    retries honour `retry-after`."""
     from haikutui.model.client import make_client
 
-    client = make_client(job.settings)
+    client = own = make_client(job.settings)
     strongest = resolve("strongest", job.settings).model
     gate = asyncio.Semaphore(max(1, concurrency))
     total = len(job.outcomes)
     try:
-        pending, rung = list(job.outcomes), job.start
+        pending = list(job.outcomes) if pending is None else pending
+        rung = rung or job.start
         while pending:
             done = 0
 
@@ -58,13 +62,7 @@ async def run_live(
                 )
 
             await asyncio.gather(*(one(o) for o in pending))
-            for o in pending:
-                if o.proposal is not None:
-                    o.verdict = await asyncio.to_thread(check, o.proposal)
-            if job.judged:
-                await asyncio.gather(
-                    *(_judge(job, o, client, gate, strongest) for o in pending if _judgeable(o))
-                )
+            await check_and_judge(job, pending, check, client, gate)
             tail = job.tail(pending)
             if not tail:
                 break
@@ -74,10 +72,30 @@ async def run_live(
             report(f"codemod: {len(tail)} of {total} files go up to {up.name} ({up.model})")
             pending, rung = tail, up
     finally:
-        await client.close()
+        await own.close()
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     return job
+
+
+async def check_and_judge(
+    job: Job,
+    outcomes: list[FileOutcome],
+    check: Check,
+    client: object,
+    gate: asyncio.Semaphore | None = None,
+) -> None:
+    """The verdict on each proposal, then (unless `--no-judge`) the judge on each that passed:
+    a blocking verdict goes up a rung anyway, so its judge would be money for nothing."""
+    for o in outcomes:
+        if o.proposal is not None:
+            o.verdict = await asyncio.to_thread(check, o.proposal)
+    if job.judged:
+        strongest = resolve("strongest", job.settings).model
+        gate = gate or asyncio.Semaphore(DEFAULT_CONCURRENCY)
+        await asyncio.gather(
+            *(_judge(job, o, client, gate, strongest) for o in outcomes if _judgeable(o))
+        )
 
 
 def _judgeable(o: FileOutcome) -> bool:
@@ -124,5 +142,5 @@ async def _judge(
             o.proposal.diff(),
         )
     rung = judge_rung(job.settings)
-    job.books.add("judge", rung.model, usage, 1, strongest)
+    job.books.add("judge", rung.model, usage, 1, strongest)  # live, at full price
     job.books.shares["judge"].files += 1

@@ -80,13 +80,18 @@ class Books:
 
     shares: dict[str, Share] = field(default_factory=dict)
     strongest_cost: float = 0.0
+    """The same usage live on the strongest rung, file by file: what the ladder saves against."""
     batch: bool = False
 
-    def add(self, key: str, model: str, usage: Usage, requests: int, strongest: str) -> None:
+    def add(
+        self, key: str, model: str, usage: Usage, requests: int, strongest: str, *, batch: bool = False
+    ) -> None:
+        """`batch`: Message Batches results, at half price (`self.batch` says some were)."""
         share = self.shares.setdefault(key, Share())
         share.requests += requests
         share.usage.add(usage)
-        share.cost += cost(model, usage, batch=self.batch) or 0.0
+        share.cost += cost(model, usage, batch=batch) or 0.0
+        self.batch = self.batch or batch
         self.strongest_cost += cost(strongest, usage) or 0.0
 
     @property
