@@ -17,7 +17,9 @@ INSTRUCTION = "call new_api instead of old_api"
 
 
 def module(n: int) -> str:
-    return f'"""Module {n}."""\n\nimport api\n\n\ndef run_{n}(x):\n    return api.old_api(x) + {n}\n'
+    return (
+        f'"""Module {n}."""\n\nimport api\n\n\ndef run_{n}(x):\n    return api.old_api(x) + {n}\n'
+    )
 
 
 def make_codemod_repo(root: Path, count: int = 20) -> Path:
@@ -69,7 +71,9 @@ class Responder:
         old, new = self.edits.get((path, model), (OLD, NEW))
         if old == "":
             return text_reply("No change needed.")
-        return tool_reply(str_replace(path, old, new), usage={"input_tokens": 500, "output_tokens": 80})
+        return tool_reply(
+            str_replace(path, old, new), usage={"input_tokens": 500, "output_tokens": 80}
+        )
 
     def sent(self, kind: str, model: str | None = None) -> list[str]:
         return sorted(p for k, m, p in self.seen if k == kind and (model is None or m == model))

@@ -38,7 +38,9 @@ def test_a_glob_job_as_one_batch_collected_with_errored_expired_and_stale_files(
     repo: Path, fake_api: FakeAnthropic, haikutui
 ) -> None:
     errored, expired, stale = MODS[4], MODS[5], MODS[6]
-    responder = BatchResponder({errored: error_reply(500, "api_error", "the fake broke"), expired: "expired"})
+    responder = BatchResponder(
+        {errored: error_reply(500, "api_error", "the fake broke"), expired: "expired"}
+    )
     fake_api.responder = responder
     fake_api.batch_results_reversed = True
     fake_api.batch_polls_in_progress = 2
@@ -105,7 +107,9 @@ def test_collect_escalate_sends_only_the_judged_no_up_live(
     )
     assert collected.code == 0, collected.err
     assert responder.sent("edit", "claude-sonnet-4-6") == [doubted]
-    assert [r.json["model"] for r in fake_api.message_requests if "record_judgement" not in str(r.json)] == ["claude-sonnet-4-6"]
+    assert [
+        r.json["model"] for r in fake_api.message_requests if "record_judgement" not in str(r.json)
+    ] == ["claude-sonnet-4-6"]
     files = {f["path"]: f for f in collected.json["files"]}
     assert files[doubted]["rung"] == "strong" and files[MODS[0]]["rung"] == "fast"
     assert collected.json["applied"] == MODS[:3]

@@ -404,7 +404,11 @@ class FakeAnthropic:
                 batch_id = f"msgbatch_fake{len(self._batches) + 1:04d}"
                 outcomes: list[Reply | str] = []
                 for request in requests:
-                    answer = self.responder(dict(request.get("params") or {})) if self.responder else None
+                    answer = (
+                        self.responder(dict(request.get("params") or {}))
+                        if self.responder
+                        else None
+                    )
                     outcomes.append(
                         answer
                         if answer is not None

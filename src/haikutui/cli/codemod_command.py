@@ -149,9 +149,7 @@ def finish(job: Job, args: argparse.Namespace, *, header: str = "") -> int:
             if o.proposal is None:
                 continue
             judge = (
-                f"judge {o.judgement.answer}: {o.judgement.reason}"
-                if o.judgement
-                else "not judged"
+                f"judge {o.judgement.answer}: {o.judgement.reason}" if o.judgement else "not judged"
             )
             check = o.verdict.summary if o.verdict else "not checked"
             print(f"# {o.path} · {o.rung} ({o.model}) · {check} · {judge}")
@@ -186,7 +184,8 @@ def _say_books(job: Job) -> None:
     stayed = sum(1 for o in job.outcomes if o.tried == [job.start.name])
     say(
         f"codemod: {plural(len(job.outcomes), 'file')} · {len(job.passing)} pass · "
-        f"{stayed} stayed on {job.start.name} · " + " · ".join(parts)
+        f"{stayed} stayed on {job.start.name} · "
+        + " · ".join(parts)
         + f" · total {format_cost(books.total)}"
         + (" (batch price)" if books.batch else "")
         + f" · the same usage on the strongest rung {format_cost(books.strongest_cost)}"

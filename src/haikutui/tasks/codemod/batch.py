@@ -13,12 +13,12 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from haikutui.core.config import Settings
 from haikutui.core.errors import NoChange, UsageError
 from haikutui.core.overlay import Overlay, OverlayFile
 from haikutui.core.proposal import Proposal
 from haikutui.core.repo import Repo
 from haikutui.core.secret_scan import scrub_messages
-from haikutui.core.config import Settings
 from haikutui.core.textfile import TextFile, digest
 from haikutui.model.editor_tool import TOOL_DECLARATION, TOOL_NAME, EditorTool
 from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest, build_messages
@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
 
 
-def request_params(request: FixRequest, file: TextFile, rung: Rung, settings: Settings) -> dict[str, Any]:
+def request_params(
+    request: FixRequest, file: TextFile, rung: Rung, settings: Settings
+) -> dict[str, Any]:
     """What a live attempt would send first, secrets scrubbed the same way."""
     outgoing, _ = scrub_messages(build_messages(request, file))  # a private key raises
     return {
@@ -167,7 +169,9 @@ async def gather_results(
         results = await _api(client.messages.batches.results(part), batch_id=part)
         async for item in results:
             items.append((part, item))
-    log_results(repo, settings, record, items, {f.custom_id: f for f in record.files if f.custom_id})
+    log_results(
+        repo, settings, record, items, {f.custom_id: f for f in record.files if f.custom_id}
+    )
     strongest = resolve("strongest", settings).model
     answered: set[str] = set()
     for _, item in items:

@@ -72,7 +72,9 @@ class Job:
             return None
         for o in files:
             diff = o.proposal.diff() if o.proposal else ""
-            o.request = o.request.escalated(PriorAttempt(o.model or rung.model, diff, o.why_not(self.judged)))
+            o.request = o.request.escalated(
+                PriorAttempt(o.model or rung.model, diff, o.why_not(self.judged))
+            )
         return up
 
     @property

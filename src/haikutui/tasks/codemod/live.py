@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from haikutui.core.errors import HaikutuiError
 from haikutui.model.fix_run import Progress
@@ -14,6 +15,9 @@ from haikutui.tasks.codemod.attempt import attempt
 from haikutui.tasks.codemod.job import Check, Job
 from haikutui.tasks.codemod.judge import judge_live, judge_rung
 from haikutui.tasks.codemod.outcome import FileOutcome
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
 
 DEFAULT_CONCURRENCY = 4
 Report = Callable[[str], None]
@@ -82,7 +86,7 @@ async def check_and_judge(
     job: Job,
     outcomes: list[FileOutcome],
     check: Check,
-    client: object,
+    client: AsyncAnthropic,
     gate: asyncio.Semaphore | None = None,
 ) -> None:
     """The verdict on each proposal, then (unless `--no-judge`) the judge on each that passed:
@@ -108,14 +112,21 @@ def _money(dollars: float) -> str:
     return format_cost(dollars)
 
 
-async def _attempt(job: Job, o: FileOutcome, rung: Rung, client: object, strongest: str) -> None:
+async def _attempt(
+    job: Job, o: FileOutcome, rung: Rung, client: AsyncAnthropic, strongest: str
+) -> None:
     seen: list[Progress] = []
     o.tried.append(rung.name)
     o.rung, o.model = rung.name, rung.model
     o.proposal, o.verdict, o.judgement, o.error = None, None, None, ""
     try:
         result = await attempt(
-            o.request, rung, job.repo, job.settings, client=client, on_progress=seen.append  # type: ignore[arg-type]
+            o.request,
+            rung,
+            job.repo,
+            job.settings,
+            client=client,
+            on_progress=seen.append,
         )
         o.proposal = result.proposal
         o.proposal.model, o.proposal.rung = rung.model, rung.name
@@ -129,12 +140,12 @@ async def _attempt(job: Job, o: FileOutcome, rung: Rung, client: object, stronge
 
 
 async def _judge(
-    job: Job, o: FileOutcome, client: object, gate: asyncio.Semaphore, strongest: str
+    job: Job, o: FileOutcome, client: AsyncAnthropic, gate: asyncio.Semaphore, strongest: str
 ) -> None:
     assert o.proposal is not None
     async with gate:
         o.judgement, usage = await judge_live(
-            client,  # type: ignore[arg-type]
+            client,
             job.settings,
             job.repo.root,
             job.instruction,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from haikutui.core.proposal import Proposal
 from haikutui.model.fix_request import FixRequest
 from haikutui.model.pricing import Usage, cost
 from haikutui.tasks.checks import Verdict
 from haikutui.tasks.codemod.judge import Judgement
-from haikutui.core.proposal import Proposal
 
 
 @dataclass
@@ -84,7 +84,14 @@ class Books:
     batch: bool = False
 
     def add(
-        self, key: str, model: str, usage: Usage, requests: int, strongest: str, *, batch: bool = False
+        self,
+        key: str,
+        model: str,
+        usage: Usage,
+        requests: int,
+        strongest: str,
+        *,
+        batch: bool = False,
     ) -> None:
         """`batch`: Message Batches results, at half price (`self.batch` says some were)."""
         share = self.shares.setdefault(key, Share())

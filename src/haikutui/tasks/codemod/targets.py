@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from haikutui.core.errors import UsageError
 from haikutui.core.repo import Repo, is_secret
