@@ -64,7 +64,8 @@ def test_grep_narrows_to_matching_files_and_sends_the_matched_lines(
     assert run.code == 0, run.err
     assert responder.sent("edit") == ["src/pkg/mod_03.py", "src/pkg/mod_07.py"]
     edits = [r.json for r in fake_api.message_requests if "record_judgement" not in str(r.json)]
-    assert all("/LEGACY/ matched line 11" in str(body["messages"]) for body in edits)
+    assert all("/LEGACY/ matched these lines" in str(body["messages"]) for body in edits)
+    assert all("11:     return api.old_api(0)  # LEGACY" in str(body["messages"]) for body in edits)
     assert all("The user selected line 11" in str(body["messages"]) for body in edits)
     files = run.json["files"]
     assert [f["path"] for f in files] == ["src/pkg/mod_03.py", "src/pkg/mod_07.py"]
@@ -143,4 +144,41 @@ def test_the_budget_is_checked_on_the_whole_job_before_anything_is_sent(
     run = haikutui(repo, "fix", "src/**/*.py", "-m", INSTRUCTION, "--max-cost", "0.001")
     assert run.code == 2
     assert "nothing sent" in run.err and "--max-cost" in run.err
+    assert fake_api.requests == []
+
+
+def test_matches_far_apart_send_the_file_whole_and_quote_each_matched_line(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    import subprocess
+
+    far = repo / "src/pkg/far.py"
+    far.write_text("import api  # TODO\n" + "x = 1\n" * 200 + "y = api.old_api(2)  # TODO\n")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "far"], cwd=repo, check=True)
+    fake_api.responder = Responder()
+    run = haikutui(repo, "fix", "src/pkg/far.py", "--grep", "TODO", "-m", "drop the TODOs")
+    assert run.code == 0, run.err
+    sent = str(fake_api.message_requests[0].json["messages"])
+    assert "The user selected" not in sent  # 200 lines apart: no 200-line selection quoted
+    assert "1: import api  # TODO" in sent and "202: y = api.old_api(2)  # TODO" in sent
+    assert 'lines=\\"202\\"' in sent or 'lines="202"' in sent  # the file went whole
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["nowhere/**/*.py"], "nowhere/**/*.py: no tracked file matches"),
+        (["src", "--grep", "NOT_THERE_AT_ALL"], "no match in the 21 files; nothing sent"),
+        (["src/pkg/missing.py", "src/pkg/mod_01.py"], "src/pkg/missing.py: no such file"),
+        (["../outside.py", "src"], "paths with '..' are refused"),
+    ],
+)
+def test_bad_picks_are_one_line_exit_2_and_send_nothing(
+    repo: Path, fake_api: FakeAnthropic, haikutui, args: list[str], words: str
+) -> None:
+    run = haikutui(repo, "fix", *args, "-m", INSTRUCTION)
+    assert run.code == 2
+    assert run.err.strip().splitlines() == [f"haikutui: {words}"] or words in run.err
+    assert len(run.err.strip().splitlines()) == 1
     assert fake_api.requests == []

@@ -45,10 +45,17 @@ def run_codemod(args: argparse.Namespace) -> int:
     settings = load_settings(repo.root)
     targets = pick(repo, args.targets, args.grep)
     rung = resolve(args.model, settings)
-    job = Job.of(
-        repo, settings, targets, args.message, rung, grep=args.grep, judged=not args.no_judge
-    )
     texts = {t.path: repo.read_for_model(t.path).text for t in targets}
+    job = Job.of(
+        repo,
+        settings,
+        targets,
+        args.message,
+        rung,
+        texts=texts,
+        grep=args.grep,
+        judged=not args.no_judge,
+    )
     from haikutui.tasks.codemod.job_estimate import estimate_job
 
     estimate = estimate_job(job.outcomes, texts, settings, start=rung, judged=job.judged)
@@ -158,9 +165,8 @@ def finish(job: Job, args: argparse.Namespace, *, header: str = "") -> int:
     for o in rest:
         say(f"needs a look: {o.path} ({o.rung or 'not sent'}): {o.why_not(job.judged)}")
     if not any(o.proposal for o in job.outcomes):
-        errors = {o.error for o in job.outcomes}
-        if all(e.startswith(("No Anthropic", "API", "Cannot reach", "Rate")) for e in errors):
-            raise ModelError(next(iter(errors), "no proposal"))
+        if all(o.exit_code == ModelError.exit_code for o in job.outcomes):
+            raise ModelError(job.outcomes[0].error)  # no key, offline: every file the same
         raise NoChange(f"no file got a proposal ({plural(len(job.outcomes), 'file')})")
     if applied:
         say(f"applied to {plural(len(applied), 'file')} · undo all with `haikutui undo {journal}`")

@@ -17,18 +17,29 @@ from haikutui.tasks.codemod.targets import Target
 Check = Callable[[Proposal], Verdict]
 
 
-def request_for(target: Target, instruction: str, grep: str | None) -> FixRequest:
+SELECTION_SPAN = 60
+"""Matches within this many lines are one selection (sent by scope); wider apart, the file
+goes whole and the request quotes each matched line, so no huge selection is repeated."""
+QUOTED = 50
+
+
+def request_for(target: Target, instruction: str, grep: str | None, text: str) -> FixRequest:
     """A grep match is a selection: the request says which lines matched, and the file is
     sent by scope around them as a quick fix's selection is."""
     if not target.matches:
         return FixRequest(target.path, instruction)
-    lines = ", ".join(str(n) for n in target.matches[:50])
-    more = f" and {len(target.matches) - 50} more" if len(target.matches) > 50 else ""
-    said = (
-        f"{instruction.strip()}\n(The pattern /{grep}/ matched line"
-        f"{'s' * (len(target.matches) > 1)} {lines}{more}: apply the instruction there.)"
+    lines = text.split("\n")
+    quoted = "\n".join(
+        f"{n}: {lines[n - 1].rstrip()[:200]}" for n in target.matches[:QUOTED] if n <= len(lines)
     )
-    return FixRequest(target.path, said, target.lines)
+    more = f"\n(and {len(target.matches) - QUOTED} more)" if len(target.matches) > QUOTED else ""
+    said = (
+        f"{instruction.strip()}\n\nThe pattern /{grep}/ matched these lines; apply the "
+        f"instruction there:\n{quoted}{more}"
+    )
+    first, last = target.lines or (1, 1)
+    selection = (first, last) if last - first < SELECTION_SPAN else None
+    return FixRequest(target.path, said, selection)
 
 
 @dataclass
@@ -54,10 +65,13 @@ class Job:
         instruction: str,
         start: Rung,
         *,
+        texts: dict[str, str],
         grep: str | None = None,
         judged: bool = True,
     ) -> Job:
-        outcomes = [FileOutcome(t.path, request_for(t, instruction, grep)) for t in targets]
+        outcomes = [
+            FileOutcome(t.path, request_for(t, instruction, grep, texts[t.path])) for t in targets
+        ]
         return cls(repo, settings, instruction, outcomes, start, judged)
 
     def tail(self, among: list[FileOutcome]) -> list[FileOutcome]:

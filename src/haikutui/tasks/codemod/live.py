@@ -118,7 +118,7 @@ async def _attempt(
     seen: list[Progress] = []
     o.tried.append(rung.name)
     o.rung, o.model = rung.name, rung.model
-    o.proposal, o.verdict, o.judgement, o.error = None, None, None, ""
+    o.proposal, o.verdict, o.judgement, o.error, o.exit_code = None, None, None, "", 0
     try:
         result = await attempt(
             o.request,
@@ -131,7 +131,7 @@ async def _attempt(
         o.proposal = result.proposal
         o.proposal.model, o.proposal.rung = rung.model, rung.name
     except HaikutuiError as exc:
-        o.error = exc.message
+        o.error, o.exit_code = exc.message, exc.exit_code
     finally:
         if seen:
             progress = seen[-1]

@@ -25,6 +25,8 @@ class FileOutcome:
     judgement: Judgement | None = None
     error: str = ""
     """Why the latest attempt made no proposal (no change, refusal, API error, stale)."""
+    exit_code: int = 0
+    """The error's exit code (3: the API or provider failed), for the job's own."""
     tried: list[str] = field(default_factory=list)
     """Each rung tried, in order: `fast`, then `strong`..."""
 
