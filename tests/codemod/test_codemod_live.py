@@ -182,3 +182,44 @@ def test_bad_picks_are_one_line_exit_2_and_send_nothing(
     assert run.err.strip().splitlines() == [f"haikutui: {words}"] or words in run.err
     assert len(run.err.strip().splitlines()) == 1
     assert fake_api.requests == []
+
+
+def test_a_rate_limited_request_is_retried_after_retry_after_and_the_job_completes(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    from tests.fake_api import error_reply
+
+    limited = {MODS[0]: 1}
+    inner = Responder()
+
+    def responder(body: dict) -> object:  # type: ignore[type-arg]
+        from tests.codemod.helpers import is_judge, path_of
+
+        path = path_of(body)
+        if not is_judge(body) and limited.get(path):
+            limited[path] -= 1
+            return error_reply(429, "rate_limit_error", "slow down", headers={"retry-after": "0"})
+        return inner(body)
+
+    fake_api.responder = responder  # type: ignore[assignment]
+    run = haikutui(repo, "fix", *MODS[:3], "-m", INSTRUCTION, "--yes")
+    assert run.code == 0, run.err
+    assert all(NEW in (repo / rel).read_text() for rel in MODS[:3])
+    edits_of_first = [
+        r
+        for r in fake_api.message_requests
+        if MODS[0] in str(r.json) and "record_judgement" not in str(r.json)
+    ]
+    assert len(edits_of_first) == 2  # the 429, then the SDK's retry
+
+
+def test_a_secret_in_a_diff_is_scrubbed_before_the_judge_sees_it(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    key = "AKIA" + "QWERTYUIOPASDFGH"
+    responder = Responder(edits={(MODS[0], "claude-haiku-4-5"): (OLD, f"api.new_api('{key}', ")})
+    fake_api.responder = responder
+    run = haikutui(repo, "fix", MODS[0], MODS[1], "-m", INSTRUCTION)
+    assert run.code == 0, run.err
+    judged = [str(r.json) for r in fake_api.message_requests if "record_judgement" in str(r.json)]
+    assert judged and all(key not in body for body in judged)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from haikutui.core.config import Settings
+from haikutui.core.secret_scan import scrub_messages
 from haikutui.model.ladder import Rung, resolve
 from haikutui.model.pricing import Usage
 from haikutui.model.request_log import RunLog
@@ -115,9 +116,11 @@ async def judge_live(
         thinking=None,
         content=None,
     )
+    params = judge_params(instruction, path, diff, rung.model)
+    params["messages"], _ = scrub_messages(params["messages"])  # a diff may quote a secret
     started = time.monotonic()
     try:
-        message = await client.messages.create(**judge_params(instruction, path, diff, rung.model))
+        message = await client.messages.create(**params)
     except Exception as exc:
         error = describe_error(exc, rung.model)
         if error is None:
