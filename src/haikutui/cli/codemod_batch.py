@@ -45,7 +45,7 @@ def submit_codemod(job: Job, args: argparse.Namespace) -> int:
 
 def collect_codemod(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
     """The results as one review by file; verdict, judge, and (`--escalate`) the tail live."""
-    from haikutui.cli.codemod_command import finish
+    from haikutui.cli.codemod_result import finish
     from haikutui.tasks.lint.batch import remember_applied
 
     gathered = asyncio.run(_gather(repo, settings, args))
@@ -65,7 +65,7 @@ def collect_codemod(repo: Repo, settings: Settings, args: argparse.Namespace) ->
 
 
 async def _gather(repo: Repo, settings: Settings, args: argparse.Namespace) -> Gathered:
-    from haikutui.cli.codemod_command import checker
+    from haikutui.cli.codemod_result import checker
     from haikutui.tasks.codemod.batch import gather_results
     from haikutui.tasks.codemod.live import check_and_judge, run_live
     from haikutui.tasks.lint.batch import using
