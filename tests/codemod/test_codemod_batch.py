@@ -74,7 +74,7 @@ def test_a_glob_job_as_one_batch_collected_with_errored_expired_and_stale_files(
         assert NEW in (repo / rel).read_text()
         assert files[rel]["judge"]["answer"] == "yes" and files[rel]["rung"] == "fast"
     assert "stale: src/pkg/mod_06.py changed since submission" in collected.err
-    assert "(batch price)" in collected.err
+    assert "(batched results at half price)" in collected.err
     log = read(repo)
     codemod = [r for r in log if r.task == "codemod"]
     assert len(codemod) == 20 and all(r.batch for r in codemod)  # each result once, half price

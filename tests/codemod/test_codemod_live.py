@@ -37,6 +37,7 @@ def test_glob_job_of_20_files_applies_as_one_undoable_change(
     assert "estimate for 20 files" in run.err and "batched $" in run.err
     assert "codemod fast: 20/20 files" in run.err
     assert "20 files · 20 pass · 20 stayed on fast" in run.err
+    assert "judge yes to 20 of 20" in run.err
     tasks = [r.task for r in read(repo)]
     assert tasks.count("codemod") == 20 and tasks.count("judge") == 20
 
@@ -106,6 +107,8 @@ def test_a_failed_verdict_and_a_judge_no_go_up_to_sonnet_and_only_they(
     books = run.json["books"]["rungs"]
     assert books["fast"]["requests"] == 4 and books["strong"]["requests"] == 2
     assert books["judge"]["requests"] == 5  # a failed verdict is not judged: 3 + 2
+    assert run.json["books"]["stayed_on_start"] == 2 and run.json["books"]["judge_yes"] == 4
+    assert run.json["books"]["strongest_cost"] > run.json["books"]["cost"]
 
 
 def test_yes_applies_only_what_passed_and_exits_4_listing_the_rest(

@@ -42,7 +42,7 @@ def finish(job: Job, args: argparse.Namespace, *, header: str = "") -> int:
                     "applied": applied,
                     "journal": journal,
                     "needs_a_look": [o.path for o in rest],
-                    "books": job.books.as_json(),
+                    "books": {**job.books.as_json(), **job.stats()},
                 },
                 indent=2,
             )
@@ -83,12 +83,15 @@ def _say_books(job: Job) -> None:
         f"{name} {plural(s.requests, 'request')} {format_cost(s.cost)}"
         for name, s in books.shares.items()
     ]
-    stayed = sum(1 for o in job.outcomes if o.tried == [job.start.name])
+    stats = job.stats()
+    stayed = stats["stayed_on_start"]
+    agreed = f" · judge yes to {stats['judge_yes']} of {stats['judged']}" if job.judged else ""
     say(
         f"codemod: {plural(len(job.outcomes), 'file')} · {len(job.passing)} pass · "
         f"{stayed} stayed on {job.start.name} · "
         + " · ".join(parts)
+        + agreed
         + f" · total {format_cost(books.total)}"
-        + (" (batch price)" if books.batch else "")
+        + (" (batched results at half price)" if books.batch else "")
         + f" · the same usage on the strongest rung {format_cost(books.strongest_cost)}"
     )

@@ -98,3 +98,16 @@ class Job:
     @property
     def needs_a_look(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if not o.passes(self.judged)]
+
+    def stats(self) -> dict[str, int | float]:
+        """The job's books beside its bill: how many stayed on the start rung, how often the
+        judge agreed with a passing verdict, and the same usage priced on the strongest rung."""
+        judged = [o for o in self.outcomes if o.judgement is not None]
+        return {
+            "files": len(self.outcomes),
+            "passing": len(self.passing),
+            "stayed_on_start": sum(1 for o in self.outcomes if o.tried == [self.start.name]),
+            "judged": len(judged),
+            "judge_yes": sum(1 for o in judged if o.judgement is not None and o.judgement.yes),
+            "strongest_cost": round(self.books.strongest_cost, 6),
+        }
