@@ -114,3 +114,38 @@ def test_collect_escalate_sends_only_the_judged_no_up_live(
     assert files[doubted]["rung"] == "strong" and files[MODS[0]]["rung"] == "fast"
     assert collected.json["applied"] == MODS[:3]
     assert OLD not in (repo / doubted).read_text()
+
+
+def test_collect_escalate_batch_sends_the_tail_up_as_one_more_batch(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    broken, doubted = MODS[0], MODS[1]
+    responder = Responder(
+        edits={(broken, "claude-haiku-4-5"): ("old_api(x)", "new_api(x")},
+        judge={doubted: ["no", "yes"]},
+    )
+    fake_api.responder = responder
+    first = haikutui(repo, "fix", *MODS[:4], "-m", INSTRUCTION, "--batch", "--json")
+    assert first.code == 0, first.err
+    collected = haikutui(
+        repo, "batch", "collect", first.json["batch"], "--escalate", "--batch", "--yes", "--json"
+    )
+    assert collected.code == 4  # two files still need a look: they went up as a batch
+    next_batch = collected.json["next_batch"]
+    assert sorted(collected.json["needs_a_look"]) == [broken, doubted]
+    assert collected.json["applied"] == MODS[2:4]
+    creates = [r.json for r in fake_api.requests if r.path == "/v1/messages/batches"]
+    assert len(creates) == 2
+    second = creates[1]["requests"]
+    assert [r["params"]["model"] for r in second] == ["claude-sonnet-4-6"] * 2
+    assert all("An earlier attempt by claude-haiku-4-5" in str(r["params"]) for r in second)
+    assert not [r for r in fake_api.message_requests if "record_judgement" not in str(r.json)]
+
+    listed = haikutui(repo, "batch", "list", "--json")
+    assert {b["id"] for b in listed.json} == {first.json["batch"], next_batch}
+    final = haikutui(repo, "batch", "collect", next_batch, "--yes", "--json")
+    assert final.code == 0, final.err
+    assert final.json["applied"] == [broken, doubted]
+    assert {f["rung"] for f in final.json["files"]} == {"strong"}
+    for n, rel in enumerate(MODS[:4]):
+        assert (repo / rel).read_text() == module(n).replace(OLD, NEW)

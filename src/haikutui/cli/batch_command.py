@@ -75,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a codemod: send the files that failed the verdict or the judge up the ladder, live",
     )
+    collect_parser.add_argument(
+        "--batch",
+        action="store_true",
+        help="with --escalate: send them up as one more batch (half price), not live",
+    )
     add_check_flags(collect_parser)
     return parser
 

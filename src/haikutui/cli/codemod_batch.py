@@ -58,7 +58,7 @@ def collect_codemod(repo: Repo, settings: Settings, args: argparse.Namespace) ->
         say(f"{args.id}: every file was applied by an earlier collect; nothing to do")
         return 0
     try:
-        return finish(job, args, header=args.id)
+        return finish(job, args, header=args.id, next_batch=gathered.next_batch)
     finally:
         if job.applied:  # a second collect knows these writes as ours
             remember_applied(repo, args.id, job.applied)
@@ -79,7 +79,17 @@ async def _gather(repo: Repo, settings: Settings, args: argparse.Namespace) -> G
     if args.escalate:
         tail = job.tail(fresh)
         up = job.escalate(tail, job.start) if tail else None
-        if up is not None:
+        if up is not None and args.batch:
+            from haikutui.tasks.codemod.batch import submit_job
+            from haikutui.tasks.codemod.job import Job
+
+            sub = Job(repo, settings, job.instruction, tail, up, job.judged)
+            gathered.next_batch = (await submit_job(sub)).id
+            say(
+                f"codemod: {plural(len(tail), 'file')} sent up to {up.name} ({up.model}) as "
+                f"batch {gathered.next_batch} · `haikutui batch collect {gathered.next_batch}`"
+            )
+        elif up is not None:
             say(f"codemod: {len(tail)} files go up to {up.name} ({up.model}), live")
             await run_live(job, check, pending=tail, rung=up)
     return gathered

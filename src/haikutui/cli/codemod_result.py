@@ -22,7 +22,7 @@ def checker(repo: Repo, settings: Settings, args: argparse.Namespace) -> Check:
     return lambda proposal: verdict_for(repo, proposal, settings, args)
 
 
-def finish(job: Job, args: argparse.Namespace, *, header: str = "") -> int:
+def finish(job: Job, args: argparse.Namespace, *, header: str = "", next_batch: str = "") -> int:
     """One result grouped by file; `--yes` applies only what passed, as one journal entry."""
     from haikutui.tasks.codemod.apply_job import apply_outcomes
 
@@ -38,6 +38,7 @@ def finish(job: Job, args: argparse.Namespace, *, header: str = "") -> int:
             json.dumps(
                 {
                     **({"batch": header} if header else {}),
+                    **({"next_batch": next_batch} if next_batch else {}),
                     "files": [o.as_json(job.judged, o.path in applied) for o in job.outcomes],
                     "applied": applied,
                     "journal": journal,

@@ -121,6 +121,8 @@ class Gathered:
     record: BatchRecord
     stale: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
+    next_batch: str = ""
+    """The batch the tail was sent up in (`collect --escalate --batch`)."""
 
 
 async def gather_results(
