@@ -226,3 +226,19 @@ def test_a_secret_in_a_diff_is_scrubbed_before_the_judge_sees_it(
     assert run.code == 0, run.err
     judged = [str(r.json) for r in fake_api.message_requests if "record_judgement" in str(r.json)]
     assert judged and all(key not in body for body in judged)
+
+
+def test_a_folder_skips_binary_files_and_dot_at_the_root_is_the_whole_repo(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    import subprocess
+
+    (repo / "src/pkg/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0binary")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "logo"], cwd=repo, check=True)
+    run = haikutui(repo, "fix", "src", "-m", INSTRUCTION, "--dry-run", "--json")
+    assert run.code == 0, run.err
+    assert run.json["files"] == 21  # 20 modules and readme.txt; the PNG is not sent
+    whole = haikutui(repo, "fix", ".", "-m", INSTRUCTION, "--dry-run", "--json")
+    assert whole.code == 0, whole.err
+    assert whole.json["files"] == 22  # and other/elsewhere.py

@@ -79,6 +79,8 @@ def pick(repo: Repo, specs: list[str], grep: str | None = None) -> list[Target]:
             found = [p for p in tracked if regex.fullmatch(p)]
             if not found:
                 raise UsageError(f"{spec}: no tracked file matches")
+        elif (here / spec).resolve() == repo.root.resolve():
+            found = list(tracked)  # `.` at the root: the whole repository
         else:
             rel = repo.resolve(str(here / spec))
             if (repo.root / rel).is_dir():
@@ -89,6 +91,12 @@ def pick(repo: Repo, specs: list[str], grep: str | None = None) -> list[Target]:
                 repo.read_for_model(rel)  # one line for a missing, untracked or secret file
                 found = [rel]
         chosen.update(dict.fromkeys(found))
+    named = {repo.resolve(str(here / s)) for s in specs if not is_glob(s) and (here / s).is_file()}
+    for rel in list(chosen):
+        if rel not in named and not _readable(repo, rel):
+            del chosen[rel]  # a binary or huge file a folder or glob took in: not for a model
+    if not chosen:
+        raise UsageError("no text file to change among the paths given")
     if len(chosen) > MAX_FILES:
         raise UsageError(f"{len(chosen)} files: over {MAX_FILES}; narrow the paths or --grep")
     if grep is None:
@@ -97,6 +105,14 @@ def pick(repo: Repo, specs: list[str], grep: str | None = None) -> list[Target]:
     if not hits:
         raise UsageError(f"--grep {grep!r}: no match in the {len(chosen)} files; nothing sent")
     return [Target(p, tuple(hits[p])) for p in sorted(hits)]
+
+
+def _readable(repo: Repo, rel: str) -> bool:
+    try:
+        repo.read_for_model(rel)
+    except UsageError:
+        return False
+    return True
 
 
 def grep_lines(repo: Repo, pattern: str, paths: list[str]) -> dict[str, list[int]]:
