@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from haikutui.model.request_log import read
-from tests.codemod.helpers import INSTRUCTION, NEW, OLD, Responder, make_codemod_repo, module
+from tests.codemod.helpers import (
+    INSTRUCTION,
+    NEW,
+    OLD,
+    Responder,
+    make_codemod_repo,
+    module,
+    path_of,
+)
 from tests.fake_api import FakeAnthropic
 
 MODS = [f"src/pkg/mod_{n:02d}.py" for n in range(20)]
@@ -242,3 +250,16 @@ def test_a_folder_skips_binary_files_and_dot_at_the_root_is_the_whole_repo(
     whole = haikutui(repo, "fix", ".", "-m", INSTRUCTION, "--dry-run", "--json")
     assert whole.code == 0, whole.err
     assert whole.json["files"] == 22  # and other/elsewhere.py
+
+
+def test_path_line_among_several_paths_is_that_selection(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    fake_api.responder = Responder()
+    run = haikutui(repo, "fix", f"{MODS[0]}:7", MODS[1], "-m", INSTRUCTION, "--no-judge")
+    assert run.code == 0, run.err
+    sent = {path_of(r.json): str(r.json["messages"]) for r in fake_api.message_requests}
+    assert "The user selected line 7 of src/pkg/mod_00.py" in sent[MODS[0]]
+    assert "The user selected" not in sent[MODS[1]]
+    bad = haikutui(repo, "fix", f"{MODS[0]}:70", MODS[1], "-m", INSTRUCTION)
+    assert bad.code == 2 and "lines must be ascending, within 1-7" in bad.err

@@ -27,7 +27,7 @@ def request_for(target: Target, instruction: str, grep: str | None, text: str) -
     """A grep match is a selection: the request says which lines matched, and the file is
     sent by scope around them as a quick fix's selection is."""
     if not target.matches:
-        return FixRequest(target.path, instruction)
+        return FixRequest(target.path, instruction, target.selection)
     lines = text.split("\n")
     quoted = "\n".join(
         f"{n}: {lines[n - 1].rstrip()[:200]}" for n in target.matches[:QUOTED] if n <= len(lines)

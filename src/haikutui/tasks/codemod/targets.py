@@ -15,6 +15,7 @@ from haikutui.core.errors import UsageError
 from haikutui.core.repo import Repo, is_secret
 
 GLOB_CHARS = frozenset("*?[")
+LINES = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
 MAX_FILES = 5_000
 """A job over more files than this is almost surely a mistyped glob: refused, nothing sent."""
 
@@ -25,6 +26,8 @@ class Target:
 
     path: str
     matches: tuple[int, ...] = ()
+    selection: tuple[int, int] | None = None
+    """`PATH:LINE[-LINE]` on the command line: the lines selected, as for a quick fix."""
 
     @property
     def lines(self) -> tuple[int, int] | None:
@@ -71,7 +74,19 @@ def pick(repo: Repo, specs: list[str], grep: str | None = None) -> list[Target]:
     tracked = [p for p in repo.tracked() if not is_secret(p)]
     here = Path.cwd()
     chosen: dict[str, None] = {}
+    selected: dict[str, tuple[int, int]] = {}
     for spec in specs:
+        found_line = LINES.match(spec)
+        if found_line and not (here / spec).exists() and (here / found_line["path"]).is_file():
+            rel = repo.resolve(str(here / found_line["path"]))
+            text = repo.read_for_model(rel).text
+            first, last = int(found_line["start"]), int(found_line["end"] or found_line["start"])
+            total = len(text.splitlines())
+            if not 1 <= first <= last <= total:
+                raise UsageError(f"{spec}: lines must be ascending, within 1-{total}")
+            selected[rel] = (first, last)
+            chosen[rel] = None
+            continue
         if is_glob(spec):
             prefix = here.resolve().relative_to(repo.root.resolve()).as_posix()
             pattern = spec if prefix == "." else f"{prefix}/{spec}"
@@ -92,6 +107,7 @@ def pick(repo: Repo, specs: list[str], grep: str | None = None) -> list[Target]:
                 found = [rel]
         chosen.update(dict.fromkeys(found))
     named = {repo.resolve(str(here / s)) for s in specs if not is_glob(s) and (here / s).is_file()}
+    named |= set(selected)
     for rel in list(chosen):
         if rel not in named and not _readable(repo, rel):
             del chosen[rel]  # a binary or huge file a folder or glob took in: not for a model
@@ -100,7 +116,7 @@ def pick(repo: Repo, specs: list[str], grep: str | None = None) -> list[Target]:
     if len(chosen) > MAX_FILES:
         raise UsageError(f"{len(chosen)} files: over {MAX_FILES}; narrow the paths or --grep")
     if grep is None:
-        return [Target(p) for p in sorted(chosen)]
+        return [Target(p, selection=selected.get(p)) for p in sorted(chosen)]
     hits = grep_lines(repo, grep, sorted(chosen))
     if not hits:
         raise UsageError(f"--grep {grep!r}: no match in the {len(chosen)} files; nothing sent")
