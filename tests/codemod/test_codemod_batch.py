@@ -149,3 +149,24 @@ def test_collect_escalate_batch_sends_the_tail_up_as_one_more_batch(
     assert {f["rung"] for f in final.json["files"]} == {"strong"}
     for n, rel in enumerate(MODS[:4]):
         assert (repo / rel).read_text() == module(n).replace(OLD, NEW)
+
+
+def test_a_batch_record_naming_a_file_outside_the_repo_is_refused_in_one_line(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    import json
+
+    from haikutui.core.repo import Repo
+    from haikutui.tasks.lint.batch import batches_dir
+
+    fake_api.responder = Responder()
+    first = haikutui(repo, "fix", *MODS[:2], "-m", INSTRUCTION, "--batch", "--json")
+    record_file = batches_dir(Repo(repo)) / f"{first.json['batch']}.json"
+    data = json.loads(record_file.read_text())
+    data["files"][0]["path"] = "../../outside.py"
+    record_file.write_text(json.dumps(data))
+    run = haikutui(repo, "batch", "collect", first.json["batch"], "--yes")
+    assert run.code == 2
+    assert "not a batch record haikutui can read" in run.err
+    assert len(run.err.strip().splitlines()) == 1
+    assert not [r for r in fake_api.requests if "/results" in r.path]
