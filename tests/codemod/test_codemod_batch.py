@@ -170,3 +170,36 @@ def test_a_batch_record_naming_a_file_outside_the_repo_is_refused_in_one_line(
     assert "not a batch record haikutui can read" in run.err
     assert len(run.err.strip().splitlines()) == 1
     assert not [r for r in fake_api.requests if "/results" in r.path]
+
+
+def test_a_job_over_the_api_limits_is_split_into_batches_and_collected_as_one(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    import asyncio
+
+    from haikutui.core.config import load_settings
+    from haikutui.core.repo import Repo
+    from haikutui.model.ladder import resolve
+    from haikutui.tasks.codemod.batch import submit_job
+    from haikutui.tasks.codemod.job import Job
+    from haikutui.tasks.codemod.targets import Target
+
+    fake_api.responder = Responder()
+    repo_obj = Repo(repo)
+    settings = load_settings(repo)
+    texts = {rel: (repo / rel).read_text() for rel in MODS}
+    job = Job.of(
+        repo_obj,
+        settings,
+        [Target(p) for p in MODS],
+        INSTRUCTION,
+        resolve("fast", settings),
+        texts=texts,
+    )
+    record = asyncio.run(submit_job(job, max_requests=8))
+    assert len(record.batch_ids) == 3  # 8 + 8 + 4
+    listed = haikutui(repo, "batch", "list")
+    assert "in 3 batches" in listed.out
+    collected = haikutui(repo, "batch", "collect", record.id, "--yes", "--json")
+    assert collected.code == 0, collected.err
+    assert collected.json["applied"] == MODS
