@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -184,6 +184,12 @@ class FakeAnthropic:
         """Per model ID, fields laid over ``GET /v1/models/{id}`` (e.g. ``lifecycle``)."""
         self.biller = Biller() if count_usage else None
         """Set: input tokens are counted from each request (`billing.py`), not scripted."""
+        self.responder: Callable[[dict[str, Any]], Reply | str | None] | None = None
+        """Set: asked first with each message request's body (and each batch request's
+        params), so concurrent requests get the reply meant for their file; None falls back
+        to the scripted queue. A string ("expired", "canceled") is a batch result type."""
+        self.batch_results_reversed = False
+        """Set: results come in the reverse of request order (the API promises no order)."""
 
     # ---- lifecycle
 
@@ -382,6 +388,13 @@ class FakeAnthropic:
             result = {"type": "errored", "error": _error_body(error, message)}
         return {"custom_id": custom_id, "result": result}
 
+    def _billed(self, outcome: Reply | str, params: dict[str, Any]) -> Reply | str:
+        """A batch result billed from its request's params, as a live reply is (count_usage)."""
+        if self.biller is None or not isinstance(outcome, MessageReply):
+            return outcome
+        raw = json.dumps(params).encode()
+        return replace(outcome, usage=self.biller.usage(raw, params, outcome.usage))
+
     def _handle_batches(self, h: _Handler, rec: RecordedRequest) -> None:
         parts = rec.path.removeprefix("/v1/messages/batches").strip("/").split("/")
         batch_id = parts[0] if parts and parts[0] else ""
@@ -390,9 +403,16 @@ class FakeAnthropic:
                 requests = list((rec.json or {}).get("requests") or [])
                 batch_id = f"msgbatch_fake{len(self._batches) + 1:04d}"
                 outcomes: list[Reply | str] = []
-                for _ in requests:
+                for request in requests:
+                    answer = (
+                        self.responder(dict(request.get("params") or {}))
+                        if self.responder
+                        else None
+                    )
                     outcomes.append(
-                        self._batch_queue.popleft()
+                        answer
+                        if answer is not None
+                        else self._batch_queue.popleft()
                         if self._batch_queue
                         else error_reply(500, "api_error", "fake: no scripted batch outcome")
                     )
@@ -420,11 +440,15 @@ class FakeAnthropic:
                 lines = [
                     json.dumps(
                         self._batch_result(
-                            r.get("custom_id", ""), o, str(r.get("params", {}).get("model", ""))
+                            r.get("custom_id", ""),
+                            self._billed(o, r.get("params") or {}),
+                            str(r.get("params", {}).get("model", "")),
                         )
                     )
                     for r, o in zip(batch["requests"], batch["outcomes"], strict=True)
                 ]
+                if self.batch_results_reversed:
+                    lines.reverse()
                 data = ("\n".join(lines) + "\n").encode()
                 h.send_response(200)
                 h.send_header("content-type", "application/binary")
@@ -447,7 +471,8 @@ class FakeAnthropic:
                 400, _error_body("invalid_request_error", "fake: body is not a JSON object")
             )
             return
-        reply = self._pop()
+        answer = self.responder(rec.json) if self.responder is not None else None
+        reply = answer if answer is not None and not isinstance(answer, str) else self._pop()
         model = str(rec.json.get("model") or "claude-fake")
         stream = rec.stream
         if reply is None:

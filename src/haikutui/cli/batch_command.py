@@ -70,6 +70,16 @@ def _parser() -> argparse.ArgumentParser:
     collect_parser.add_argument("id")
     collect_parser.add_argument("--yes", action="store_true", help="apply what is not stale")
     collect_parser.add_argument("--json", action="store_true")
+    collect_parser.add_argument(
+        "--escalate",
+        action="store_true",
+        help="a codemod: send the files that failed the verdict or the judge up the ladder, live",
+    )
+    collect_parser.add_argument(
+        "--batch",
+        action="store_true",
+        help="with --escalate: send them up as one more batch (half price), not live",
+    )
     add_check_flags(collect_parser)
     return parser
 
@@ -103,6 +113,7 @@ def run_batch(argv: list[str]) -> int:
                             "created": r.created,
                             "model": r.model,
                             "requests": r.requests,
+                            "kind": r.kind,
                             "batches": r.batch_ids,
                             "collected": r.collected,
                             "files": [f.path for f in r.files],
@@ -119,7 +130,7 @@ def run_batch(argv: list[str]) -> int:
             parts = f" in {len(record.batch_ids)} batches" if record.parts[1:] else ""
             collected = "  collected" if record.collected else ""
             out(
-                f"{record.id}  {when}  {record.model}  "
+                f"{record.id}  {when}  {record.kind}  {record.model}  "
                 f"{plural(record.requests, 'request')}{parts}{collected}"
             )
         return 0
@@ -154,6 +165,12 @@ def run_batch(argv: list[str]) -> int:
 
 
 def _collect(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
+    from haikutui.tasks.lint.batch import load
+
+    if load(repo, args.id).kind == "codemod":
+        from haikutui.cli.codemod_batch import collect_codemod
+
+        return collect_codemod(repo, settings, args)
     result = asyncio.run(collect(repo, settings, args.id))
     for path in result.already:
         say(f"already applied: {path} (an earlier collect of this batch)")

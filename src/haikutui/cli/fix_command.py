@@ -24,11 +24,18 @@ TARGET = re.compile(r"^(?P<path>.+?)(?::(?P<start>\d+)(?:-(?P<end>\d+))?)?$")
 def fix_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="haikutui fix",
-        description="Ask the model for a quick inline fix; print the proposal as a unified diff.",
+        description="Ask the model for a quick inline fix; print the proposal as a unified diff. "
+        "Several paths, a folder, a glob ('src/**/*.py') or --grep make it a codemod: one "
+        "instruction across the files, checked, judged by Haiku, the tail escalated.",
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("target", metavar="PATH[:LINE[-LINE]]", help="the file, and lines")
+    parser.add_argument(
+        "targets",
+        metavar="PATH[:LINE[-LINE]]",
+        nargs="+",
+        help="the file, and lines; or several files, folders and quoted globs (a codemod)",
+    )
     parser.add_argument("-m", "--message", required=True, help="the instruction")
     parser.add_argument(
         "--model",
@@ -49,8 +56,9 @@ def fix_parser() -> argparse.ArgumentParser:
         help="allow this request up to this estimated cost, over the [budget] in config",
     )
     add_provider_option(parser)
-    from haikutui.cli.parser import add_check_flags
+    from haikutui.cli.parser import add_check_flags, add_codemod_flags
 
+    add_codemod_flags(parser)
     add_check_flags(parser)
     return parser
 
@@ -69,6 +77,13 @@ def parse_target(target: str) -> tuple[str, tuple[int, int] | None]:
 
 
 def run_fix(args: argparse.Namespace) -> int:
+    from haikutui.cli.codemod_command import is_codemod
+
+    if is_codemod(args):
+        from haikutui.cli.codemod_command import run_codemod
+
+        return run_codemod(args)
+    args.target = args.targets[0]
     from haikutui.core.repo import Repo
     from haikutui.model.fix_request import FixRequest
     from haikutui.model.ladder import resolve

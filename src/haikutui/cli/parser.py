@@ -76,3 +76,30 @@ def add_exec_edits_flag(parser: argparse.ArgumentParser) -> None:
         help="with --yes, apply edits to files that configure execution (CI workflows, "
         "conftest.py, setup.py, Makefile, ...); refused otherwise (exit 4)",
     )
+
+
+def add_codemod_flags(parser: argparse.ArgumentParser) -> None:
+    """What `fix` takes for a job over many files (README: One instruction across files)."""
+    parser.add_argument(
+        "--grep",
+        metavar="PATTERN",
+        help="only the files where this extended regex matches (git grep); each match is a "
+        "selection sent by scope",
+    )
+    parser.add_argument(
+        "--batch",
+        action="store_true",
+        help="submit the job as one Message Batch at half price; `haikutui batch collect ID`",
+    )
+    parser.add_argument(
+        "--no-judge",
+        action="store_true",
+        help="skip Haiku's yes/no/unsure review of each diff (then the verdict alone decides)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        metavar="N",
+        help="live requests in flight at once (default: 4)",
+    )

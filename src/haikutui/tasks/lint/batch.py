@@ -12,7 +12,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from haikutui.core.atomic import write_atomic
@@ -86,6 +86,10 @@ class BatchFile:
     """Findings before ruff's fixes, so collect can say how many were fixed in all."""
     batch_id: str = ""
     """The part of the job that holds this file's request ("": the job's first, `id`)."""
+    instruction: str = ""
+    """A codemod's request for this file (the job's instruction, plus where --grep matched)."""
+    selection: list[int] = field(default_factory=list)
+    """A codemod's selected lines, [first, last]; empty for the whole file."""
 
 
 @dataclass
@@ -108,6 +112,11 @@ class BatchRecord:
     applied: dict[str, str] = field(default_factory=dict)
     """Path -> hash of the bytes our apply wrote: a second collect knows them as ours, not
     as someone's edit since submission."""
+    kind: str = "lint"
+    """`lint`, or `codemod` (`tasks/codemod/batch.py`): which collect reads the results."""
+    instruction: str = ""
+    judged: bool = True
+    """A codemod: whether Haiku judges each diff at collect (`--no-judge` at submit)."""
 
     @property
     def requests(self) -> int:
@@ -160,6 +169,20 @@ def load(repo: Repo, batch_id: str) -> BatchRecord:
             raise TypeError
         if not all(isinstance(x, str) for x in [*record.applied, *record.applied.values()]):
             raise TypeError
+        if record.kind not in ("lint", "codemod") or not isinstance(record.instruction, str):
+            raise TypeError
+        for f in record.files:
+            if not isinstance(f.path, str) or not isinstance(f.instruction, str):
+                raise TypeError
+            parts = PurePosixPath(f.path).parts
+            if not parts or f.path.startswith("/") or ".." in parts or ".git" in parts:
+                raise TypeError  # a record names files inside the repo, nothing else
+            if f.selection and not (
+                len(f.selection) == 2
+                and all(type(n) is int for n in f.selection)
+                and 1 <= f.selection[0] <= f.selection[1]
+            ):
+                raise TypeError
     except (TypeError, KeyError, AttributeError):
         raise UsageError(f"{path}: not a batch record haikutui can read") from None
     for entry in record.files:
@@ -344,6 +367,8 @@ async def collect(
 ) -> Collected:
     """Results become a proposal on the files as they are now; changed files are left out."""
     record = load(repo, batch_id)
+    if record.kind != "lint":
+        raise UsageError(f"{batch_id}: a {record.kind} batch; `haikutui batch collect {batch_id}`")
     async with using(settings, client) as api:
         return await _collect(repo, settings, record, api)
 
@@ -452,7 +477,7 @@ def log_results(
             time=time.time(),
             model=getattr(message, "model", None) or record.model,
             rung=record.rung,
-            task="lint",
+            task=record.kind,
             stop_reason=getattr(message, "stop_reason", None) or "",
             error=error,
             target=entry.path if entry is not None else "",
