@@ -146,9 +146,12 @@ async def gather_results(
     gathered = Gathered(job, record)
     fresh: dict[str, tuple[BatchFile, FileOutcome, bytes]] = {}
     for entry in record.files:
-        full = repo.root / entry.path
-        data = full.read_bytes() if full.is_file() else b""
-        if full.is_file() and record.applied.get(entry.path) == digest(data):
+        try:  # a record is data from disk: its paths pass the guard like any other
+            on_disk = repo.guard.read_or_none(entry.path)
+        except UsageError:  # over the size limit now
+            on_disk = None
+        data = on_disk if on_disk is not None else b""
+        if on_disk is not None and record.applied.get(entry.path) == digest(data):
             gathered.already.append(entry.path)
             continue
         lines = (entry.selection[0], entry.selection[1]) if entry.selection else None
@@ -160,7 +163,7 @@ async def gather_results(
             tried=[rung.name],
         )
         job.outcomes.append(outcome)
-        if not full.is_file() or digest(data) != entry.sha:
+        if on_disk is None or digest(data) != entry.sha:
             outcome.error = "stale: changed on disk since submission; not written"
             gathered.stale.append(entry.path)
             continue
