@@ -28,7 +28,8 @@ def is_codemod(args: argparse.Namespace) -> bool:
     if len(args.targets) != 1 or args.grep is not None or args.batch or args.no_judge:
         return True
     spec = args.targets[0]
-    return is_glob(spec) or Path(spec).is_dir()
+    # a file whose name holds `[` or `*` is that file, not a pattern
+    return (is_glob(spec) and not Path(spec).exists()) or Path(spec).is_dir()
 
 
 def run_codemod(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from haikutui.core.errors import HaikutuiError
+from haikutui.core.terminal_text import shown
 from haikutui.model.fix_run import Progress
 from haikutui.model.ladder import Rung, resolve
 from haikutui.tasks.codemod.attempt import attempt
@@ -24,6 +25,7 @@ Report = Callable[[str], None]
 
 
 def _stderr_line(line: str) -> None:
+    line = shown(line)  # a file name's escape sequences are shown as text, never run
     if sys.stderr.isatty():
         sys.stderr.write(f"\r\x1b[K{line}")
         sys.stderr.flush()
