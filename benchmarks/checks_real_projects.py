@@ -47,6 +47,10 @@ RUFF_CONFIG = 'lint.extend-select = ["I"]\n'
 """Each project is given this ruff.toml (committed): a project that keeps its imports sorted."""
 
 
+TRUST = ["--trust"]
+"""The user's own project: its tests may run (`--trust` for the run, as `haikutui trust` would)."""
+
+
 def sh(*args: str, cwd: Path | None = None) -> str:
     return subprocess.run(args, cwd=cwd, check=True, capture_output=True, text=True).stdout
 
@@ -409,7 +413,8 @@ def lint_bench(work: Path, before: Path | None = None) -> int:
         ruff_seconds = time.monotonic() - started
         started = time.monotonic()
         run = subprocess.run(
-            [sys.executable, "-m", "haikutui", "lint", "--no-model", "--yes", "--test", "--json"],
+            [sys.executable, "-m", "haikutui", "lint", "--no-model", "--yes", "--test", "--json",
+             *TRUST],
             cwd=ours, capture_output=True, text=True, env=env,
         )  # fmt: skip
         ours_seconds = time.monotonic() - started
@@ -469,6 +474,8 @@ def main() -> int:
         "--new", action="store_true", help="the proposals on LINT_PROJECTS, not PROJECTS"
     )
     args = parser.parse_args()
+    if args.before is not None:  # a haikutui from before repo trust has no --trust
+        TRUST.clear()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.lint:
         return lint_bench(args.work, args.before)

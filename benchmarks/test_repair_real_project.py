@@ -301,7 +301,7 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
         repo = Repo(root)
         from haikutui.core.config import load_settings
 
-        command, _ = pytest_command(root, load_settings(root).test_command)
+        command, _ = pytest_command(root, load_settings(root).test_command, trusted=True)
         started = time.monotonic()
         result = run_suite(repo, command, list(project.paths))
         seconds = time.monotonic() - started
@@ -332,7 +332,7 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
                 os.environ["ANTHROPIC_BASE_URL"] = fake.base_url
                 os.environ["ANTHROPIC_API_KEY"] = "sk-ant-bench-not-a-key"
                 fake.script(reply)
-                code, out, err = cli(root, "test", failure.nodeid, "--yes", "--json")
+                code, out, err = cli(root, "test", failure.nodeid, "--yes", "--json", "--trust")
                 report = (json.loads(out)["repairs"] or [{}])[0] if out.strip() else {}
                 outcomes[label] = (code, report, err)
                 if label == "right" and fake.message_requests:
@@ -390,7 +390,7 @@ def doctest_rows(project: Project, root: Path) -> None:
         path.write_text(text.replace(bug.good, bug.bad))
         try:
             repo, settings = Repo(root), load_settings(root)
-            command, _ = pytest_command(root, settings.test_command)
+            command, _ = pytest_command(root, settings.test_command, trusted=True)
             result = run_suite(repo, command, list(project.paths))
             for failure in result.failures:
                 if not isinstance(failure, ReportedFailure) or failure.doctest is None:
@@ -434,7 +434,7 @@ def green(project: Project, root: Path, venv: Path, rounds: int) -> dict[str, ob
         *project.options.split(),
         *project.paths,
     ]
-    ours = [sys.executable, "-m", "haikutui", "test", *project.paths]
+    ours = [sys.executable, "-m", "haikutui", "test", "--trust", *project.paths]
     times: dict[str, list[float]] = {"pytest": [], "haikutui": []}
     said = ""
     with FakeAnthropic() as fake:
