@@ -70,8 +70,10 @@ async def run_fix(
     client: AsyncAnthropic | None = None,
     on_progress: ProgressCallback | None = None,
     max_cost: float | None = None,
+    task: str = "fix",
 ) -> FixResult:
-    """A quick inline fix: the file travels in the first request, edits land on an overlay."""
+    """A quick inline fix: the file travels in the first request, edits land on an overlay.
+    `task` names it in the request log (`codemod` for one file of a repo-wide job)."""
     overlay = Overlay(repo)
     file = overlay.load(request.path).base
     assert file is not None
@@ -85,7 +87,7 @@ async def run_fix(
         settings,
         client=client,
         on_progress=on_progress,
-        task="fix",
+        task=task,
         escalated_from=prior.model if prior is not None and prior.model != rung.model else None,
         target=request.target,
         instruction=request.instruction,

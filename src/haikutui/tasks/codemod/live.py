@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 from haikutui.core.errors import HaikutuiError
 from haikutui.core.terminal_text import shown
-from haikutui.model.fix_run import Progress
+from haikutui.model.fix_run import Progress, run_fix
 from haikutui.model.ladder import Rung, resolve
-from haikutui.tasks.codemod.attempt import attempt
 from haikutui.tasks.codemod.job import Check, Job
 from haikutui.tasks.codemod.judge import judge_live, judge_rung
 from haikutui.tasks.codemod.outcome import FileOutcome
@@ -122,13 +121,14 @@ async def _attempt(
     o.rung, o.model = rung.name, rung.model
     o.proposal, o.verdict, o.judgement, o.error, o.exit_code = None, None, None, "", 0
     try:
-        result = await attempt(
+        result = await run_fix(
             o.request,
             rung,
             job.repo,
             job.settings,
             client=client,
             on_progress=seen.append,
+            task="codemod",
         )
         o.proposal = result.proposal
         o.proposal.model, o.proposal.rung = rung.model, rung.name
