@@ -33,7 +33,7 @@ def day_table(stats: Stats) -> Content:
     """One row per day: a bar of the cost, then requests, tokens and dollars."""
     top = max((d.cost for d in stats.days), default=0.0)
     rows = [
-        Content.styled(f"{'day':<12}{'cost':<{BAR + 2}}{'req':>5}{'tokens':>10}{'$':>10}", "bold")
+        Content.styled(f"{'day':<12}{'cost':<{BAR}}{'req':>5}{'tokens':>10}{'$':>10}", "bold")
     ]
     for day in stats.days:
         rows.append(
