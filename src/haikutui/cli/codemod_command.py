@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from haikutui.cli.codemod_result import checker, finish
 from haikutui.cli.output import plural
 from haikutui.core.errors import UsageError
+from haikutui.core.terminal_text import shown
 
 if TYPE_CHECKING:
     from haikutui.core.config import Settings
@@ -96,11 +97,11 @@ def _print_estimate(
     print(f"estimate for {plural(files, 'file')}:", file=stream)  # type: ignore[arg-type]
     for r in rows:
         name = "judge" if r is estimate.judge else r.rung.name
-        print(
+        line = (
             f"  {name:<9} {r.rung.model:<22} ≈{r.input_tokens:,} in + {r.output_tokens:,} out · "
-            f"live {format_cost(r.live)} · batched {format_cost(r.batched)}",
-            file=stream,  # type: ignore[arg-type]
+            f"live {format_cost(r.live)} · batched {format_cost(r.batched)}"
         )
+        print(shown(line), file=stream)  # type: ignore[arg-type]  # a model ID is config text
 
 
 def _check_budget(

@@ -32,9 +32,7 @@ def _bar(value: float, top: float, style: str) -> Content:
 def day_table(stats: Stats) -> Content:
     """One row per day: a bar of the cost, then requests, tokens and dollars."""
     top = max((d.cost for d in stats.days), default=0.0)
-    rows = [
-        Content.styled(f"{'day':<12}{'cost':<{BAR}}{'req':>5}{'tokens':>10}{'$':>10}", "bold")
-    ]
+    rows = [Content.styled(f"{'day':<12}{'cost':<{BAR}}{'req':>5}{'tokens':>10}{'$':>10}", "bold")]
     for day in stats.days:
         rows.append(
             Content.assemble(
