@@ -29,7 +29,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+from fix_cost import billed_input  # noqa: E402
+
 from tests.fake_api import FakeAnthropic, str_replace, tool_reply  # noqa: E402
 
 GOAL = 2_600
@@ -78,14 +80,6 @@ def run_fix(
     if proc.returncode != 0:
         raise SystemExit(f"haikutui fix {target} failed: {proc.stderr.strip()}")
     return dict(json.loads(proc.stdout))
-
-
-def billed_input(usage: dict[str, int]) -> int:
-    return (
-        usage["input_tokens"]
-        + usage["cache_read_input_tokens"]
-        + usage["cache_creation_input_tokens"]
-    )
 
 
 def main() -> int:
