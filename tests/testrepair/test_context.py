@@ -166,7 +166,7 @@ E       requests.exceptions.ConnectionError: HTTPConnectionPool(host='example.in
 
 
 def test_a_venv_inside_the_repo_is_library_code(tmp_path: Path) -> None:
-    from haikutui.tasks.test_context import trim_traceback
+    from haikutui.tasks.test_traceback import trim_traceback
 
     for rel in (
         "tests/test_net.py",

@@ -14,5 +14,6 @@ __all__ = [
     "test_live",
     "test_repair",
     "test_suite",
+    "test_traceback",
     "verdict",
 ]

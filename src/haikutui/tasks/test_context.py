@@ -14,21 +14,13 @@ import builtins
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from haikutui.core.repo import Repo
 from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest
 from haikutui.tasks.test_failures import DoctestReport, ReportedFailure
+from haikutui.tasks.test_traceback import is_project_file, split_frames, trim_traceback
 from haikutui.tasks.verdict.test_runner import TestFailure
-
-SEPARATOR = re.compile(r"^(?:_ )+_\s*$")
-LOCATION = re.compile(r"^(?P<path>[^\s:][^:\n]*\.py):(?P<line>\d+): ?(?P<what>.*)$")
-LIBRARY_PARTS = frozenset({"site-packages", "dist-packages", ".venv", "venv", ".tox", ".nox"})
-MAX_LINE = 200
-"""Longer lines (a repr of a big list, a long string) are cut to this many characters."""
-CONTEXT_BEFORE = 6
-"""Lines of a frame's code kept before its `>` line."""
-MAX_ERROR_LINES = 12
 
 TEST_SYSTEM = (
     SYSTEM_PROMPT
@@ -40,118 +32,6 @@ a fixture, and never delete, skip or weaken an assertion; such an edit is refuse
 with `str_replace` without viewing them first; `view` a file only for code not shown.
 - Begin your reply with one line: "Fixing the code: <why>"."""
 )
-
-
-@dataclass(frozen=True)
-class Frame:
-    """One traceback entry: where it is, and the lines pytest printed for it."""
-
-    path: str
-    line: int
-    lines: list[str]
-
-
-def split_frames(text: str) -> list[Frame]:
-    """pytest's long report as frames: long entries end with `path:line: ...`, short ones
-    start with it (`--tb=auto` mixes both), and sections are divided by `_ _ _` lines."""
-    frames: list[Frame] = []
-    sections: list[list[str]] = [[]]
-    for line in text.splitlines():
-        if SEPARATOR.match(line):
-            sections.append([])
-        else:
-            sections[-1].append(line)
-    for section in sections:
-        while section and not section[-1].strip():
-            section.pop()
-        while section and not section[0].strip():
-            section.pop(0)
-        if not section:
-            continue
-        if LOCATION.match(section[0]) and not section[0].endswith(": "):
-            current: list[str] = []
-            for line in section:  # short entries: each location line opens a frame
-                found = LOCATION.match(line)
-                if found and current:
-                    frames.append(_frame(current))
-                    current = []
-                current.append(line)
-            if current:
-                frames.append(_frame(current))
-        else:
-            frames.append(_frame(section))
-    return [f for f in frames if f.path]
-
-
-def _frame(lines: list[str]) -> Frame:
-    for line in (lines[0], lines[-1]):
-        found = LOCATION.match(line)
-        if found:
-            return Frame(found["path"], int(found["line"]), lines)
-    return Frame("", 0, lines)
-
-
-def is_project_file(path: str, root: Path) -> bool:
-    """A relative path inside the repo, not in a venv or site-packages."""
-    posix = PurePosixPath(path)
-    if posix.is_absolute() or ".." in posix.parts:
-        return False
-    if LIBRARY_PARTS.intersection(posix.parts):
-        return False
-    return (root / path).is_file()
-
-
-def _cut(line: str) -> str:
-    return line if len(line) <= MAX_LINE else line[:MAX_LINE] + " …(cut)"
-
-
-def _trim_frame(frame: Frame) -> list[str]:
-    """The code around the `>` line, the `E` lines (at most a dozen) and the location."""
-    lines = frame.lines
-    marker = next((i for i, line in enumerate(lines) if line.startswith(">")), None)
-    kept: list[str] = []
-    if marker is not None:
-        start = max(0, marker - CONTEXT_BEFORE)
-        if start:
-            kept.append("    …")
-        kept.extend(lines[start : marker + 1])
-        rest = lines[marker + 1 :]
-        statement = next((i for i, line in enumerate(rest) if line.startswith("E ")), len(rest))
-        kept.extend(rest[: min(statement, MAX_ERROR_LINES)])  # the statement's other lines
-        errors = [line for line in rest if line.startswith("E ")]
-        kept.extend(errors[:MAX_ERROR_LINES])
-        if len(errors) > MAX_ERROR_LINES:
-            kept.append(f"E   …({len(errors) - MAX_ERROR_LINES} more lines cut)")
-        if LOCATION.match(lines[-1]):
-            kept.append(lines[-1])
-    else:
-        kept = lines[: CONTEXT_BEFORE + 4]
-    return [_cut(line) for line in kept]
-
-
-def trim_traceback(text: str, root: Path) -> str:
-    """The project's own frames only; a library frame where it failed leaves its `E` lines."""
-    frames = split_frames(text)
-    if not frames:
-        return "\n".join(_cut(line) for line in text.splitlines()[:40])
-    out: list[str] = []
-    dropped = 0
-    for frame in frames:
-        if is_project_file(frame.path, root):
-            if dropped:
-                out.append(f"    …({dropped} library frame{'s' * (dropped != 1)} left out)")
-                dropped = 0
-            out.append("\n".join(_trim_frame(frame)))
-        else:
-            dropped += 1
-    last = frames[-1]
-    if dropped:
-        errors = [_cut(line) for line in last.lines if line.startswith("E ")][:MAX_ERROR_LINES]
-        out.append(
-            f"    …({dropped} library frame{'s' * (dropped != 1)} left out; it failed in "
-            f"{PurePosixPath(last.path).name}:{last.line})\n" + "\n".join(errors)
-        )
-    return "\n---\n".join(out)
 
 
 @dataclass(frozen=True)

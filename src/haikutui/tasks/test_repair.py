@@ -31,12 +31,12 @@ from haikutui.tasks.test_context import (
     repair_messages,
     repair_request,
     scrub,
-    trim_traceback,
 )
 from haikutui.tasks.test_edits import TestEdit, test_edits, warning_line
 from haikutui.tasks.test_failures import ReportedFailure
 from haikutui.tasks.test_live import LiveCounts, LiveRun
 from haikutui.tasks.test_suite import use_reported
+from haikutui.tasks.test_traceback import trim_traceback
 from haikutui.tasks.verdict.test_runner import (
     TestCommand,
     TestFailure,
