@@ -91,6 +91,24 @@ def test_a_safe_fix_that_makes_an_unsafe_fix_finding_is_applied_and_counted_left
     assert "1 of 1 finding fixed" in run.err
 
 
+def test_ruffs_own_fix_of_a_conftest_is_written_by_yes(tmp_path: Path, haikutui: Any) -> None:
+    """platformdirs' case: ruff's safe fix of `tests/conftest.py` was refused as an edit to a
+    file that configures execution. A local tool's rewrite is not a model's: `--yes` writes
+    ruff's tree. (A model's edit of a conftest.py is still refused: test_repo_trust.py.)"""
+    files = {
+        "ruff.toml": 'lint.select = ["F401"]\n',
+        "tests/conftest.py": "import os\nimport sys\n\n\ndef pytest_configure(config):\n"
+        "    config.x = sys.argv\n",
+    }
+    root = make_repo(tmp_path / "conf", files)
+    expected = ruff_fix_on_a_copy(root, tmp_path)
+    run = haikutui(root, "lint", "--no-model", "--yes", "--json")
+    assert run.code == 0, run.err
+    assert python_files(root) == expected
+    assert "import os" not in (root / "tests/conftest.py").read_text()
+    assert run.json["exec_edits"] == []
+
+
 VERSIONED = {
     ".gitignore": ".venv\nshapes/_version.py\n",
     "shapes/__init__.py": "from shapes._version import VERSION\n\n__all__ = ['VERSION']\n",

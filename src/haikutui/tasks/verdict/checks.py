@@ -303,8 +303,10 @@ def check_proposal(
     else one is built here and removed at the end."""
     started = time.monotonic()
     runs = proposal.runs if any(h.accepted for _, h in proposal.hunks) else []
+    tools_only = tool_made(proposal)
     proposal = as_applied(proposal)
-    verdict = Verdict(exec_edits=exec_edits_of(proposal), strict=strict)
+    exec_edits = [p for p in exec_edits_of(proposal) if p not in tools_only]
+    verdict = Verdict(exec_edits=exec_edits, strict=strict)
     own = tree is None
     if tree is None:
         tree = ScratchTree(repo.root)
@@ -338,6 +340,21 @@ def check_proposal(
     if not cancelled():
         mark_checked(repo.root, runs, verdict.ok)  # which model's output passed validation
     return verdict
+
+
+def tool_made(proposal: Proposal) -> set[str]:
+    """Paths whose accepted hunks all came from ruff or rope (`ruff (unsafe: ...)` included):
+    a local tool's rewrite, not a model's, so an edit to a file that configures execution
+    made only of these plants nothing (lint's fix of `conftest.py` is not refused)."""
+    by_path: dict[str, list[str]] = {}
+    for change, hunk in proposal.hunks:
+        if hunk.accepted:
+            by_path.setdefault(change.path, []).append(hunk.source)
+    return {
+        path
+        for path, sources in by_path.items()
+        if all(src == "rope" or src.startswith("ruff") for src in sources)
+    }
 
 
 def exec_edits_of(proposal: Proposal) -> list[str]:
