@@ -61,6 +61,20 @@ def test_a_glob_job_as_one_batch_collected_with_errored_expired_and_stale_files(
     assert "ended, 20/20 done (18 succeeded, 1 errored, 1 expired" in status.out
 
     (repo / stale).write_text(module(6) + "# edited by hand\n")
+    first = haikutui(repo, "batch", "collect", batch_id, "--yes", "--json")
+    assert first.code == 1, first.err  # the judge's answers are in the next batch
+    assert "waiting: 17 files (judge) in batch" in first.err and first.json["applied"] == []
+    judge_batch = [r.json for r in fake_api.requests if r.path == "/v1/messages/batches"][1]
+    assert len(judge_batch["requests"]) == 17
+    assert all(
+        r["params"]["tools"][0]["name"] == "record_judgement" for r in judge_batch["requests"]
+    )
+    assert fake_api.message_requests == []  # the judge went at batch price, not live
+    assert all(NEW not in (repo / rel).read_text() for rel in MODS)
+    assert sum(r.task == "judge" for r in read(repo)) == 0  # not answered yet
+
+    waiting = haikutui(repo, "batch", "status", batch_id)  # the job: both batches
+    assert "in_progress, 20/37 done" in waiting.out, waiting.out
     collected = haikutui(repo, "batch", "collect", batch_id, "--yes", "--json")
     assert collected.code == 4, collected.err  # three files not applied
     files = {f["path"]: f for f in collected.json["files"]}
@@ -78,12 +92,16 @@ def test_a_glob_job_as_one_batch_collected_with_errored_expired_and_stale_files(
     log = read(repo)
     codemod = [r for r in log if r.task == "codemod"]
     assert len(codemod) == 20 and all(r.batch for r in codemod)  # each result once, half price
-    assert sum(r.task == "judge" for r in log) == 17
+    judged = [r for r in log if r.task == "judge"]
+    assert len(judged) == 17 and all(r.batch and r.judge == "yes" for r in judged)
+    assert {r.job for r in log} == {batch_id}
 
     again = haikutui(repo, "batch", "collect", batch_id, "--yes", "--json")
     assert "already applied: src/pkg/mod_00.py" in again.err
     assert again.json["applied"] == []  # nothing written twice
     assert sum(r.task == "codemod" for r in read(repo)) == 20  # nor logged twice
+    assert sum(r.task == "judge" for r in read(repo)) == 17
+    assert len([r for r in fake_api.requests if r.path == "/v1/messages/batches"]) == 2
     for rel in set(MODS) - {errored, expired, stale}:
         assert (repo / rel).read_text().count(NEW) == 1
 
@@ -94,7 +112,7 @@ def test_a_glob_job_as_one_batch_collected_with_errored_expired_and_stale_files(
             assert (repo / rel).read_text() == module(n)
 
 
-def test_collect_escalate_sends_only_the_judged_no_up_live(
+def test_collect_judge_live_escalate_sends_only_the_judged_no_up_live(
     repo: Path, fake_api: FakeAnthropic, haikutui
 ) -> None:
     doubted = MODS[1]
@@ -103,7 +121,14 @@ def test_collect_escalate_sends_only_the_judged_no_up_live(
     submitted = haikutui(repo, "fix", *MODS[:3], "-m", INSTRUCTION, "--batch", "--json")
     assert submitted.code == 0, submitted.err
     collected = haikutui(
-        repo, "batch", "collect", submitted.json["batch"], "--escalate", "--yes", "--json"
+        repo,
+        "batch",
+        "collect",
+        submitted.json["batch"],
+        "--escalate",
+        "--judge-live",
+        "--yes",
+        "--json",
     )
     assert collected.code == 0, collected.err
     assert responder.sent("edit", "claude-sonnet-4-6") == [doubted]
@@ -116,7 +141,18 @@ def test_collect_escalate_sends_only_the_judged_no_up_live(
     assert OLD not in (repo / doubted).read_text()
 
 
-def test_collect_escalate_batch_sends_the_tail_up_as_one_more_batch(
+def _batched(fake_api: FakeAnthropic, n: int) -> list[tuple[str, str, str]]:
+    """The n-th batch created: (kind, model, path) of each of its requests."""
+    from tests.codemod.helpers import is_judge, path_of
+
+    body = [r.json for r in fake_api.requests if r.path == "/v1/messages/batches"][n]
+    return sorted(
+        ("judge" if is_judge(r["params"]) else "edit", r["params"]["model"], path_of(r["params"]))
+        for r in body["requests"]
+    )
+
+
+def test_a_batched_job_judges_in_its_next_batch_and_sends_only_the_judged_no_up(
     repo: Path, fake_api: FakeAnthropic, haikutui
 ) -> None:
     broken, doubted = MODS[0], MODS[1]
@@ -127,28 +163,48 @@ def test_collect_escalate_batch_sends_the_tail_up_as_one_more_batch(
     fake_api.responder = responder
     first = haikutui(repo, "fix", *MODS[:4], "-m", INSTRUCTION, "--batch", "--json")
     assert first.code == 0, first.err
-    collected = haikutui(
-        repo, "batch", "collect", first.json["batch"], "--escalate", "--batch", "--yes", "--json"
+    job = first.json["batch"]
+    haiku, sonnet = "claude-haiku-4-5", "claude-sonnet-4-6"
+
+    def collect() -> object:
+        return haikutui(repo, "batch", "collect", job, "--escalate", "--yes", "--json")
+
+    one = collect()  # the judge for the three that passed the verdict, the broken one up
+    assert one.code == 1 and sorted(one.json["waiting"]) == MODS[:4], one.err
+    assert _batched(fake_api, 1) == sorted(
+        [("edit", sonnet, broken)] + [("judge", haiku, p) for p in MODS[1:4]]
     )
-    assert collected.code == 4  # two files still need a look: they went up as a batch
-    next_batch = collected.json["next_batch"]
-    assert sorted(collected.json["needs_a_look"]) == [broken, doubted]
-    assert collected.json["applied"] == MODS[2:4]
-    creates = [r.json for r in fake_api.requests if r.path == "/v1/messages/batches"]
-    assert len(creates) == 2
-    second = creates[1]["requests"]
-    assert [r["params"]["model"] for r in second] == ["claude-sonnet-4-6"] * 2
-    assert all("An earlier attempt by claude-haiku-4-5" in str(r["params"]) for r in second)
-    assert not [r for r in fake_api.message_requests if "record_judgement" not in str(r.json)]
+    two = collect()  # the judge said no to one: only it goes up; its yeses wait
+    assert two.code == 1, two.err
+    assert _batched(fake_api, 2) == [("edit", sonnet, doubted), ("judge", haiku, broken)]
+    edit = [r.json for r in fake_api.requests if r.path == "/v1/messages/batches"][2]
+    assert "An earlier attempt by claude-haiku-4-5" in str(edit["requests"])
+    assert all(NEW not in (repo / rel).read_text() for rel in MODS[:4])  # nothing yet
+    three = collect()
+    assert three.code == 1 and _batched(fake_api, 3) == [("judge", haiku, doubted)]
+    final = collect()
+    assert final.code == 0, final.err
+    assert final.json["applied"] == MODS[:4] and final.json["waiting"] == []
+    rungs = {f["path"]: f["rung"] for f in final.json["files"]}
+    assert rungs == {broken: "strong", doubted: "strong", MODS[2]: "fast", MODS[3]: "fast"}
+    assert not fake_api.message_requests  # every request at batch price
+    assert responder.sent("edit", sonnet) == [broken, doubted]
+    log = read(repo)
+    assert sorted((r.task, r.rung) for r in log if r.task == "codemod") == sorted(
+        [("codemod", "fast")] * 4 + [("codemod", "strong")] * 2
+    )
+    assert [r.judge for r in log if r.task == "judge"].count("no") == 1
+    assert all(r.batch and r.job == job for r in log)
 
     listed = haikutui(repo, "batch", "list", "--json")
-    assert {b["id"] for b in listed.json} == {first.json["batch"], next_batch}
-    final = haikutui(repo, "batch", "collect", next_batch, "--yes", "--json")
-    assert final.code == 0, final.err
-    assert final.json["applied"] == [broken, doubted]
-    assert {f["rung"] for f in final.json["files"]} == {"strong"}
+    assert [b["id"] for b in listed.json] == [job]  # one job, four batches
+    assert len(listed.json[0]["batches"]) == 4
+    again = collect()
+    assert again.json["applied"] == [] and len(read(repo)) == len(log)
+    undone = haikutui(repo, "undo")  # one undo for the whole job
+    assert undone.code == 0, undone.err
     for n, rel in enumerate(MODS[:4]):
-        assert (repo / rel).read_text() == module(n).replace(OLD, NEW)
+        assert (repo / rel).read_text() == module(n)
 
 
 def test_a_batch_record_naming_a_file_outside_the_repo_is_refused_in_one_line(
@@ -200,6 +256,14 @@ def test_a_job_over_the_api_limits_is_split_into_batches_and_collected_as_one(
     assert len(record.batch_ids) == 3  # 8 + 8 + 4
     listed = haikutui(repo, "batch", "list")
     assert "in 3 batches" in listed.out
+    judging = haikutui(repo, "batch", "collect", record.id, "--yes", "--json")
+    assert judging.code == 1 and judging.json["waiting"] == MODS, judging.err
     collected = haikutui(repo, "batch", "collect", record.id, "--yes", "--json")
     assert collected.code == 0, collected.err
     assert collected.json["applied"] == MODS
+    assert collected.json["journal"]
+    undone = haikutui(repo, "undo")  # three batches and a judge's, one apply: one undo
+    assert undone.code == 0, undone.err
+    for n, rel in enumerate(MODS):
+        assert (repo / rel).read_text() == module(n)
+    assert haikutui(repo, "undo").code != 0  # nothing else of the job was journalled

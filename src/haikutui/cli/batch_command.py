@@ -73,12 +73,20 @@ def _parser() -> argparse.ArgumentParser:
     collect_parser.add_argument(
         "--escalate",
         action="store_true",
-        help="a codemod: send the files that failed the verdict or the judge up the ladder, live",
+        help="a codemod: send the files that failed the verdict or the judge a rung up (in the "
+        "job's next batch when the judge is batched, else live)",
     )
     collect_parser.add_argument(
         "--batch",
         action="store_true",
-        help="with --escalate: send them up as one more batch (half price), not live",
+        help="a codemod judged live or not at all: send the --escalate tail as the job's next "
+        "batch (half price), not live",
+    )
+    collect_parser.add_argument(
+        "--judge-live",
+        action="store_true",
+        help="a codemod: judge the proposals now, live at full price, instead of in the job's "
+        "next batch (half price, one more collect)",
     )
     add_check_flags(collect_parser)
     return parser

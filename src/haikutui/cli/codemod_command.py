@@ -64,12 +64,19 @@ def run_codemod(args: argparse.Namespace) -> int:
         _print_estimate(estimate, len(targets), rung, as_json=args.json)
         return 0
     _check_budget(estimate, rung, settings, args)
+    from haikutui.model.request_log import log_job
+    from haikutui.tasks.codemod.job_estimate import job_line
+
     if args.batch:
         from haikutui.cli.codemod_batch import submit_codemod
 
-        return submit_codemod(job, args)
+        record = submit_codemod(job, args)
+        log_job(repo.root, job_line(record.id, estimate, len(targets), rung, batch=True))
+        return 0
     _print_estimate(estimate, len(targets), rung, as_json=False, out=sys.stderr, only=rung)
     from haikutui.tasks.codemod.live import run_live
+
+    log_job(repo.root, job_line(job.id, estimate, len(targets), rung, batch=False))
 
     asyncio.run(run_live(job, checker(repo, settings, args), concurrency=args.concurrency))
     return finish(job, args)

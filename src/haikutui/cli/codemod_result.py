@@ -35,7 +35,8 @@ def finish(job: Job, args: argparse.Namespace, *, header: str = "", next_batch: 
             say(f"{o.path}: edits what runs; not applied (--allow-exec-edits applies it)")
     applied: list[str] = []
     journal = ""
-    if args.yes and passing:
+    waiting = job.waiting
+    if args.yes and passing and not waiting:  # the whole job at once: one journal entry
         done = apply_outcomes(job.repo, passing, job.instruction)
         applied, journal = done.paths, done.journal_id
         job.applied = applied
@@ -49,6 +50,7 @@ def finish(job: Job, args: argparse.Namespace, *, header: str = "", next_batch: 
                     "applied": applied,
                     "journal": journal,
                     "needs_a_look": [o.path for o in rest],
+                    "waiting": [o.path for o in waiting],
                     "books": {**job.books.as_json(), **job.stats()},
                 },
                 indent=2,
@@ -59,7 +61,11 @@ def finish(job: Job, args: argparse.Namespace, *, header: str = "", next_batch: 
             if o.proposal is None:
                 continue
             judge = (
-                f"judge {o.judgement.answer}: {o.judgement.reason}" if o.judgement else "not judged"
+                f"judge {o.judgement.answer}: {o.judgement.reason}"
+                if o.judgement
+                else "judge: waits in the next batch"
+                if o.waiting
+                else "not judged"
             )
             check = o.verdict.summary if o.verdict else "not checked"
             out(f"# {o.path} · {o.rung} ({o.model}) · {check} · {judge}")
@@ -67,6 +73,14 @@ def finish(job: Job, args: argparse.Namespace, *, header: str = "", next_batch: 
     _say_books(job)
     for o in rest:
         say(f"needs a look: {o.path} ({o.rung or 'not sent'}): {o.why_not(job.judged)}")
+    if waiting:
+        rungs = sorted({o.waiting for o in waiting})
+        say(
+            f"waiting: {plural(len(waiting), 'file')} ({', '.join(rungs)}) in batch "
+            f"{next_batch or 'sent earlier'} · nothing is applied until no file waits (one "
+            f"journal entry, one undo) · `haikutui batch collect {header}` again when it has ended"
+        )
+        raise NoChange(f"{header}: {plural(len(waiting), 'file')} still waiting; collect later")
     if not any(o.proposal for o in job.outcomes):
         if all(o.exit_code == ModelError.exit_code for o in job.outcomes):
             raise ModelError(job.outcomes[0].error)  # no key, offline: every file the same

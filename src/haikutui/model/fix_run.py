@@ -71,6 +71,7 @@ async def run_fix(
     on_progress: ProgressCallback | None = None,
     max_cost: float | None = None,
     task: str = "fix",
+    job: str = "",
 ) -> FixResult:
     """A quick inline fix: the file travels in the first request, edits land on an overlay.
     `task` names it in the request log (`codemod` for one file of a repo-wide job)."""
@@ -92,6 +93,7 @@ async def run_fix(
         target=request.target,
         instruction=request.instruction,
         max_cost=max_cost,
+        job=job,
     )
     return result_of(overlay, messages, run, rung)
 
@@ -157,6 +159,7 @@ async def run_edits(
     target: str = "",
     instruction: str = "",
     max_cost: float | None = None,
+    job: str = "",
 ) -> EditRun:
     """Send `messages`, apply tool calls to `overlay`, and stop as soon as the edits succeed.
 
@@ -186,6 +189,7 @@ async def run_edits(
             provider=client_provider(client),
             prefix_hash=_prefix_hash(rung.model, system, messages),
             run=progress.run_id,
+            job=job,
         )
         editor = EditorTool(overlay)
         texts: list[str] = []

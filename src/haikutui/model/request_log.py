@@ -61,6 +61,10 @@ class RequestRecord:
     content: dict[str, Any] = field(default_factory=dict)
     provider: str = "anthropic"
     """anthropic, bedrock or vertex: where the request went (prices are the same list prices)."""
+    job: str = ""
+    """The codemod job this request belongs to (its first batch's ID, or `job-…` when live)."""
+    judge: str = ""
+    """A judge request's answer: yes, no or unsure (its agreement with the verdict is a stat)."""
 
     @property
     def usage(self) -> Usage:
@@ -104,6 +108,7 @@ class RunLog:
     provider: str = "anthropic"
     prefix_hash: str = ""
     run: str = ""
+    job: str = ""
 
     def write(
         self,
@@ -115,6 +120,7 @@ class RunLog:
         stop_reason: str = "",
         error: str | None = None,
         words: str = "",
+        judge: str = "",
     ) -> None:
         content = dict(self.content) if self.content is not None else {}
         if self.content is not None and words:
@@ -136,6 +142,8 @@ class RunLog:
             provider=self.provider,
             prefix_hash=self.prefix_hash,
             run=self.run,
+            job=self.job,
+            judge=judge,
         )
         record.strongest_cost = cost(self.strongest, usage)
         append(self.root, record)
@@ -173,6 +181,56 @@ def _append_line(repo_root: Path, data: dict[str, Any]) -> None:
         pass
 
 
+@dataclass(frozen=True)
+class JobLine:
+    """A codemod job as it started: what the books of its requests are measured against."""
+
+    job: str
+    time: float
+    files: int
+    start: str
+    """The rung every file was first sent on."""
+    strongest_live: float | None
+    """The estimate of the same job sent live, file by file, on the strongest rung."""
+    strongest_model: str = ""
+    batch: bool = False
+
+
+def log_job(repo_root: Path, line: JobLine) -> None:
+    """One line per job, written when it is sent; `read_jobs` reads them back."""
+    _append_line(repo_root, {"job_of": line.job, **asdict(line)})
+
+
+def read_jobs(repo_root: Path) -> list[JobLine]:
+    """Every job line that parses (data from disk: a line of the wrong shape is skipped)."""
+    try:
+        text = log_path(repo_root).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    jobs: list[JobLine] = []
+    for line in text.splitlines():
+        if '"job_of"' not in line:
+            continue
+        try:
+            data = json.loads(line)
+            fields = {k: data[k] for k in JobLine.__dataclass_fields__ if k in data}
+            job = JobLine(**fields)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+        money = job.strongest_live
+        if (
+            isinstance(job.job, str)
+            and isinstance(job.start, str)
+            and isinstance(job.strongest_model, str)
+            and type(job.files) is int
+            and isinstance(job.time, (int, float))
+            and isinstance(job.batch, bool)
+            and (money is None or isinstance(money, (int, float)))
+        ):
+            jobs.append(job)
+    return jobs
+
+
 def read(repo_root: Path) -> list[RequestRecord]:
     """Every record that parses; a torn last line (a crash mid-write) is skipped."""
     try:
@@ -185,6 +243,8 @@ def read(repo_root: Path) -> list[RequestRecord]:
     for line in text.splitlines():
         try:
             data = json.loads(line)
+            if "job_of" in data:
+                continue
             runs = data.get("check_of")
             if isinstance(runs, list):
                 if isinstance(data.get("check_passed"), bool):

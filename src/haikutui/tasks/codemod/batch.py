@@ -1,10 +1,12 @@
-"""A codemod as Message Batches: the first round at half price, collected later.
+"""A codemod as Message Batches: every round at half price, one job, collected in turns.
 
 Submitting records each file's hash, its request and the rung under
 `.git/haikutui/batches/` (the lint batches' folder, `kind: codemod`), so `batch list`
-shows it and collecting refuses a file changed since. Collecting turns each result into
-that file's proposal; the verdict and the judge then run as in a live job, and the tail
-may climb the ladder live (`--escalate`).
+shows it and collecting refuses a file changed since. Each collect reads the answers the
+job waits for: an edit becomes its file's proposal (then the verdict), a judge's answer its
+judgement. The next round (judge requests for the proposals that passed, and with
+`--escalate` the tail a rung up) goes as one more batch of the same job, and each file's
+state is kept in the record for the collect after.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from haikutui.core.secret_scan import scrub_messages
 from haikutui.core.textfile import TextFile, digest
 from haikutui.model.editor_tool import TOOL_DECLARATION, TOOL_NAME, EditorTool
 from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest, build_messages
-from haikutui.model.ladder import Rung, resolve
-from haikutui.model.pricing import Usage
+from haikutui.model.ladder import Rung
+from haikutui.model.request_log import read
 from haikutui.tasks.codemod.job import Job
-from haikutui.tasks.codemod.outcome import FileOutcome
+from haikutui.tasks.codemod.judge import Judgement, judge_request, judge_rung, parse_judgement
+from haikutui.tasks.codemod.outcome import Books, FileOutcome
 from haikutui.tasks.lint.batch import (
     MAX_BATCH_BYTES,
     MAX_BATCH_REQUESTS,
@@ -84,6 +87,9 @@ async def submit_job(
                 custom_id=custom_id,
                 instruction=o.request.instruction,
                 selection=list(o.request.lines or ()),
+                rung=job.start.name,
+                model=job.start.model,
+                tried=[job.start.name],
             )
         )
     parts = split_requests(requests, max_requests, max_bytes)
@@ -115,36 +121,51 @@ async def submit_job(
 
 @dataclass
 class Gathered:
-    """A collected codemod batch: the job (a proposal per fresh file), and what was left out."""
+    """A collected codemod batch: the job (every file as it now stands), what arrived at this
+    collect, and what was left out."""
 
     job: Job
     record: BatchRecord
     stale: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
+    answered: list[FileOutcome] = field(default_factory=list)
+    """Files whose edit (or its failure) arrived at this collect."""
+    judged: list[FileOutcome] = field(default_factory=list)
+    """Files whose judge's answer arrived at this collect."""
+    entries: dict[str, BatchFile] = field(default_factory=dict)
+    data: dict[str, bytes] = field(default_factory=dict)
+    """Each fresh file's bytes, as submitted (checked by hash)."""
     next_batch: str = ""
-    """The batch the tail was sent up in (`collect --escalate --batch`)."""
+    """The first batch of the next round (judge requests and the tail a rung up), if sent."""
+
+
+def _waits(entry: BatchFile) -> bool:
+    return bool(entry.custom_id) and entry.phase in ("", "edit", "judge")
 
 
 async def gather_results(
     repo: Repo, settings: Settings, batch_id: str, client: AsyncAnthropic
 ) -> Gathered:
-    """Each result as its file's proposal, on the file as it is now: a file changed since
-    submission is stale (never written), one an earlier collect applied is left alone."""
+    """The job's files as they stand: each answer that arrived in the waiting batches (an
+    edit becomes its file's proposal, a judge's answer its judgement), the rest as the last
+    collect left them. A file changed since submission is stale (never written), one an
+    earlier collect applied is left alone."""
     record = load(repo, batch_id)
     if record.kind != "codemod":
         raise UsageError(f"{batch_id}: not a codemod batch")
-    for part in record.batch_ids:
+    parts = list(dict.fromkeys(e.batch_id or record.id for e in record.files if _waits(e)))
+    for part in parts:
         batch = await _api(client.messages.batches.retrieve(part), batch_id=part)
         if batch.processing_status != "ended":
             counts = batch.request_counts
             raise NoChange(
                 f"{part} is still {batch.processing_status}: "
-                f"{counts.processing} of {record.requests} requests processing; collect later"
+                f"{counts.processing} requests processing; collect later"
             )
     rung = Rung(record.rung, record.model)
-    job = Job(repo, settings, record.instruction, [], rung, record.judged)
+    job = Job(repo, settings, record.instruction, [], rung, record.judged, id=record.id)
     gathered = Gathered(job, record)
-    fresh: dict[str, tuple[BatchFile, FileOutcome, bytes]] = {}
+    fresh: dict[tuple[str, str], tuple[BatchFile, FileOutcome]] = {}
     for entry in record.files:
         try:  # a record is data from disk: its paths pass the guard like any other
             on_disk = repo.guard.read_or_none(entry.path)
@@ -158,38 +179,63 @@ async def gather_results(
         outcome = FileOutcome(
             entry.path,
             FixRequest(entry.path, entry.instruction or record.instruction, lines),
-            rung=rung.name,
-            model=rung.model,
-            tried=[rung.name],
+            rung=entry.rung or rung.name,
+            model=entry.model or rung.model,
+            tried=list(entry.tried) or [rung.name],
         )
         job.outcomes.append(outcome)
+        gathered.entries[entry.path] = entry
         if on_disk is None or digest(data) != entry.sha:
             outcome.error = "stale: changed on disk since submission; not written"
             gathered.stale.append(entry.path)
             continue
-        if entry.custom_id:
-            fresh[entry.custom_id] = (entry, outcome, data)
+        gathered.data[entry.path] = data
+        if entry.proposed is not None:
+            outcome.proposal = _restored(repo, entry, data, entry.proposed, outcome)
+        outcome.error = entry.note
+        if entry.judge:
+            outcome.judgement = Judgement(entry.judge[0], entry.judge[1])
+        if _waits(entry) and entry.custom_id:
+            fresh[(entry.batch_id or record.id, entry.custom_id)] = (entry, outcome)
     items: list[tuple[str, Any]] = []
-    for part in record.batch_ids:
+    for part in parts:
         results = await _api(client.messages.batches.results(part), batch_id=part)
         async for item in results:
             items.append((part, item))
+    judge = judge_rung(settings)
+    kinds = {
+        e.custom_id: ("judge", judge.name, judge.model)
+        if e.phase == "judge"
+        else ("codemod", e.rung or rung.name, e.model or rung.model)
+        for e in record.files
+        if e.custom_id and _waits(e)
+    }
     log_results(
-        repo, settings, record, items, {f.custom_id: f for f in record.files if f.custom_id}
+        repo,
+        settings,
+        record,
+        items,
+        {f.custom_id: f for f in record.files if f.custom_id},
+        kinds=kinds,
+        answer=lambda message: parse_judgement(message).answer,
     )
-    strongest = resolve("strongest", settings).model
-    answered: set[str] = set()
-    for _, item in items:
-        found = fresh.get(item.custom_id)
-        if found is None or item.custom_id in answered:
+    for part, item in items:
+        found = fresh.pop((part, item.custom_id), None)
+        if found is None:
             continue
-        answered.add(item.custom_id)
-        entry, outcome, data = found
+        entry, outcome = found
         result = item.result
         message = getattr(result, "message", None)
-        usage = Usage.from_api(message.usage) if message is not None else Usage()
-        job.books.add(rung.name, rung.model, usage, 1, strongest, batch=True)
-        job.books.shares[rung.name].files += 1
+        if entry.phase == "judge":
+            outcome.judgement = (
+                parse_judgement(message)
+                if result.type == "succeeded"
+                else Judgement("unsure", f"the judge's request {result.type}")
+            )
+            gathered.judged.append(outcome)
+            continue
+        outcome.proposal, outcome.judgement, outcome.error = None, None, ""
+        gathered.answered.append(outcome)
         if result.type != "succeeded":
             detail = ""
             if result.type == "errored":
@@ -197,11 +243,104 @@ async def gather_results(
                 detail = f" ({getattr(error, 'message', '') or 'no detail'})"
             outcome.error = f"{result.type}{detail}"
             continue
-        outcome.proposal, outcome.error = _proposal(repo, entry, data, message, rung)
-    for custom_id, (_, outcome, _) in fresh.items():
-        if custom_id not in answered:
+        outcome.proposal, outcome.error = _proposal(
+            repo, entry, gathered.data[entry.path], message, Rung(outcome.rung, outcome.model)
+        )
+    for entry, outcome in fresh.values():
+        if entry.phase == "judge":
+            outcome.judgement = Judgement("unsure", "no answer in the batch")
+            gathered.judged.append(outcome)
+        else:
+            outcome.proposal, outcome.judgement = None, None
             outcome.error = "no result in the batch"
+            gathered.answered.append(outcome)
     return gathered
+
+
+def books_of(gathered: Gathered) -> Books:
+    """The whole job's bill from the request log: every round, each result once."""
+    return Books.of_job(read(gathered.job.repo.root), gathered.job.id)
+
+
+async def send_round(
+    gathered: Gathered,
+    client: AsyncAnthropic,
+    *,
+    judge: list[FileOutcome],
+    up: list[tuple[FileOutcome, Rung]],
+    max_requests: int = MAX_BATCH_REQUESTS,
+    max_bytes: int = MAX_BATCH_BYTES,
+) -> str:
+    """The job's next round as one more batch (split at the API's limits) of the same job:
+    a judge request for each of `judge`, each of `up` re-sent on its rung with the weaker
+    attempt (`Job.escalate` put it in the request). Returns the round's first batch ID."""
+    record, job = gathered.record, gathered.job
+    number = len(record.batch_ids)  # grows each round: custom IDs stay unique in the job
+    requests: list[dict[str, Any]] = []
+    who: dict[str, tuple[FileOutcome, str, Rung | None]] = {}
+    for o in judge:
+        assert o.proposal is not None
+        custom_id = f"r{number}-judge-{len(requests):05d}"
+        params = judge_request(job.settings, job.instruction, o.path, o.proposal.diff())
+        requests.append({"custom_id": custom_id, "params": params})
+        who[custom_id] = (o, "judge", None)
+    for o, rung in up:
+        text = TextFile.decode(gathered.data[o.path], o.path)
+        custom_id = f"r{number}-edit-{len(requests):05d}"
+        params = request_params(o.request, text, rung, job.settings)
+        requests.append({"custom_id": custom_id, "params": params})
+        who[custom_id] = (o, "edit", rung)
+    if not requests:
+        return ""
+    first = ""
+    for part in split_requests(requests, max_requests, max_bytes):
+        model = str(part[0]["params"]["model"])
+        batch = await _api(client.messages.batches.create(requests=part), model)  # type: ignore[arg-type]
+        first = first or batch.id
+        record.parts = [*record.batch_ids, batch.id]
+        for request in part:  # recorded after each part: a failure later leaves these listed
+            o, phase, climbed = who[request["custom_id"]]
+            entry = gathered.entries[o.path]
+            entry.custom_id, entry.batch_id, entry.phase = request["custom_id"], batch.id, phase
+            if climbed is not None:
+                o.rung, o.model = climbed.name, climbed.model
+                o.tried.append(climbed.name)
+                o.proposal, o.verdict, o.judgement, o.error = None, None, None, ""
+            sync(entry, o)
+            o.waiting = "judge" if phase == "judge" else o.rung
+        save(job.repo, record)
+    return first
+
+
+def sync(entry: BatchFile, o: FileOutcome) -> None:
+    """A file's state written back to its record entry, for the next collect."""
+    entry.rung, entry.model, entry.tried = o.rung, o.model, list(o.tried)
+    change = o.proposal.changes[0] if o.proposal is not None and o.proposal.changes else None
+    entry.proposed = change.new_text if change is not None else None
+    entry.note = o.error
+    entry.judge = [o.judgement.answer, o.judgement.reason] if o.judgement else []
+
+
+def settle(gathered: Gathered) -> None:
+    """Every file that waits for nothing is `done`; the record saved for the next collect."""
+    for o in gathered.job.outcomes:
+        entry = gathered.entries.get(o.path)
+        if entry is None or o.path in gathered.stale or o.waiting:
+            continue
+        sync(entry, o)
+        entry.phase = "done"
+    save(gathered.job.repo, gathered.record)
+
+
+def _restored(
+    repo: Repo, entry: BatchFile, data: bytes, text: str, outcome: FileOutcome
+) -> Proposal | None:
+    """A proposal an earlier collect made, rebuilt on the file's bytes (the same, by hash)."""
+    overlay = Overlay(repo)
+    base = TextFile.decode(data, entry.path)
+    overlay.files[entry.path] = OverlayFile(base, text)
+    proposal = Proposal.from_overlay(overlay, model=outcome.model, rung=outcome.rung)
+    return None if proposal.empty else proposal
 
 
 def _proposal(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -55,6 +56,8 @@ class Job:
     books: Books = field(default_factory=Books)
     applied: list[str] = field(default_factory=list)
     """What `--yes` wrote (one journal entry)."""
+    id: str = field(default_factory=lambda: f"job-{uuid.uuid4().hex[:12]}")
+    """Names the job's requests in the log (a batched job: its first batch's ID)."""
 
     @classmethod
     def of(
@@ -76,7 +79,7 @@ class Job:
 
     def tail(self, among: list[FileOutcome]) -> list[FileOutcome]:
         """The files that go up a rung: no proposal, a blocking verdict, or a judge's no/unsure."""
-        return [o for o in among if not o.passes(self.judged)]
+        return [o for o in among if not o.waiting and not o.passes(self.judged)]
 
     def escalate(self, files: list[FileOutcome], rung: Rung) -> Rung | None:
         """The next rung for `files`, each told what the weaker attempt proposed and why it
@@ -97,7 +100,12 @@ class Job:
 
     @property
     def needs_a_look(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if not o.passes(self.judged)]
+        return [o for o in self.outcomes if not o.waiting and not o.passes(self.judged)]
+
+    @property
+    def waiting(self) -> list[FileOutcome]:
+        """Files whose next answer (a judge's, or a rung up) is in a batch not collected yet."""
+        return [o for o in self.outcomes if o.waiting]
 
     def stats(self) -> dict[str, int | float]:
         """The job's books beside its bill: how many stayed on the start rung, how often the

@@ -8,6 +8,7 @@ half of live on every model.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from haikutui.core.config import Settings
 from haikutui.model.estimate import body_tokens, estimate_fix, first_output
 from haikutui.model.ladder import RUNGS, Rung, resolve
 from haikutui.model.pricing import BATCH_DISCOUNT, Usage, cost, tool_overhead
+from haikutui.model.request_log import JobLine
 from haikutui.tasks.codemod.judge import JUDGE_TOOL, judge_params, judge_rung
 from haikutui.tasks.codemod.outcome import FileOutcome
 
@@ -111,3 +113,20 @@ def estimate_job(
         spent = cost(rung.model, Usage(input_tokens=judge_in, output_tokens=judge_out))
         judge = RungTotal(rung, judge_in, judge_out, spent, len(outcomes))
     return JobEstimate(totals, judge)
+
+
+def job_line(
+    job_id: str, estimate: JobEstimate, files: int, start: Rung, *, batch: bool
+) -> JobLine:
+    """The job's line in the request log: the same job live on the strongest rung, file by
+    file (this estimate), is what its books are measured against."""
+    top = estimate.on(RUNGS[-1])
+    return JobLine(
+        job=job_id,
+        time=time.time(),
+        files=files,
+        start=start.name,
+        strongest_live=None if top is None else top.live,
+        strongest_model="" if top is None else top.rung.model,
+        batch=batch,
+    )

@@ -81,6 +81,13 @@ def judge_params(instruction: str, path: str, diff: str, model: str) -> dict[str
     }
 
 
+def judge_request(settings: Settings, instruction: str, path: str, diff: str) -> dict[str, Any]:
+    """What goes out, live or in a batch: the fixed prompt, a diff's secrets scrubbed."""
+    params = judge_params(instruction, path, diff, judge_rung(settings).model)
+    params["messages"], _ = scrub_messages(params["messages"])  # a diff may quote a secret
+    return params
+
+
 def parse_judgement(message: Any) -> Judgement:
     """The tool call's input, checked: anything off the schema counts as `unsure`."""
     for block in getattr(message, "content", None) or []:
@@ -102,8 +109,11 @@ async def judge_live(
     instruction: str,
     path: str,
     diff: str,
+    *,
+    job: str = "",
 ) -> tuple[Judgement, Usage]:
-    """One judge request, logged with task `judge`; a failure is an `unsure`, never a yes."""
+    """One judge request, logged with task `judge` and its answer; a failure is an `unsure`,
+    never a yes."""
     from haikutui.model.client import describe_error
 
     rung = judge_rung(settings)
@@ -115,9 +125,9 @@ async def judge_live(
         strongest=settings.models.get("strongest", rung.model),
         thinking=None,
         content=None,
+        job=job,
     )
-    params = judge_params(instruction, path, diff, rung.model)
-    params["messages"], _ = scrub_messages(params["messages"])  # a diff may quote a secret
+    params = judge_request(settings, instruction, path, diff)
     started = time.monotonic()
     try:
         message = await client.messages.create(**params)
@@ -128,5 +138,8 @@ async def judge_live(
         log.write(rung, Usage(), started, None, error=str(error)[:300])
         return Judgement("unsure", f"the judge failed: {error.message}"), Usage()
     usage = Usage.from_api(message.usage)
-    log.write(rung, usage, started, None, stop_reason=message.stop_reason or "")
-    return parse_judgement(message), usage
+    judgement = parse_judgement(message)
+    log.write(
+        rung, usage, started, None, stop_reason=message.stop_reason or "", judge=judgement.answer
+    )
+    return judgement, usage

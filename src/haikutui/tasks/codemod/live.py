@@ -89,21 +89,29 @@ async def check_and_judge(
     check: Check,
     client: AsyncAnthropic,
     gate: asyncio.Semaphore | None = None,
+    *,
+    judge: bool = True,
 ) -> None:
-    """The verdict on each proposal, then (unless `--no-judge`) the judge on each that passed:
-    a blocking verdict goes up a rung anyway, so its judge would be money for nothing."""
+    """The verdict on each proposal, then (unless `--no-judge`, or `judge` is off: a batched
+    job's judge goes in its next batch) the judge live on each that passed and has no answer
+    yet: a blocking verdict goes up a rung anyway, so its judge would be money for nothing."""
     for o in outcomes:
         if o.proposal is not None:
             o.verdict = await asyncio.to_thread(check, o.proposal)
-    if job.judged:
+    if job.judged and judge:
         strongest = resolve("strongest", job.settings).model
         gate = gate or asyncio.Semaphore(DEFAULT_CONCURRENCY)
         await asyncio.gather(
-            *(_judge(job, o, client, gate, strongest) for o in outcomes if _judgeable(o))
+            *(
+                _judge(job, o, client, gate, strongest)
+                for o in outcomes
+                if judgeable(o) and o.judgement is None
+            )
         )
 
 
-def _judgeable(o: FileOutcome) -> bool:
+def judgeable(o: FileOutcome) -> bool:
+    """A proposal whose verdict passed: the judge's turn."""
     return o.proposal is not None and o.verdict is not None and o.verdict.ok
 
 
@@ -129,6 +137,7 @@ async def _attempt(
             client=client,
             on_progress=seen.append,
             task="codemod",
+            job=job.id,
         )
         o.proposal = result.proposal
         o.proposal.model, o.proposal.rung = rung.model, rung.name
@@ -153,6 +162,7 @@ async def _judge(
             job.instruction,
             o.path,
             o.proposal.diff(),
+            job=job.id,
         )
     rung = judge_rung(job.settings)
     job.books.add("judge", rung.model, usage, 1, strongest)  # live, at full price

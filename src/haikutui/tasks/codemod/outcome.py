@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from haikutui.core.proposal import Proposal
 from haikutui.model.fix_request import FixRequest
 from haikutui.model.pricing import Usage, cost
+from haikutui.model.request_log import RequestRecord
 from haikutui.tasks.codemod.judge import Judgement
 from haikutui.tasks.verdict.checks import Verdict
 
@@ -29,10 +31,12 @@ class FileOutcome:
     """The error's exit code (3: the API or provider failed), for the job's own."""
     tried: list[str] = field(default_factory=list)
     """Each rung tried, in order: `fast`, then `strong`..."""
+    waiting: str = ""
+    """What this file waits for in a batch not collected yet (`judge`, `strong`...); "": none."""
 
     def passes(self, judged: bool) -> bool:
         """Good to apply: a proposal whose verdict passed and, when judged, a judge's yes."""
-        if self.proposal is None or self.verdict is None or not self.verdict.ok:
+        if self.waiting or self.proposal is None or self.verdict is None or not self.verdict.ok:
             return False
         return not judged or (self.judgement is not None and self.judgement.yes)
 
@@ -61,9 +65,15 @@ class FileOutcome:
             else {"answer": self.judgement.answer, "reason": self.judgement.reason},
             "error": self.error,
             "passes": self.passes(judged),
-            "needs_a_look": self.why_not(judged),
+            "needs_a_look": "" if self.waiting else self.why_not(judged),
+            "waiting": self.waiting,
             "applied": applied,
         }
+
+
+def file_of(target: str) -> str:
+    """A logged target's file: `path:3-9` and `path:3` are about `path`."""
+    return re.sub(r":\d+(-\d+)?$", "", target)
 
 
 @dataclass
@@ -102,6 +112,31 @@ class Books:
         share.cost += cost(model, usage, batch=batch) or 0.0
         self.batch = self.batch or batch
         self.strongest_cost += cost(strongest, usage) or 0.0
+
+    def add_record(self, key: str, record: RequestRecord) -> None:
+        """A request as the log has it: its own cost (batch or live) and strongest figure."""
+        share = self.shares.setdefault(key, Share())
+        share.requests += 1
+        share.usage.add(record.usage)
+        share.cost += record.cost or 0.0
+        self.batch = self.batch or record.batch
+        self.strongest_cost += record.strongest_cost or 0.0
+
+    @classmethod
+    def of_job(cls, records: list[RequestRecord], job: str) -> Books:
+        """The whole job's books from the request log, however many collects it took: each
+        request once, the judge apart, each rung's files counted once."""
+        books = cls()
+        files: dict[str, set[str]] = {}
+        for record in records:
+            if record.job != job:
+                continue
+            key = "judge" if record.task == "judge" else record.rung
+            books.add_record(key, record)
+            files.setdefault(key, set()).add(file_of(record.target))
+        for key, paths in files.items():
+            books.shares[key].files = len(paths)
+        return books
 
     @property
     def total(self) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -90,6 +90,19 @@ class BatchFile:
     """A codemod's request for this file (the job's instruction, plus where --grep matched)."""
     selection: list[int] = field(default_factory=list)
     """A codemod's selected lines, [first, last]; empty for the whole file."""
+    phase: str = ""
+    """A codemod file: `edit` or `judge` while its answer waits in `batch_id` ("" is the
+    first round's edit), `done` once nothing of it waits."""
+    rung: str = ""
+    model: str = ""
+    """A codemod file's latest attempt: the rung and model its edit was asked of."""
+    tried: list[str] = field(default_factory=list)
+    proposed: str | None = None
+    """The latest attempt's text of the file (None: no proposal), kept for the next collect."""
+    note: str = ""
+    """Why the latest attempt made no proposal."""
+    judge: list[str] = field(default_factory=list)
+    """The judge's [answer, reason] on the latest attempt; empty until it answered."""
 
 
 @dataclass
@@ -174,6 +187,16 @@ def load(repo: Repo, batch_id: str) -> BatchRecord:
         for f in record.files:
             if not isinstance(f.path, str) or not isinstance(f.instruction, str):
                 raise TypeError  # where the path may lead, the path guard says below
+            if not isinstance(f.tried, list) or not isinstance(f.judge, list):
+                raise TypeError
+            texts = (f.phase, f.rung, f.model, f.note, *f.tried, *f.judge)
+            if not all(isinstance(x, str) for x in texts) or f.phase not in PHASES:
+                raise TypeError
+            if not (f.proposed is None or isinstance(f.proposed, str)) or len(f.judge) not in (
+                0,
+                2,
+            ):
+                raise TypeError
             if f.selection and not (
                 len(f.selection) == 2
                 and all(type(n) is int for n in f.selection)
@@ -197,6 +220,7 @@ def load(repo: Repo, batch_id: str) -> BatchRecord:
     return record
 
 
+PHASES = ("", "edit", "judge", "done")
 _RECORD_LIMIT = 200_000_000
 """A record holds ruff's text of each file (at most 1 MB each); more than this is not ours."""
 
@@ -453,9 +477,14 @@ def log_results(
     record: BatchRecord,
     items: list[tuple[str, Any]],
     files: dict[str, BatchFile],
+    *,
+    kinds: dict[str, tuple[str, str, str]] | None = None,
+    answer: Callable[[Any], str] | None = None,
 ) -> None:
     """One request-log record per result, at the batch price, written once: a custom ID
-    already logged (by this record, or found in the log) is not written again."""
+    already logged (by this record, or found in the log) is not written again. A codemod's
+    round mixes requests: `kinds` gives each custom ID's task, rung and model,
+    `answer` a judge's answer; its records carry the job's ID."""
     done = set(record.logged)
     done |= {f"{r.batch_id}/{r.custom_id}" for r in read(repo.root) if r.batch and r.batch_id}
     strongest = resolve(RUNGS[-1], settings).model
@@ -469,12 +498,18 @@ def log_results(
         usage = Usage.from_api(message.usage) if message is not None else Usage()
         error = None if result.type == "succeeded" else result.type
         entry = files.get(item.custom_id)
+        task, rung, model = (kinds or {}).get(
+            item.custom_id, (record.kind, record.rung, record.model)
+        )
+        judged = answer(message) if answer and task == "judge" and message is not None else ""
         logged = RequestRecord.from_usage(
             usage,
             time=time.time(),
-            model=getattr(message, "model", None) or record.model,
-            rung=record.rung,
-            task=record.kind,
+            model=getattr(message, "model", None) or model,
+            rung=rung,
+            task=task,
+            job=record.id if record.kind == "codemod" else "",
+            judge=judged,
             stop_reason=getattr(message, "stop_reason", None) or "",
             error=error,
             target=entry.path if entry is not None else "",
