@@ -13,6 +13,7 @@ __all__ = [
     "fix_continue",
     "fix_request",
     "fix_run",
+    "job_stats",
     "follow_up",
     "ladder",
     "pricing",

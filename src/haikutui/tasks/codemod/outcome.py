@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from haikutui.core.proposal import Proposal
 from haikutui.model.fix_request import FixRequest
+from haikutui.model.job_stats import file_of
 from haikutui.model.pricing import Usage, cost
 from haikutui.model.request_log import RequestRecord
 from haikutui.tasks.codemod.judge import Judgement
@@ -69,11 +69,6 @@ class FileOutcome:
             "waiting": self.waiting,
             "applied": applied,
         }
-
-
-def file_of(target: str) -> str:
-    """A logged target's file: `path:3-9` and `path:3` are about `path`."""
-    return re.sub(r":\d+(-\d+)?$", "", target)
 
 
 @dataclass

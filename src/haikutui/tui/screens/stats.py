@@ -1,4 +1,5 @@
-"""What the request log says: spend and tokens per day, the ladder, the cache, latency, savings."""
+"""What the request log says: spend and tokens per day, the ladder, the cache, latency, savings,
+and per codemod job its own books."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
+from haikutui.core.terminal_text import shown
 from haikutui.model import request_log
+from haikutui.model.job_stats import JobStats, job_stats
 from haikutui.model.ladder import RUNGS
 from haikutui.model.pricing import format_cost
 from haikutui.model.request_stats import Stats, compute
@@ -114,6 +117,56 @@ def check_shares(stats: Stats) -> Content:
     return Content("\n").join(rows)
 
 
+JOBS_SHOWN = 5
+
+
+def jobs_table(jobs: list[JobStats]) -> Content:
+    """The latest codemod jobs, two lines each: what was sent on each rung, then how much
+    stayed on the start rung, how often the judge agreed, and the bill against the same job
+    live on the strongest rung."""
+    rows = [Content.styled(f"Codemod jobs (the last {min(len(jobs), JOBS_SHOWN)})", "bold")]
+    for job in jobs[-JOBS_SHOWN:]:
+        sent = [
+            Content.assemble(
+                Content.styled(shown(rung), f"$rung-{rung}" if rung in RUNGS else "$accent"),
+                f" {n}",
+            )
+            for rung, n in sorted(
+                job.requests.items(), key=lambda kv: RUNGS.index(kv[0]) if kv[0] in RUNGS else 9
+            )
+        ]
+        if job.judge_requests:
+            sent.append(Content(f"judge {job.judge_requests}"))
+        rows.append(
+            Content.assemble(
+                "  ",
+                Content.styled(shown(job.job), "$accent"),  # data from disk: shown as text
+                f" · {job.files} files · requests ",
+                Content(" · ").join(sent) if sent else "none",
+            )
+        )
+        agreed = f" · judge agreed {job.judge_yes} of {job.judged}" if job.judged else ""
+        against = (
+            f" · live on {shown(job.strongest_model) or 'the strongest rung'} "
+            f"{format_cost(job.strongest_live)}"
+            if job.strongest_live is not None
+            else ""
+        )
+        rows.append(
+            Content.assemble(
+                "    stayed on ",
+                Content.styled(
+                    shown(job.start), f"$rung-{job.start}" if job.start in RUNGS else "$accent"
+                ),
+                f" {job.stayed_share:.0%} ({job.stayed} of {job.sent}){agreed} · ",
+                Content.styled(format_cost(job.cost), "bold"),
+                " batched" if job.batch else "",
+                against,
+            )
+        )
+    return Content("\n").join(rows)
+
+
 class StatsScreen(Screen[None]):
     """Read once when opened: the log is small, and a screen that changes under you is worse."""
 
@@ -125,7 +178,9 @@ class StatsScreen(Screen[None]):
     def __init__(self, repo_root: Path) -> None:
         super().__init__()
         self.repo_root = repo_root
-        self.stats = compute(request_log.read(repo_root))
+        records = request_log.read(repo_root)
+        self.stats = compute(records)
+        self.jobs = job_stats(records, request_log.read_jobs(repo_root))
 
     def compose(self) -> ComposeResult:
         stats = self.stats
@@ -149,6 +204,8 @@ class StatsScreen(Screen[None]):
             yield Static(summary(stats), id="stats-summary")
             if stats.checked:  # a block of its own: absent until a proposal was checked
                 yield Static(check_shares(stats), id="stats-checks")
+            if self.jobs:  # absent until a codemod job was sent
+                yield Static(jobs_table(self.jobs), id="stats-jobs")
         yield KeysFooter()
 
     def on_mount(self) -> None:
