@@ -64,6 +64,7 @@ def test_a_glob_job_as_one_batch_collected_with_errored_expired_and_stale_files(
     first = haikutui(repo, "batch", "collect", batch_id, "--yes", "--json")
     assert first.code == 1, first.err  # the judge's answers are in the next batch
     assert "waiting: 17 files (judge) in batch" in first.err and first.json["applied"] == []
+    assert "20 files in 2 batches  17 waiting" in haikutui(repo, "batch", "list").out
     judge_batch = [r.json for r in fake_api.requests if r.path == "/v1/messages/batches"][1]
     assert len(judge_batch["requests"]) == 17
     assert all(
@@ -198,7 +199,7 @@ def test_a_batched_job_judges_in_its_next_batch_and_sends_only_the_judged_no_up(
 
     listed = haikutui(repo, "batch", "list", "--json")
     assert [b["id"] for b in listed.json] == [job]  # one job, four batches
-    assert len(listed.json[0]["batches"]) == 4
+    assert len(listed.json[0]["batches"]) == 4 and listed.json[0]["waiting"] == 0
     again = collect()
     assert again.json["applied"] == [] and len(read(repo)) == len(log)
     undone = haikutui(repo, "undo")  # one undo for the whole job
@@ -255,7 +256,7 @@ def test_a_job_over_the_api_limits_is_split_into_batches_and_collected_as_one(
     record = asyncio.run(submit_job(job, max_requests=8))
     assert len(record.batch_ids) == 3  # 8 + 8 + 4
     listed = haikutui(repo, "batch", "list")
-    assert "in 3 batches" in listed.out
+    assert "codemod  claude-haiku-4-5  20 files in 3 batches  20 waiting" in listed.out
     judging = haikutui(repo, "batch", "collect", record.id, "--yes", "--json")
     assert judging.code == 1 and judging.json["waiting"] == MODS, judging.err
     collected = haikutui(repo, "batch", "collect", record.id, "--yes", "--json")
@@ -267,3 +268,4 @@ def test_a_job_over_the_api_limits_is_split_into_batches_and_collected_as_one(
     for n, rel in enumerate(MODS):
         assert (repo / rel).read_text() == module(n)
     assert haikutui(repo, "undo").code != 0  # nothing else of the job was journalled
+    assert "20 files in 4 batches  done" in haikutui(repo, "batch", "list").out

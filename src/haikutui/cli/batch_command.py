@@ -124,6 +124,7 @@ def run_batch(argv: list[str]) -> int:
                             "kind": r.kind,
                             "batches": r.batch_ids,
                             "collected": r.collected,
+                            **({"waiting": r.waiting} if r.kind == "codemod" else {}),
                             "files": [f.path for f in r.files],
                         }
                         for r in found
@@ -137,10 +138,11 @@ def run_batch(argv: list[str]) -> int:
             when = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
             parts = f" in {len(record.batch_ids)} batches" if record.parts[1:] else ""
             collected = "  collected" if record.collected else ""
-            out(
-                f"{record.id}  {when}  {record.kind}  {record.model}  "
-                f"{plural(record.requests, 'request')}{parts}{collected}"
-            )
+            size = plural(record.requests, "request")
+            if record.kind == "codemod":  # a job of rounds: its files, and how many still wait
+                size = plural(len(record.files), "file")
+                collected = f"  {record.waiting} waiting" if record.waiting else "  done"
+            out(f"{record.id}  {when}  {record.kind}  {record.model}  {size}{parts}{collected}")
         return 0
     if args.action == "forget":
         gone = forget(repo, args.id)

@@ -322,12 +322,14 @@ def sync(entry: BatchFile, o: FileOutcome) -> None:
 
 
 def settle(gathered: Gathered) -> None:
-    """Every file that waits for nothing is `done`; the record saved for the next collect."""
+    """Every file that waits for nothing (a stale one included) is `done`; the record saved
+    for the next collect."""
     for o in gathered.job.outcomes:
         entry = gathered.entries.get(o.path)
-        if entry is None or o.path in gathered.stale or o.waiting:
+        if entry is None or o.waiting:
             continue
-        sync(entry, o)
+        if o.path not in gathered.stale:  # a stale file keeps its last state, waiting no more
+            sync(entry, o)
         entry.phase = "done"
     save(gathered.job.repo, gathered.record)
 

@@ -139,6 +139,11 @@ class BatchRecord:
     def batch_ids(self) -> list[str]:
         return self.parts or [self.id]
 
+    @property
+    def waiting(self) -> int:
+        """A codemod job: its files whose next answer is in a batch not collected yet."""
+        return sum(1 for f in self.files if f.custom_id and f.phase in ("", "edit", "judge"))
+
 
 @dataclass
 class Collected:
