@@ -181,6 +181,14 @@ def _append_line(repo_root: Path, data: dict[str, Any]) -> None:
         pass
 
 
+def _log_text(repo_root: Path) -> str:
+    """The log as written ("" when there is none yet)."""
+    try:
+        return log_path(repo_root).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
 @dataclass(frozen=True)
 class JobLine:
     """A codemod job as it started: what the books of its requests are measured against."""
@@ -203,10 +211,7 @@ def log_job(repo_root: Path, line: JobLine) -> None:
 
 def read_jobs(repo_root: Path) -> list[JobLine]:
     """Every job line that parses (data from disk: a line of the wrong shape is skipped)."""
-    try:
-        text = log_path(repo_root).read_text(encoding="utf-8")
-    except OSError:
-        return []
+    text = _log_text(repo_root)
     jobs: list[JobLine] = []
     for line in text.splitlines():
         if '"job_of"' not in line:
@@ -233,10 +238,7 @@ def read_jobs(repo_root: Path) -> list[JobLine]:
 
 def read(repo_root: Path) -> list[RequestRecord]:
     """Every record that parses; a torn last line (a crash mid-write) is skipped."""
-    try:
-        text = log_path(repo_root).read_text(encoding="utf-8")
-    except OSError:
-        return []
+    text = _log_text(repo_root)
     known = set(RequestRecord.__dataclass_fields__)
     records = []
     checked: dict[str, bool] = {}
