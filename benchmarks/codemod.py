@@ -8,7 +8,8 @@ counted from each request body, see `billing.py`) answers each request for its o
 the right edit, except that Haiku breaks the syntax of about 1 file in 10 (the verdict
 catches it) and the judge says `no` to about 1 in 12 of Haiku's diffs at first; Sonnet is
 always right. Output tokens are the tool input's characters / 3.5 plus 30. Figures are the
-CLI's own `--json` books, as a user sees them.
+CLI's own `--json` books, as a user sees them (a batched job's books are its whole
+request log: every round, the judge's batches included, collected until nothing waits).
 
     python benchmarks/codemod.py SDIST_DIR/PACKAGE [--glob 'docutils/**/*.py']
 """
@@ -91,12 +92,14 @@ def haikutui(repo: Path, env: dict[str, str], *args: str) -> dict[str, Any]:
         capture_output=True,
         text=True,
     )
-    if done.returncode not in (0, 4):
+    waiting = done.returncode == 1 and '"waiting": [\n' in done.stdout  # a round sent
+    if done.returncode not in (0, 4) and not waiting:
         raise SystemExit(f"haikutui {' '.join(args)}: exit {done.returncode}\n{done.stderr}")
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
 def run(package: Path, glob: str, mode: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The estimate and the job's result; the job's line of `haikutui log --jobs` on stderr."""
     with tempfile.TemporaryDirectory() as tmp, FakeAnthropic(count_usage=True) as fake:
         repo = Path(tmp) / "repo"
         make_repo(repo, package)
@@ -110,16 +113,35 @@ def run(package: Path, glob: str, mode: str) -> tuple[dict[str, Any], dict[str, 
         }
         job = [glob, "--grep", GREP, "-m", INSTRUCTION, "--json"]
         estimate = haikutui(repo, env, "fix", *job, "--dry-run")
-        if mode == "live":
-            return estimate, haikutui(repo, env, "fix", *job)
-        if mode == "strongest":
-            return estimate, haikutui(
-                repo, env, "fix", *job, "--model", "strongest", "--no-judge", "--concurrency", "1"
+        try:
+            return estimate, _job(repo, env, mode, job)
+        finally:
+            books = subprocess.run(
+                [sys.executable, "-m", "haikutui", "log", "--jobs"],
+                cwd=repo,
+                env=env,
+                capture_output=True,
+                text=True,
             )
-        submitted = haikutui(repo, env, "fix", *job, "--batch")
-        return estimate, haikutui(
-            repo, env, "batch", "collect", submitted["batch"], "--escalate", "--json"
+            print(f"{mode}: {books.stdout.strip()}", file=sys.stderr)
+
+
+def _job(repo: Path, env: dict[str, str], mode: str, job: list[str]) -> dict[str, Any]:
+    """One mode's run: live, batched (collected until nothing waits), or Opus file by file."""
+    if mode == "live":
+        return haikutui(repo, env, "fix", *job)
+    if mode == "strongest":
+        return haikutui(
+            repo, env, "fix", *job, "--model", "strongest", "--no-judge", "--concurrency", "1"
         )
+    submitted = haikutui(repo, env, "fix", *job, "--batch")
+    collect = ["batch", "collect", submitted["batch"], "--escalate", "--json"]
+    for rounds in range(1, 20):  # each collect sends the next round until nothing waits
+        result = haikutui(repo, env, *collect)
+        if not result.get("waiting"):
+            print(f"batched: {rounds} collects", file=sys.stderr)
+            return result
+    raise SystemExit("the batched job still waits after 19 collects")
 
 
 def main() -> None:
