@@ -90,7 +90,9 @@ async def _gather(repo: Repo, settings: Settings, args: argparse.Namespace) -> G
         to_check = [o for o in fresh if o.judgement is None or o.judgement.yes]
         await check_and_judge(job, to_check, check, client, judge=judge_live)
         to_judge = [
-            o for o in fresh if job.judged and not judge_live and judgeable(o) and not o.judgement
+            o
+            for o in fresh
+            if job.judged and not judge_live and judgeable(o) and o.judgement is None
         ]
         tail = [o for o in job.tail(fresh) if o not in to_judge] if args.escalate else []
         up: list[tuple[FileOutcome, Rung]] = []
@@ -116,7 +118,10 @@ async def _gather(repo: Repo, settings: Settings, args: argparse.Namespace) -> G
 
 def _round_line(gathered: Gathered, judged: int, up: list[tuple[FileOutcome, Rung]]) -> str:
     """What the round just sent waits for, and how to collect it."""
-    parts = [f"{plural(judged, 'judge request')} (Haiku, at batch price)"] if judged else []
+    from haikutui.tasks.codemod.judge import judge_rung
+
+    model = judge_rung(gathered.job.settings).model
+    parts = [f"{plural(judged, 'judge request')} ({model}, at batch price)"] if judged else []
     rungs: dict[str, int] = {}
     for _, rung in up:
         rungs[f"{rung.name} ({rung.model})"] = rungs.get(f"{rung.name} ({rung.model})", 0) + 1
