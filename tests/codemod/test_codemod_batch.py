@@ -269,3 +269,46 @@ def test_a_job_over_the_api_limits_is_split_into_batches_and_collected_as_one(
         assert (repo / rel).read_text() == module(n)
     assert haikutui(repo, "undo").code != 0  # nothing else of the job was journalled
     assert "20 files in 4 batches  done" in haikutui(repo, "batch", "list").out
+
+
+def test_an_unjudged_job_sends_its_tail_up_as_the_jobs_next_batch(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    broken = MODS[0]
+    fake_api.responder = Responder(
+        edits={(broken, "claude-haiku-4-5"): ("old_api(x)", "new_api(x")}
+    )
+    first = haikutui(repo, "fix", *MODS[:3], "-m", INSTRUCTION, "--batch", "--no-judge", "--json")
+    job = first.json["batch"]
+    up = haikutui(repo, "batch", "collect", job, "--escalate", "--batch", "--yes", "--json")
+    assert up.code == 1 and up.json["waiting"] == [broken], up.err
+    assert _batched(fake_api, 1) == [("edit", "claude-sonnet-4-6", broken)]
+    assert all(NEW not in (repo / rel).read_text() for rel in MODS[:3])
+    done = haikutui(repo, "batch", "collect", job, "--escalate", "--batch", "--yes", "--json")
+    assert done.code == 0 and done.json["applied"] == MODS[:3], done.err
+    assert not fake_api.message_requests  # no judge, nothing live
+    assert haikutui(repo, "undo").code == 0
+    assert [(repo / rel).read_text() for rel in MODS[:3]] == [module(n) for n in range(3)]
+
+
+def test_a_record_whose_file_state_is_off_the_schema_is_refused_in_one_line(
+    repo: Path, fake_api: FakeAnthropic, haikutui
+) -> None:
+    import json
+
+    from haikutui.core.repo import Repo
+    from haikutui.tasks.lint.batch import batches_dir
+
+    fake_api.responder = Responder()
+    first = haikutui(repo, "fix", *MODS[:2], "-m", INSTRUCTION, "--batch", "--json")
+    record_file = batches_dir(Repo(repo)) / f"{first.json['batch']}.json"
+    for field, value in (("phase", "run"), ("judge", ["yes"]), ("proposed", 3), ("tried", "fast")):
+        data = json.loads(record_file.read_text())
+        data["files"][0][field] = value
+        record_file.write_text(json.dumps(data))
+        run = haikutui(repo, "batch", "collect", first.json["batch"], "--yes")
+        assert run.code == 2 and "not a batch record haikutui can read" in run.err, field
+        assert len(run.err.strip().splitlines()) == 1
+        data["files"][0][field] = {"phase": "", "judge": [], "proposed": None, "tried": []}[field]
+        record_file.write_text(json.dumps(data))
+    assert not [r for r in fake_api.requests if "/results" in r.path]
