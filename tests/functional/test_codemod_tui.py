@@ -110,17 +110,13 @@ async def test_g_keeps_the_old_way_marked_files_go_with_the_open_one(
     repo: Path, fake_api: FakeAnthropic
 ) -> None:
     """`g` sends the marked files with the open file as one fix, as before the job existed."""
-    fake_api.script(
-        tool_reply(
-            str_replace(MODS[0], OLD, NEW), str_replace(MODS[1], OLD, NEW)
-        )
-    )
+    fake_api.script(tool_reply(str_replace(MODS[0], OLD, NEW), str_replace(MODS[1], OLD, NEW)))
     app = build_app(repo)
     async with app.run_test(size=SIZE) as pilot:
         await mark(pilot, MODS[1])
         await pilot.press("slash", "ctrl+u", *MODS[0], "enter")
         await settle(pilot)
-        assert app.screen.query_one(PromptBar).target == "job: 1 files, each alone"
+        assert app.screen.query_one(PromptBar).target == "job: 1 file, each alone"
         await pilot.press("g")
         await pilot.pause()
         assert app.screen.query_one(PromptBar).target == f"{MODS[0]} +1 together"
@@ -182,8 +178,10 @@ async def test_the_filter_shows_only_the_files_that_need_a_look(
     just those two, `f` again the two that are all good."""
     fake_api.responder = Responder(
         judge={MODS[1]: ["unsure"] * 3},
-        edits={(MODS[3], m): ("", "") for m in ("claude-haiku-4-5", "claude-sonnet-4-6",
-                                                  "claude-opus-4-6")},
+        edits={
+            (MODS[3], m): ("", "")
+            for m in ("claude-haiku-4-5", "claude-sonnet-4-6", "claude-opus-4-6")
+        },
     )
     app = build_app(repo)
     async with app.run_test(size=SIZE) as pilot:

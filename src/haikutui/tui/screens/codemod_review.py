@@ -40,6 +40,15 @@ from haikutui.tui.widgets.status_bar import StatusBar
 
 FILTERS = ("all", "needs a look", "all good")
 PATH_WIDTH = 34
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("mark", " ", 1),
+    ("file", "File", PATH_WIDTH),
+    ("rung", "Rung", 9),
+    ("checks", "Checks", 6),
+    ("judge", "Judge", 6),
+    ("hunks", "Hunks", 5),
+)
+"""Cells are Content, which the table cannot measure as it fills: widths given up front."""
 
 
 def _bind(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
@@ -51,16 +60,16 @@ class CodemodReviewScreen(Screen[list[str] | None]):
 
     CSS_PATH = "codemod_review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        _bind("j", "hunk(1)", "Hunk", "The next hunk of this file"),
-        _bind("k", "hunk(-1)", "Prev hunk", "The previous hunk of this file", show=False),
+        _bind("space", "toggle_file", "File", "Accept or reject the whole file"),
         _bind("y", "accept_hunk(True)", "Accept", "Accept this hunk and move on"),
         _bind("n", "accept_hunk(False)", "Reject", "Reject this hunk and move on"),
-        _bind("space", "toggle_file", "File", "Accept or reject the whole file"),
+        _bind("a", "apply", "Apply", "Write the accepted files: all or nothing, one undo"),
+        _bind("f", "cycle_filter", "Filter", "Show all files, those that need a look, or all good"),
+        _bind("j", "hunk(1)", "Hunk", "The next hunk of this file"),
+        _bind("k", "hunk(-1)", "Prev hunk", "The previous hunk of this file", show=False),
         _bind(
             "A", "accept_shown", "All", "Accept every file shown that has a proposal", show=False
         ),
-        _bind("f", "cycle_filter", "Filter", "Show all files, those that need a look, or all good"),
-        _bind("a", "apply", "Apply", "Write the accepted files: all or nothing, one undo"),
         _bind("v", "details", "Details", "The file's judge, verdict and error in full", show=False),
         _bind("q,escape", "leave", "Quit", "Leave the review without writing anything"),
     ]
@@ -99,10 +108,8 @@ class CodemodReviewScreen(Screen[list[str] | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label in (("mark", " "), ("file", "File"), ("rung", "Rung")):
-            table.add_column(label, key=key)
-        for key, label in (("checks", "Checks"), ("judge", "Judge"), ("hunks", "Hunks")):
-            table.add_column(label, key=key)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
         status = self.query_one(StatusBar)
         status.spend = getattr(self.app, "spend", None)
         status.show("space file · y/n hunk · f filter · a apply · v details · q quit")

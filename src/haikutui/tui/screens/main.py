@@ -212,7 +212,8 @@ class MainScreen(FocusingScreen):
         marked = self.query_one(FileList).marked
         if self._job_mode():
             grep = f" /{self.grep[0]}/" if self.grep else ""
-            bar.target = f"job: {len(marked)} files{grep}, each alone"
+            files = f"{len(marked)} file{'s' * (len(marked) != 1)}"
+            bar.target = f"job: {files}{grep}, each alone"
             bar.placeholder = "One instruction for each marked file (g: together), then Enter"
         else:
             request = self._request()
