@@ -93,6 +93,7 @@ async def test_marked_files_run_as_one_job_reviewed_by_file_and_applied_as_one_e
         assert isinstance(app.screen, MainScreen)
         assert "applied to src/pkg/mod_00.py, src/pkg/mod_03.py" in status_text(app)
         assert app.screen.query_one(FileList).marked == []
+        assert app.screen.focused is app.screen.query_one("#file-options")  # not the input
     for n, rel in enumerate(MODS):
         text = (repo / rel).read_text()
         assert (NEW in text) == (n in (0, 3)), rel
@@ -255,6 +256,7 @@ async def test_b_submits_the_job_as_a_batch_tracked_on_the_batch_screen(
         creates = [r for r in fake_api.requests if r.path == "/v1/messages/batches"]
         assert len(creates) == 1
         assert len(app.screen.found) == 1 and app.screen.found[0].kind == "codemod"
+        assert "codemod" in "\n".join(screen_text(app))  # the row says what kind of batch
         await pilot.press("c")
         await settle(pilot)
         review = app.screen

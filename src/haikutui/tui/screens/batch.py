@@ -103,7 +103,7 @@ class BatchScreen(Screen[list[str] | None]):
             table.add_column(label, key=key, width=width)
         self.query_one("#batch-header", Static).update(
             Content.assemble(
-                Content.styled("Lint batches", "bold $accent"),
+                Content.styled("Batches", "bold $accent"),
                 Content.styled(
                     f"   {self.repo.root.name} · half price, answered within 24 h", "$text-muted"
                 ),
@@ -135,18 +135,22 @@ class BatchScreen(Screen[list[str] | None]):
         table.clear()
         for record in event.found:
             when = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
+            files = str(len(record.files))
             table.add_row(
                 record.id,
                 when,
                 record.model,
-                str(len(record.files)),
+                f"{files} · codemod" if record.kind == "codemod" else files,
                 progress_bar(0, record.requests),
                 Content.styled("…", "$text-muted"),
                 key=record.id,
             )
         status = self.query_one(StatusBar)
         if not event.found:
-            status.show("no batches yet: s submits the whole repo's lint repair as one")
+            status.show(
+                "no batches yet: s submits the whole repo's lint repair as one; "
+                "a codemod job goes here from i on marked files"
+            )
         elif has_key(self.settings):
             self.refresh_progress()
         else:

@@ -111,6 +111,7 @@ class CodemodReviewScreen(Screen[list[str] | None]):
         for key, label, width in COLUMNS:
             table.add_column(label, key=key, width=width)
         status = self.query_one(StatusBar)
+        status.rung = self.job.start
         status.spend = getattr(self.app, "spend", None)
         status.show("space file · y/n hunk · f filter · a apply · v details · q quit")
         self._fill()

@@ -104,5 +104,4 @@ class CodemodRunScreen(Screen[Job | None]):
 
     def action_cancel(self) -> None:
         self.workers.cancel_group(self, "llm")
-        self.error = "codemod cancelled; nothing written"
         self.dismiss(None)

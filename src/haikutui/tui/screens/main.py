@@ -340,6 +340,8 @@ class MainScreen(FocusingScreen):
         status = self.query_one(StatusBar)
         if self._job_mode():
             if not key_missing(status, then=lambda: self._submitted(event)):
+                # back in the file list afterwards, where the marks are (not in the input)
+                self.set_focus(self.query_one("#file-options"))
                 self._start_job(event.instruction)
             return
         if path is None:
