@@ -133,12 +133,13 @@ async def test_g_keeps_the_old_way_marked_files_go_with_the_open_one(
 async def test_grep_from_the_palette_marks_the_matching_files_and_i_sends_each_region(
     repo: Path, fake_api: FakeAnthropic
 ) -> None:
-    """Grep… `LEGACY`: only the two files holding it are marked, and each request names the
-    matched line and selects it (sent by scope)."""
+    """Grep… `LEGACY`: only the two tracked files holding it are marked (not an untracked
+    one), and each request names the matched line and selects it (sent by scope)."""
     for n in (1, 3):
         path = repo / MODS[n]
         path.write_text(module(n) + f"\n\ndef legacy_{n}():\n    return api.old_api(0)  # LEGACY\n")
     git(repo, "commit", "-qam", "legacy")
+    (repo / "scratch.py").write_text("x = 1  # LEGACY, untracked: never marked\n")
     legacy = ("api.old_api(0)  # LEGACY", "api.new_api(0)  # LEGACY")
     responder = Responder(edits={(MODS[n], "claude-haiku-4-5"): legacy for n in (1, 3)})
     fake_api.responder = responder

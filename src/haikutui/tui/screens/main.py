@@ -105,6 +105,9 @@ class MainScreen(FocusingScreen):
     def _repo_changed(self, paths: set[str]) -> None:
         """The watcher saw files change: new status marks, and the open file as it now is."""
         self.list_files()
+        if paths & set(self.marked_texts):  # a marked file changed: read it again
+            self.marked_texts = {p: t for p, t in self.marked_texts.items() if p not in paths}
+            self._marks_changed()
         path = self.query_one(CodeView).path
         if path is not None and path in paths:
             self.query_one(CodePane).load_file(path, reload=True)
@@ -152,6 +155,9 @@ class MainScreen(FocusingScreen):
         """The estimate counts the marked files as they will be sent (read once, here)."""
         texts: dict[str, str] = {}
         for path in self.query_one(FileList).marked:
+            if path in self.marked_texts:  # read when marked (or by the grep's thread)
+                texts[path] = self.marked_texts[path]
+                continue
             try:
                 texts[path] = self.repo.read_for_model(path).text
             except HaikutuiError as exc:  # a secret, binary or untracked file is never sent
@@ -497,18 +503,20 @@ class MainScreen(FocusingScreen):
 
         try:
             found = grep_targets(self.repo, pattern)
+            texts = {t.path: self.repo.read_for_model(t.path).text for t in found}
         except HaikutuiError as exc:
             self.app.call_from_thread(self.query_one(StatusBar).show, exc.message, error=True)
             return
-        self.app.call_from_thread(self._grep_found, pattern, found)
+        self.app.call_from_thread(self._grep_found, pattern, found, texts)
 
-    def _grep_found(self, pattern: str, found: list[Target]) -> None:
+    def _grep_found(self, pattern: str, found: list[Target], texts: dict[str, str]) -> None:
         status = self.query_one(StatusBar)
         if not found:
             status.show(f"grep /{pattern}/: no tracked file matches; marks unchanged", error=True)
             return
         self.grep = (pattern, {t.path: t for t in found})
         self.together = False
+        self.marked_texts = texts  # read in the grep's thread, not on the event loop
         self.query_one(FileList).set_marks([t.path for t in found])
         lines = sum(len(t.matches) for t in found)
         status.show(
