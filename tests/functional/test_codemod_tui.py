@@ -243,8 +243,10 @@ async def test_b_submits_the_job_as_a_batch_tracked_on_the_batch_screen(
     repo: Path, fake_api: FakeAnthropic
 ) -> None:
     """`b` on the price: one Message Batch, nothing live; the batch screen lists it, and
-    collecting it opens the same grouped review."""
-    fake_api.responder = Responder()
+    collecting it opens the same grouped review. The judge says no to mod_01: `e` sends it
+    alone up to Sonnet, live, and it comes back accepted; `a` writes all four as one entry."""
+    responder = Responder(judge={MODS[1]: ["no"]})
+    fake_api.responder = responder
     app = build_app(repo)
     async with app.run_test(size=SIZE) as pilot:
         await mark(pilot, *MODS)
@@ -263,6 +265,15 @@ async def test_b_submits_the_job_as_a_batch_tracked_on_the_batch_screen(
         review = app.screen
         assert isinstance(review, CodemodReviewScreen)
         assert [o.path for o in review.shown_rows] == MODS
+        assert "3 accepted · 1 need a look" in "\n".join(screen_text(app))
+        assert fake_api.message_requests != []  # the judge, live
+        assert responder.sent("edit", "claude-sonnet-4-6") == []
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen is review
+        assert responder.sent("edit", "claude-sonnet-4-6") == [MODS[1]]  # only the tail
+        assert "4 accepted · 0 need a look" in "\n".join(screen_text(app))
+        assert "escalated 1 file: 1 of them pass now" in status_text(app)
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, BatchScreen)

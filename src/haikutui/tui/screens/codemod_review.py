@@ -11,6 +11,7 @@ files all or nothing, as one journal entry that undo reverts as one.
 | A | accept every file shown that has a proposal |
 | f | filter: all → needs a look → all good |
 | a | apply the accepted files (one journal entry) |
+| e | send the files that do not pass one rung up, live |
 | v | the file's judge, verdict and error in full |
 | q, esc | leave, writing nothing |
 """
@@ -64,6 +65,13 @@ class CodemodReviewScreen(Screen[list[str] | None]):
         _bind("y", "accept_hunk(True)", "Accept", "Accept this hunk and move on"),
         _bind("n", "accept_hunk(False)", "Reject", "Reject this hunk and move on"),
         _bind("a", "apply", "Apply", "Write the accepted files: all or nothing, one undo"),
+        _bind(
+            "e",
+            "escalate",
+            "Escalate",
+            "Send the files that do not pass up the ladder, live, with their weaker attempt",
+            show=False,
+        ),
         _bind("f", "cycle_filter", "Filter", "Show all files, those that need a look, or all good"),
         _bind("j", "hunk(1)", "Hunk", "The next hunk of this file"),
         _bind("k", "hunk(-1)", "Prev hunk", "The previous hunk of this file", show=False),
@@ -89,11 +97,16 @@ class CodemodReviewScreen(Screen[list[str] | None]):
         self.checked: dict[str, tuple[bool, ...]] = {}
         """Each file's accepted hunks its verdict is for: checked again when they change."""
         self.rechecking: set[str] = set()
-        for o in job.outcomes:
+        self._start_accepted(job.outcomes)
+
+    def _start_accepted(self, outcomes: list[FileOutcome]) -> None:
+        """What passed (verdict and judge) starts accepted; the rest waits for the user."""
+        for o in outcomes:
             if o.proposal is None:
                 continue
-            # What passed (verdict and judge) starts accepted; the rest waits for the user.
-            keep = o.passes(job.judged) and not (o.verdict is not None and o.verdict.exec_edits)
+            keep = o.passes(self.job.judged) and not (
+                o.verdict is not None and o.verdict.exec_edits
+            )
             for _, hunk in o.proposal.hunks:
                 hunk.accepted = keep
             self.checked[o.path] = accepted_key(o.proposal)
@@ -342,6 +355,45 @@ class CodemodReviewScreen(Screen[list[str] | None]):
         self.checked[o.path] = event.key
         self.rechecking.discard(o.path)
         self._refresh_row(o)
+
+    def action_escalate(self) -> None:
+        """The files that do not pass, one rung up, live (a collected batch's tail, or what
+        a live run left below the top); the review then shows their new attempts."""
+        from haikutui.model.ladder import RUNGS, Rung
+        from haikutui.tui.fix_runner import key_missing
+
+        status = self.query_one(StatusBar)
+        tail = [o for o in self.job.tail(self.job.outcomes) if o.error[:5] != "stale"]
+        if not tail:
+            status.show("every file passes; nothing to escalate")
+            return
+        if key_missing(status):
+            return
+        order = {name: n for n, name in enumerate(RUNGS)}
+        low = min((o.rung or self.job.start.name for o in tail), key=lambda r: order.get(r, 0))
+        files = [o for o in tail if (o.rung or self.job.start.name) == low]
+        model = next((o.model for o in files if o.model), self.job.start.model)
+        up = self.job.escalate(files, Rung(low, model))
+        if up is None:
+            status.show("the files that need a look are on the strongest rung already", error=True)
+            return
+        from haikutui.tui.screens.codemod_run import CodemodRunScreen
+
+        self.app.push_screen(
+            CodemodRunScreen(self.job, pending=files, rung=up),
+            lambda job: self._escalated(files, job),
+        )
+
+    def _escalated(self, files: list[FileOutcome], job: Job | None) -> None:
+        self._start_accepted(files)
+        self._fill()
+        passed = sum(o.passes(self.job.judged) for o in files)
+        self.query_one(StatusBar).show(
+            f"escalated {len(files)} file{'s' * (len(files) != 1)}: {passed} of them pass now"
+            if job is not None
+            else "escalation stopped; files without a new attempt have no proposal",
+            error=job is None,
+        )
 
     def action_cycle_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]

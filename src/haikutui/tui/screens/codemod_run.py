@@ -16,8 +16,10 @@ from textual.widgets import ProgressBar, Static
 
 from haikutui.core.errors import HaikutuiError
 from haikutui.core.terminal_text import shown
+from haikutui.model.ladder import Rung
 from haikutui.model.pricing import format_cost
 from haikutui.tasks.codemod.job import Job, verdict_check
+from haikutui.tasks.codemod.outcome import FileOutcome
 from haikutui.tui.fix_runner import warm_up
 from haikutui.tui.widgets.keys_footer import KeysFooter
 
@@ -44,16 +46,27 @@ class CodemodRunScreen(Screen[Job | None]):
         ),
     ]
 
-    def __init__(self, job: Job, concurrency: int | None = None) -> None:
+    def __init__(
+        self,
+        job: Job,
+        concurrency: int | None = None,
+        *,
+        pending: list[FileOutcome] | None = None,
+        rung: Rung | None = None,
+    ) -> None:
+        """`pending` on `rung`: the tail of a reviewed job sent up the ladder (`e`)."""
         super().__init__()
         self.job = job
         self.concurrency = concurrency
+        self.pending, self.rung = pending, rung
         self.error = ""
         self.lines: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="run-title")
-        yield ProgressBar(total=len(self.job.outcomes), show_eta=False, id="run-bar")
+        yield ProgressBar(
+            total=len(self.pending or self.job.outcomes), show_eta=False, id="run-bar"
+        )
         yield Static(id="run-figures")
         yield Static(id="run-log")
         yield KeysFooter()
@@ -62,11 +75,11 @@ class CodemodRunScreen(Screen[Job | None]):
         job = self.job
         self.query_one("#run-title", Static).update(
             Content.assemble(
-                Content.styled(f"◆ codemod · {job.start.name} · ", "bold $accent"),
+                Content.styled(f"◆ codemod · {(self.rung or job.start).name} · ", "bold $accent"),
                 Content.styled(shown(job.instruction.strip().splitlines()[0]), "italic"),
             )
         )
-        self._tick(0, len(job.outcomes), 0.0)
+        self._tick(0, len(self.pending or job.outcomes), job.books.total)
         self.run_job()
 
     def _tick(self, done: int, of: int, spent: float) -> None:
@@ -95,6 +108,8 @@ class CodemodRunScreen(Screen[Job | None]):
                 concurrency=self.concurrency or DEFAULT_CONCURRENCY,
                 report=self._report,
                 tick=self._tick,
+                pending=self.pending,
+                rung=self.rung,
             )
         except HaikutuiError as exc:
             self.error = exc.message
