@@ -256,7 +256,7 @@ async def test_dragging_the_mouse_selects_lines(long_repo: Path) -> None:
 async def test_marked_files_go_with_the_request_and_the_proposal_spans_them(
     repo_dir: Path, fake_api: FakeAnthropic
 ) -> None:
-    """space on pkg/util.py, then open core.py and ask: both files are sent and edited."""
+    """space on pkg/util.py, open core.py, `g` (together), ask: both are sent and edited."""
     fake_api.script(
         tool_reply(
             str_replace("core.py", "range(len(values) + 1)", "range(len(values))"),
@@ -272,7 +272,9 @@ async def test_marked_files_go_with_the_request_and_the_proposal_spans_them(
         assert listed.marked == ["pkg/util.py"]
         assert "1 marked" in str(listed.border_title)
         await open_file(pilot, "core.py")
-        assert app.screen.query_one(PromptBar).target == "core.py +1"
+        assert app.screen.query_one(PromptBar).target == "job: 1 file, each alone"
+        await pilot.press("g")  # marked files go with the open one, as one fix
+        assert app.screen.query_one(PromptBar).target == "core.py +1 together"
         await ask(pilot, "fix both")
         await settle(pilot)
         review = app.screen
@@ -291,7 +293,7 @@ async def test_marked_files_go_with_the_request_and_the_proposal_spans_them(
 
 
 async def test_the_estimate_counts_the_marked_files(long_repo: Path) -> None:
-    """A marked file goes with the request: the estimate under the target counts it."""
+    """A marked file goes with the request (`g`): the estimate under the target counts it."""
     (long_repo / "big.py").write_text("VALUE = 1\n" * 400)
     from tests.conftest import git
 
@@ -303,7 +305,7 @@ async def test_the_estimate_counts_the_marked_files(long_repo: Path) -> None:
         bar = app.screen.query_one(PromptBar)
         assert bar.estimate is not None
         before = bar.estimate.rungs[0].input_tokens
-        await pilot.press("slash", *"big", "tab", "space")
+        await pilot.press("slash", *"big", "tab", "space", "g")
         await pilot.pause()
         assert app.screen.query_one(FileList).marked == ["big.py"]
         assert bar.estimate is not None

@@ -20,7 +20,17 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Ruff's fixes, then the model, for every tracked Python file",
         "screen.lint_repo",
     ),
-    ("Lint batches", "Repo-wide repairs sent as batches: progress and review", "screen.batches"),
+    (
+        "Grep…",
+        "Mark the files where a pattern matches (git grep); i then sends each match region",
+        "screen.grep",
+    ),
+    (
+        "Marked files: together / each",
+        "One fix over the open and marked files, or one job with each file alone",
+        "screen.together",
+    ),
+    ("Batches", "Lint and codemod jobs sent as batches: progress and review", "screen.batches"),
     (
         "Rename symbol…",
         "Rename the symbol on the cursor line across the repo: rope, then the model",

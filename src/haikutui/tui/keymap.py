@@ -34,6 +34,14 @@ MAIN_KEYS: list[BindingType] = [
         tooltip="Send the same request to the next, stronger model",
     ),
     Binding(
+        "g",
+        "together",
+        "Together",
+        id="main.together",
+        tooltip="Marked files: each alone as one job (the default), or all with the open file"
+        " as one fix",
+    ),
+    Binding(
         "m",
         "cycle_rung",
         "Rung",
@@ -93,7 +101,7 @@ MAIN_KEYS: list[BindingType] = [
         "Batches",
         show=False,
         id="main.batches",
-        tooltip="Lint batches: progress, and a queue of results to review",
+        tooltip="Batches (lint repairs and codemod jobs): progress, and results to review",
     ),
     Binding(
         "enter",

@@ -13,9 +13,24 @@ from haikutui.model.fix_request import FixRequest, PriorAttempt
 from haikutui.model.ladder import Rung, next_rung
 from haikutui.tasks.codemod.outcome import Books, FileOutcome
 from haikutui.tasks.codemod.targets import Target
-from haikutui.tasks.verdict.checks import Verdict
+from haikutui.tasks.verdict.checks import Verdict, check_proposal
 
 Check = Callable[[Proposal], Verdict]
+
+
+def verdict_check(repo: Repo, settings: Settings) -> Check:
+    """The verdict as a review runs it: the checks, and the tests only when `[checks]
+    test_command` is set (and the repo trusted); what the CLI's `--test` would add waits."""
+    return lambda proposal: check_proposal(
+        repo,
+        proposal,
+        test_command=settings.test_command,
+        tests=None,
+        timeout=settings.test_timeout,
+        trusted=settings.repo_trusted,
+        pass_env=settings.pass_env,
+        strict=settings.checks_strict,
+    )
 
 
 SELECTION_SPAN = 60

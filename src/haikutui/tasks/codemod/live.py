@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 DEFAULT_CONCURRENCY = 4
 Report = Callable[[str], None]
+Tick = Callable[[int, int, float], None]
+"""Files done, of how many in this round, and the job's cost so far: what a progress bar needs."""
 
 
 def _stderr_line(line: str) -> None:
@@ -40,10 +42,11 @@ async def run_live(
     report: Report = _stderr_line,
     pending: list[FileOutcome] | None = None,
     rung: Rung | None = None,
+    tick: Tick | None = None,
 ) -> Job:
     """Every file on the start rung (or `pending` on `rung`: a batch's tail); then each
     round's tail on the next rung, until none is left or the top is reached. The SDK's own
-    retries honour `retry-after`."""
+    retries honour `retry-after`. `tick` gets the same progress as figures (the TUI's bar)."""
     from haikutui.model.client import make_client
 
     client = own = make_client(job.settings)
@@ -61,6 +64,8 @@ async def run_live(
                 async with gate:
                     await _attempt(job, o, rung, client, strongest)
                 done += 1
+                if tick is not None:
+                    tick(done, of, job.books.total)
                 report(
                     f"codemod {rung.name}: {done}/{of} files · {o.path} · "
                     f"{_money(job.books.total)} so far"
@@ -78,7 +83,7 @@ async def run_live(
             pending, rung = tail, up
     finally:
         await own.close()
-    if sys.stderr.isatty():
+    if report is _stderr_line and sys.stderr.isatty():
         sys.stderr.write("\n")
     return job
 

@@ -40,6 +40,14 @@ class FileOutcome:
             return False
         return not judged or (self.judgement is not None and self.judgement.yes)
 
+    def needs_a_look(self, judged: bool) -> bool:
+        """The review's "needs a look": not passing (no proposal, a blocking verdict, a judge's
+        no/unsure), or passing with advisory findings or edits to what runs."""
+        if not self.passes(judged):
+            return True
+        assert self.verdict is not None
+        return bool(self.verdict.warnings or self.verdict.exec_edits)
+
     def why_not(self, judged: bool) -> str:
         """One line: why this file needs a look (empty when it passes)."""
         if self.proposal is None:
@@ -50,6 +58,17 @@ class FileOutcome:
             if self.judgement is None:
                 return "not judged"
             return f"judge: {self.judgement.answer} · {self.judgement.reason}"
+        return ""
+
+    def look_reason(self, judged: bool) -> str:
+        """`why_not`, or for a passing file what still asks for a look (the review's filter)."""
+        if not self.passes(judged):
+            return self.why_not(judged)
+        assert self.verdict is not None
+        if self.verdict.exec_edits:
+            return f"edits what runs: {', '.join(self.verdict.exec_edits)}"
+        if self.verdict.warnings:
+            return f"advisory: {'; '.join(self.verdict.warnings)}"
         return ""
 
     def as_json(self, judged: bool, applied: bool) -> dict[str, Any]:

@@ -123,6 +123,18 @@ def pick(repo: Repo, specs: list[str], grep: str | None = None) -> list[Target]:
     return [Target(p, tuple(hits[p])) for p in sorted(hits)]
 
 
+def grep_targets(repo: Repo, pattern: str) -> list[Target]:
+    """The whole repository's tracked text files where `pattern` matches (`git grep -E`),
+    each with its matched lines: what the TUI's "Grep…" marks. Secret-named, binary and
+    too-large files are left out, as `pick` leaves them out of a folder."""
+    tracked = sorted(p for p in repo.tracked() if not is_secret(p))
+    hits = grep_lines(repo, pattern, tracked)
+    found = [Target(p, tuple(hits[p])) for p in sorted(hits) if _readable(repo, p)]
+    if len(found) > MAX_FILES:
+        raise UsageError(f"{len(found)} files match: over {MAX_FILES}; narrow the pattern")
+    return found
+
+
 def _readable(repo: Repo, rel: str) -> bool:
     try:
         repo.read_for_model(rel)

@@ -1,8 +1,9 @@
-"""Lint batches of this repo: progress from their request counts, and a queue to review.
+"""Batches of this repo (lint repairs and codemod jobs): progress from their request counts,
+and a queue to review.
 
 | key | action |
 |---|---|
-| enter, c | collect the highlighted batch and review its diffs |
+| enter, c | collect the highlighted batch and review its diffs (a codemod's grouped by file) |
 | r | refresh progress |
 | s | submit the whole repo's lint repair as a new batch |
 | q, esc | back |
@@ -102,7 +103,7 @@ class BatchScreen(Screen[list[str] | None]):
             table.add_column(label, key=key, width=width)
         self.query_one("#batch-header", Static).update(
             Content.assemble(
-                Content.styled("Lint batches", "bold $accent"),
+                Content.styled("Batches", "bold $accent"),
                 Content.styled(
                     f"   {self.repo.root.name} · half price, answered within 24 h", "$text-muted"
                 ),
@@ -134,18 +135,22 @@ class BatchScreen(Screen[list[str] | None]):
         table.clear()
         for record in event.found:
             when = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
+            files = str(len(record.files))
             table.add_row(
                 record.id,
                 when,
                 record.model,
-                str(len(record.files)),
+                f"{files} · codemod" if record.kind == "codemod" else files,
                 progress_bar(0, record.requests),
                 Content.styled("…", "$text-muted"),
                 key=record.id,
             )
         status = self.query_one(StatusBar)
         if not event.found:
-            status.show("no batches yet: s submits the whole repo's lint repair as one")
+            status.show(
+                "no batches yet: s submits the whole repo's lint repair as one; "
+                "a codemod job goes here from i on marked files"
+            )
         elif has_key(self.settings):
             self.refresh_progress()
         else:
@@ -209,6 +214,9 @@ class BatchScreen(Screen[list[str] | None]):
     async def collect_and_review(self, batch_id: str) -> None:
         status = self.query_one(StatusBar)
         status.show(f"collecting {batch_id}…")
+        if any(r.id == batch_id and r.kind == "codemod" for r in self.found):
+            await self._collect_codemod(batch_id)
+            return
         try:
             collected = await collect(self.repo, self.settings, batch_id)
         except HaikutuiError as exc:
@@ -229,6 +237,34 @@ class BatchScreen(Screen[list[str] | None]):
         status.show(f"{batch_id}: reviewing {len(collected.proposal.changes)} files")
         self.app.push_screen(
             LintReviewScreen(session), lambda applied: self._reviewed(batch_id, applied)
+        )
+
+    async def _collect_codemod(self, batch_id: str) -> None:
+        """A codemod's results, checked and judged as a live round is, in its grouped review."""
+        from haikutui.tasks.codemod.collect import gather_checked
+        from haikutui.tasks.codemod.job import verdict_check
+        from haikutui.tui.screens.codemod_review import CodemodReviewScreen
+
+        status = self.query_one(StatusBar)
+        try:
+            gathered = await gather_checked(
+                self.repo, self.settings, batch_id, verdict_check(self.repo, self.settings)
+            )
+        except HaikutuiError as exc:
+            status.show(exc.message, error=True)
+            return
+        lines = [f"already applied: {p}" for p in gathered.already]
+        lines += [f"stale, left as it is: {p}" for p in gathered.stale]
+        detail = self.query_one("#batch-detail", Static)
+        detail.update(Content.styled(shown("\n".join(lines)), "$text-warning"))
+        detail.display = bool(lines)
+        job = gathered.job
+        if not job.outcomes:
+            status.show(f"{batch_id}: every file was applied by an earlier collect")
+            return
+        status.show(f"{batch_id}: reviewing {len(job.outcomes)} files")
+        self.app.push_screen(
+            CodemodReviewScreen(job), lambda applied: self._reviewed(batch_id, applied)
         )
 
     def _reviewed(self, batch_id: str, applied: list[str] | None) -> None:

@@ -33,7 +33,10 @@ from haikutui.tui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:  # the model-run modules load on the first request, not at start-up
     from haikutui.model.estimate import Estimate
     from haikutui.model.fix_request import FixRequest
+    from haikutui.tasks.codemod.job import Job
+    from haikutui.tasks.codemod.targets import Target
     from haikutui.tasks.fix_session import FixSession
+    from haikutui.tui.screens.codemod_run import CodemodRunScreen
     from haikutui.tui.widgets.diagnostics_panel import DiagnosticsPanel
 
 
@@ -69,6 +72,10 @@ class MainScreen(FocusingScreen):
         self._opened_path: str | None = None
         self.marked_texts: dict[str, str] = {}
         """The marked files' texts, for the estimate."""
+        self.together = False
+        """`g`: the marked files go with the open file as one quick fix, not as a job."""
+        self.grep: tuple[str, dict[str, Target]] | None = None
+        """The palette's last Grep… while its marks stand: each file's matched lines."""
         self._goto_after_load: int | None = None
         """After an apply: the 1-based line of the first change, shown once the file reloads."""
 
@@ -98,6 +105,9 @@ class MainScreen(FocusingScreen):
     def _repo_changed(self, paths: set[str]) -> None:
         """The watcher saw files change: new status marks, and the open file as it now is."""
         self.list_files()
+        if paths & set(self.marked_texts):  # a marked file changed: read it again
+            self.marked_texts = {p: t for p, t in self.marked_texts.items() if p not in paths}
+            self._marks_changed()
         path = self.query_one(CodeView).path
         if path is not None and path in paths:
             self.query_one(CodePane).load_file(path, reload=True)
@@ -145,11 +155,17 @@ class MainScreen(FocusingScreen):
         """The estimate counts the marked files as they will be sent (read once, here)."""
         texts: dict[str, str] = {}
         for path in self.query_one(FileList).marked:
+            if path in self.marked_texts:  # read when marked (or by the grep's thread)
+                texts[path] = self.marked_texts[path]
+                continue
             try:
                 texts[path] = self.repo.read_for_model(path).text
             except HaikutuiError as exc:  # a secret, binary or untracked file is never sent
                 self.query_one(StatusBar).show(exc.message, error=True)
         self.marked_texts = texts
+        if not self.query_one(FileList).marked:
+            self.grep = None  # the grep's regions went with its marks
+        self.refresh_bindings()  # `g` shows while files are marked
         self._show_target()
 
     @on(FileList.NothingPicked)
@@ -193,12 +209,79 @@ class MainScreen(FocusingScreen):
         also = tuple(p for p in self.query_one(FileList).marked if p != code.path)
         return FixRequest(code.path, instruction, code.selection, also=also)
 
+    def _job_mode(self) -> bool:
+        """Marked files and not `g`: the instruction is a codemod job, one request per file."""
+        return bool(self.query_one(FileList).marked) and not self.together
+
     def _show_target(self) -> None:
-        request = self._request()
-        self.query_one(PromptBar).target = "no file" if request is None else request.target
+        bar = self.query_one(PromptBar)
+        marked = self.query_one(FileList).marked
+        if self._job_mode():
+            grep = f" /{self.grep[0]}/" if self.grep else ""
+            files = f"{len(marked)} file{'s' * (len(marked) != 1)}"
+            bar.target = f"job: {files}{grep}, each alone"
+            bar.placeholder = "One instruction for each marked file (g: together), then Enter"
+        else:
+            request = self._request()
+            bar.target = "no file" if request is None else request.target
+            if marked:
+                bar.target += " together"
+            bar.placeholder = (
+                "One change across the open and marked files (g: a job), then Enter"
+                if marked
+                else "Describe the change, then Enter"
+            )
         self._show_estimate()
 
+    def _job(self, instruction: str) -> tuple[Job, dict[str, str]] | None:
+        """The marked files as a codemod job on the current rung (a grep's regions kept)."""
+        from haikutui.tasks.codemod.job import Job
+        from haikutui.tasks.codemod.targets import Target
+
+        paths = sorted(p for p in self.query_one(FileList).marked if p in self.marked_texts)
+        if not paths:
+            return None
+        found = self.grep[1] if self.grep else {}
+        targets = [found.get(p) or Target(p) for p in paths]
+        texts = {p: self.marked_texts[p] for p in paths}
+        job = Job.of(
+            self.repo,
+            self.settings,
+            targets,
+            instruction,
+            self.rung,
+            texts=texts,
+            grep=self.grep[0] if self.grep else None,
+        )
+        return job, texts
+
+    def _job_estimate(self) -> Estimate | None:
+        """The whole job per rung (its first round with the judge), as the prompt bar shows
+        a request's: live figures; the start screen puts batched beside them."""
+        from haikutui.model.estimate import Estimate, RungEstimate
+        from haikutui.tasks.codemod.job_estimate import estimate_job
+
+        built = self._job("")
+        if built is None:
+            return None
+        job, texts = built
+        found = estimate_job(job.outcomes, texts, self.settings, start=self.rung)
+        rows = tuple(
+            RungEstimate(
+                r.rung,
+                r.input_tokens,
+                0,
+                1,
+                found.total(r.rung.name, batch=False),
+                output_tokens=r.output_tokens,
+            )
+            for r in found.rungs
+        )
+        return Estimate(rows)
+
     def _estimate(self, instruction: str = "") -> Estimate | None:
+        if self._job_mode():
+            return self._job_estimate()
         request = self._request(instruction)
         if request is None:
             return None
@@ -216,6 +299,7 @@ class MainScreen(FocusingScreen):
         fast = estimate.on("fast") if estimate is not None else None
         if (
             fast is not None
+            and not self._job_mode()
             and fast.input_tokens > COUNT_TOKENS_ABOVE
             and has_key(self.settings, quick=True)
         ):
@@ -260,6 +344,12 @@ class MainScreen(FocusingScreen):
     def _submitted(self, event: PromptBar.Submitted) -> None:
         path = self.query_one(CodeView).path
         status = self.query_one(StatusBar)
+        if self._job_mode():
+            if not key_missing(status, then=lambda: self._submitted(event)):
+                # back in the file list afterwards, where the marks are (not in the input)
+                self.set_focus(self.query_one("#file-options"))
+                self._start_job(event.instruction)
+            return
         if path is None:
             status.show("pick a file first (Enter in the list on the left)", error=True)
             return
@@ -303,6 +393,142 @@ class MainScreen(FocusingScreen):
             self.list_files()
         else:
             status.show("review closed; nothing written")
+
+    # -- a codemod job over the marked files -------------------------------------------
+
+    def _start_job(self, instruction: str) -> None:
+        """Its price per rung, live and batched, and the budget check; then the chosen way."""
+        from haikutui.tasks.codemod.job_estimate import estimate_job
+        from haikutui.tui.screens.codemod_start import CodemodStartScreen
+
+        built = self._job(instruction)
+        if built is None:
+            self.query_one(StatusBar).show("no marked file can be sent", error=True)
+            return
+        job, texts = built
+        estimate = estimate_job(job.outcomes, texts, self.settings, start=job.start)
+        spend = getattr(self.app, "spend", None)
+        spent = spend.cost if spend is not None else 0.0
+
+        def chosen(way: str | None) -> None:
+            if way == "live":
+                self._run_job(job)
+            elif way == "batch":
+                self.submit_job(job)
+            else:
+                self.query_one(StatusBar).show("job not sent")
+
+        self.app.push_screen(CodemodStartScreen(job, estimate, spent), chosen)
+
+    def _run_job(self, job: Job) -> None:
+        from haikutui.tui.screens.codemod_run import CodemodRunScreen
+
+        run = CodemodRunScreen(job)
+        self.app.push_screen(run, lambda done: self._job_ran(run, done))
+
+    def _job_ran(self, run: CodemodRunScreen, job: Job | None) -> None:
+        status = self.query_one(StatusBar)
+        if job is None:
+            status.show(run.error or "codemod cancelled; nothing written", error=bool(run.error))
+            return
+        from haikutui.tui.screens.codemod_review import CodemodReviewScreen
+
+        self._count_job(job)
+        status.show(f"codemod: {len(job.passing)} of {len(job.outcomes)} files pass; reviewing")
+        self.app.push_screen(CodemodReviewScreen(job), self._review_closed)
+
+    def _count_job(self, job: Job) -> None:
+        """The job's bill joins the session's meter, as every quick fix's does."""
+        spend = getattr(self.app, "spend", None)
+        if spend is None:
+            return
+        spend.requests += job.books.requests
+        spend.cost += job.books.total
+        spend.strongest_cost += job.books.strongest_cost
+        spend.tokens += sum(s.usage.total for s in job.books.shares.values())
+        self.query_one(StatusBar).spend = spend
+
+    @work(exclusive=True, group="llm", exit_on_error=False)
+    async def submit_job(self, job: Job) -> None:
+        """One Message Batch at half price (split at the API's limits), tracked on `b`."""
+        from haikutui.model.capabilities import require_platform
+        from haikutui.tasks.codemod.batch import submit_job
+
+        status = self.query_one(StatusBar)
+        status.show(f"submitting {len(job.outcomes)} requests as a batch…")
+        try:
+            require_platform(self.settings, "batches")  # nothing sent to a provider without
+            if "anthropic" not in sys.modules:
+                await asyncio.to_thread(warm_up)
+            record = await submit_job(job)
+        except HaikutuiError as exc:
+            status.show(exc.message, error=True)
+            return
+        self.query_one(PromptBar).clear_instruction()
+        self.query_one(FileList).clear_marks()
+        status.show(f"submitted {record.id}: {len(record.files)} files at half price · b tracks it")
+        self.action_batches()
+
+    def action_together(self) -> None:
+        """`g`: marked files as one job (each alone) or with the open file as one fix."""
+        if not self.query_one(FileList).marked:
+            raise SkipAction()
+        self.together = not self.together
+        self._show_target()
+        way = (
+            "together with the open file, as one fix"
+            if self.together
+            else "each on its own, as one job"
+        )
+        self.query_one(StatusBar).show(f"marked files go {way}")
+
+    def action_grep(self) -> None:
+        """The palette's Grep…: mark the files where a pattern matches, their lines kept."""
+        from haikutui.tui.screens.line_prompt import LinePrompt
+
+        last = self.grep[0] if self.grep else ""
+
+        def typed(pattern: str | None) -> None:
+            if pattern:
+                self.run_grep(pattern)
+
+        self.app.push_screen(
+            LinePrompt("Grep", last, placeholder="a pattern (git grep -E); the files are marked"),
+            typed,
+        )
+
+    @work(thread=True, exclusive=True, group="grep", exit_on_error=False)
+    def run_grep(self, pattern: str) -> None:
+        from haikutui.tasks.codemod.targets import grep_targets
+
+        try:
+            found = grep_targets(self.repo, pattern)
+            texts = {t.path: self.repo.read_for_model(t.path).text for t in found}
+        except HaikutuiError as exc:
+            self.app.call_from_thread(self.query_one(StatusBar).show, exc.message, error=True)
+            return
+        self.app.call_from_thread(self._grep_found, pattern, found, texts)
+
+    def _grep_found(self, pattern: str, found: list[Target], texts: dict[str, str]) -> None:
+        status = self.query_one(StatusBar)
+        if not found:
+            status.show(f"grep /{pattern}/: no tracked file matches; marks unchanged", error=True)
+            return
+        self.grep = (pattern, {t.path: t for t in found})
+        self.together = False
+        self.marked_texts = texts  # read in the grep's thread, not on the event loop
+        self.query_one(FileList).set_marks([t.path for t in found])
+        lines = sum(len(t.matches) for t in found)
+        status.show(
+            f"grep /{pattern}/: {len(found)} files marked ({lines} lines) · "
+            "i sends each match region by scope"
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`g` is in the footer only while files are marked."""
+        if action == "together":
+            return bool(self.query(FileList) and self.query_one(FileList).marked)
+        return True
 
     def action_ask(self) -> None:
         if self._typing():

@@ -87,7 +87,8 @@ class FileList(Vertical):
             "Mark",
             show=False,
             id="files.mark",
-            tooltip="Mark or unmark the file: i then sends every marked file with the open one",
+            tooltip="Mark or unmark the file: i then runs one instruction over each marked file"
+            " (g: all with the open file as one fix)",
         ),
     ]
 
@@ -99,7 +100,7 @@ class FileList(Vertical):
             self.path = path
 
     class MarksChanged(Message):
-        """The marked files changed: a request sends them with the open file."""
+        """The marked files changed: the next instruction is a job over them."""
 
     class NothingPicked(Message):
         """Enter in the filter matched no file: nothing will open (keys held for it go on)."""
@@ -192,6 +193,12 @@ class FileList(Vertical):
         else:
             self.marked.append(path)
         self._refilter(self.query_one(Input).value, path)
+        self.post_message(self.MarksChanged())
+
+    def set_marks(self, paths: list[str]) -> None:
+        """Marks from elsewhere (the palette's Grep…): these files, in this order, only."""
+        self.marked = list(dict.fromkeys(paths))
+        self._refilter(self.query_one(Input).value, self._highlighted())
         self.post_message(self.MarksChanged())
 
     def clear_marks(self) -> None:

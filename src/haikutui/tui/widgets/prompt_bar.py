@@ -125,6 +125,15 @@ class PromptBar(Horizontal):
             costs.append(Content.styled(f"{item.rung.name} {format_cost(item.cost)}", style))
         return tokens, costs
 
+    @property
+    def placeholder(self) -> str:
+        return str(self.query_one(Input).placeholder)
+
+    @placeholder.setter
+    def placeholder(self, text: str) -> None:
+        """What Enter will do: one fix, one fix across marked files, or a job over them."""
+        self.query_one(Input).placeholder = text
+
     def clear_instruction(self) -> None:
         """After an apply, or when another file opens: the old instruction is not for it."""
         self.query_one(Input).value = ""
