@@ -243,8 +243,10 @@ async def test_b_submits_the_job_as_a_batch_tracked_on_the_batch_screen(
     repo: Path, fake_api: FakeAnthropic
 ) -> None:
     """`b` on the price: one Message Batch, nothing live; the batch screen lists it, and
-    collecting it opens the same grouped review. The judge says no to mod_01: `e` sends it
-    alone up to Sonnet, live, and it comes back accepted; `a` writes all four as one entry."""
+    the first collect sends the judge's requests as the job's next batch (half price, nothing
+    live, no review yet); the second opens the grouped review. The judge says no to mod_01:
+    `e` sends it alone up to Sonnet, live, and it comes back accepted; `a` writes all four as
+    one entry."""
     responder = Responder(judge={MODS[1]: ["no"]})
     fake_api.responder = responder
     app = build_app(repo)
@@ -262,11 +264,19 @@ async def test_b_submits_the_job_as_a_batch_tracked_on_the_batch_screen(
         assert "codemod" in "\n".join(screen_text(app))  # the row says what kind of batch
         await pilot.press("c")
         await settle(pilot)
+        assert isinstance(app.screen, BatchScreen)  # the judge's answers are still to come
+        assert "4 of 4 files wait for the job's next batch" in status_text(app)
+        creates = [r for r in fake_api.requests if r.path == "/v1/messages/batches"]
+        assert len(creates) == 2 and len((creates[1].json or {})["requests"]) == 4
+        assert fake_api.message_requests == []  # the judge at batch price, not live
+        assert all(NEW not in (repo / rel).read_text() for rel in MODS)
+        await pilot.press("c")
+        await settle(pilot)
         review = app.screen
         assert isinstance(review, CodemodReviewScreen)
         assert [o.path for o in review.shown_rows] == MODS
         assert "3 accepted · 1 need a look" in "\n".join(screen_text(app))
-        assert fake_api.message_requests != []  # the judge, live
+        assert fake_api.message_requests == []
         assert responder.sent("edit", "claude-sonnet-4-6") == []
         await pilot.press("e")
         await settle(pilot)

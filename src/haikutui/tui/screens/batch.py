@@ -241,26 +241,38 @@ class BatchScreen(Screen[list[str] | None]):
 
     async def _collect_codemod(self, batch_id: str) -> None:
         """A codemod's results, checked and judged as a live round is, in its grouped review."""
-        from haikutui.tasks.codemod.collect import gather_checked
+        from haikutui.tasks.codemod.collect import collect_job
         from haikutui.tasks.codemod.job import verdict_check
         from haikutui.tui.screens.codemod_review import CodemodReviewScreen
 
         status = self.query_one(StatusBar)
+        sent: list[str] = []
         try:
-            gathered = await gather_checked(
-                self.repo, self.settings, batch_id, verdict_check(self.repo, self.settings)
+            gathered = await collect_job(
+                self.repo,
+                self.settings,
+                batch_id,
+                verdict_check(self.repo, self.settings),
+                say=sent.append,
             )
         except HaikutuiError as exc:
             status.show(exc.message, error=True)
             return
         lines = [f"already applied: {p}" for p in gathered.already]
         lines += [f"stale, left as it is: {p}" for p in gathered.stale]
+        lines += sent
         detail = self.query_one("#batch-detail", Static)
         detail.update(Content.styled(shown("\n".join(lines)), "$text-warning"))
         detail.display = bool(lines)
         job = gathered.job
         if not job.outcomes:
             status.show(f"{batch_id}: every file was applied by an earlier collect")
+            return
+        if job.waiting:  # the job is applied once, as one journal entry, when nothing waits
+            status.show(
+                f"{batch_id}: {len(job.waiting)} of {len(job.outcomes)} files wait for the "
+                "job's next batch (the judge at half price); collect again when it has ended"
+            )
             return
         status.show(f"{batch_id}: reviewing {len(job.outcomes)} files")
         self.app.push_screen(
