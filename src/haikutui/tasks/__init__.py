@@ -8,6 +8,7 @@ __all__ = [
     "fix_session",
     "lint",
     "rename",
+    "test_calls",
     "test_context",
     "test_edits",
     "test_failures",

@@ -10,14 +10,25 @@ in another module); the test's source; an outline of the rest. Never a whole mod
 from __future__ import annotations
 
 import ast
-import builtins
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from haikutui.core.repo import Repo
 from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest
+from haikutui.tasks.test_calls import (
+    BUILTIN_NAMES,
+    Resolver,
+    Scope,
+    Sources,
+    called,
+    class_at,
+    enclosing,
+    example_home,
+    is_test_path,
+    start_line,
+    statement_at,
+)
 from haikutui.tasks.test_failures import DoctestReport, ReportedFailure
 from haikutui.tasks.test_traceback import is_project_file, split_frames, trim_traceback
 from haikutui.tasks.verdict.test_runner import TestFailure
@@ -135,73 +146,16 @@ def source_of_test(repo: Repo, nodeid: str) -> tuple[str, tuple[int, int] | None
     return path, (start, end), source
 
 
-class _Sources:
-    """Repo files read once (through `read_for_model`: tracked, non-secret) and parsed once."""
-
-    def __init__(self, repo: Repo) -> None:
-        self.repo = repo
-        self._texts: dict[str, str | None] = {}
-        self._trees: dict[str, ast.Module | None] = {}
-
-    def text(self, path: str) -> str | None:
-        if path not in self._texts:
-            try:
-                self._texts[path] = self.repo.read_for_model(path).text
-            except Exception:  # noqa: BLE001 - unreadable, binary, secret, outside the repo
-                self._texts[path] = None
-        return self._texts[path]
-
-    def tree(self, path: str) -> ast.Module | None:
-        if path not in self._trees:
-            text = self.text(path) if path.endswith(".py") else None
-            try:
-                self._trees[path] = ast.parse(text) if text is not None else None
-            except (SyntaxError, ValueError):
-                self._trees[path] = None
-        return self._trees[path]
-
-    def lines(self, path: str, start: int, end: int) -> str:
-        text = self.text(path) or ""
-        return "\n".join(text.split("\n")[start - 1 : end])
-
-
-Scope = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-
-
-def _start(node: Scope) -> int:
-    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
-
-
-def enclosing(tree: ast.Module, line: int) -> list[Scope]:
-    """The defs and classes around `line`, outermost first."""
-    chain: list[Scope] = []
-    body: list[ast.stmt] = tree.body
-    while True:
-        inner = next(
-            (
-                n
-                for n in body
-                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-                and _start(n) <= line <= (n.end_lineno or n.lineno)
-            ),
-            None,
-        )
-        if inner is None:
-            return chain
-        chain.append(inner)
-        body = inner.body
-
-
 def _class_header(node: ast.ClassDef) -> tuple[int, int]:
     first = node.body[0] if node.body else None
     end = node.lineno
     if first is not None:
         is_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
         end = max(node.lineno, (first.lineno if not is_doc else first.lineno) - 1)
-    return _start(node), min(end, _start(node) + 4)
+    return start_line(node), min(end, start_line(node) + 4)
 
 
-def _import_lines(sources: _Sources, path: str) -> str:
+def _import_lines(sources: Sources, path: str) -> str:
     tree = sources.tree(path)
     if tree is None:
         return ""
@@ -218,7 +172,7 @@ def _import_lines(sources: _Sources, path: str) -> str:
 class _Builder:
     """Collects excerpts under a budget, without showing a line twice."""
 
-    def __init__(self, sources: _Sources, budget: int = MAX_CONTEXT_CHARS) -> None:
+    def __init__(self, sources: Sources, budget: int = MAX_CONTEXT_CHARS) -> None:
         self.sources = sources
         self.budget = budget
         self.excerpts: list[Excerpt] = []
@@ -305,7 +259,7 @@ class _Builder:
     ) -> bool:
         """The function whole (a docstring over DOCSTRING_LINES elided unless `docstring`),
         with its class headers; a long one as its header and the lines around `line`."""
-        start, end = _start(node), node.end_lineno or node.lineno
+        start, end = start_line(node), node.end_lineno or node.lineno
         tree = self.sources.tree(path)
         elide = None if docstring else _long_docstring(node)
         for scope in enclosing(tree, start) if tree is not None else []:
@@ -343,167 +297,9 @@ def _long_docstring(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, 
     return None
 
 
-def _defs(tree: ast.Module) -> dict[str, Scope]:
-    return {
-        n.name: n
-        for n in tree.body
-        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-    }
-
-
-class _Resolver:
-    """Where a name used in a file is defined in the repo: a def in the file, or one it
-    imports (`from .m import f`, re-exports followed), or `mod.f` through a module alias."""
-
-    def __init__(self, repo: Repo, sources: _Sources) -> None:
-        from haikutui.tasks.verdict.import_graph import ImportGraph
-
-        self.graph = ImportGraph.of_repo(repo)
-        self.sources = sources
-
-    def find(self, path: str, name: str, depth: int = 0) -> tuple[str, Scope] | None:
-        tree = self.sources.tree(path)
-        if tree is None or depth > 4:
-            return None
-        head, _, attr = name.partition(".")
-        if attr:
-            module = self.graph.module_aliases(path).get(head)
-            if module is not None and module != path:
-                return self.find(module, attr.split(".")[0], depth + 1)
-            found = _defs(tree).get(head)
-            if isinstance(found, ast.ClassDef):  # `Class.method`
-                method = next(
-                    (
-                        n
-                        for n in found.body
-                        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-                        and n.name == attr.split(".")[0]
-                    ),
-                    None,
-                )
-                return (path, method) if method is not None else (path, found)
-            return None
-        found = _defs(tree).get(name)
-        if found is not None:
-            return path, found
-        for imported in self.graph.imported_names(path):
-            if imported.name == name and imported.module_path != path:
-                hit = self.find(imported.module_path, name, depth + 1)
-                if hit is not None:
-                    return hit
-        return None
-
-    modules: list[str] = []
-    """The code modules the test reaches: where an untyped `obj.method()` is looked for."""
-    executed: set[tuple[str, int]] | None = None
-    """(path, first line) of each function the failing test ran, when it was traced."""
-
-    def ran(self, path: str, node: Scope) -> bool:
-        """False only when a trace says `node` did not run."""
-        if self.executed is None or isinstance(node, ast.ClassDef):
-            return True
-        return (path, _start(node)) in self.executed or (path, node.lineno) in self.executed
-
-    def method(self, name: str) -> tuple[str, Scope] | None:
-        """`name` as a method of a class in `modules`, when exactly one or two classes have it
-        (the first, then); None for a name too common to say (`get`, `__init__`)."""
-        if (name.startswith("__") and name not in COMPARISONS.values()) or name.startswith(
-            "assert"
-        ):
-            return None
-        hits: list[tuple[str, Scope]] = []
-        for module in self.modules:
-            tree = self.sources.tree(module)
-            for node in tree.body if tree is not None else []:
-                if isinstance(node, ast.ClassDef):
-                    hits.extend(
-                        (module, n)
-                        for n in node.body
-                        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == name
-                    )
-        if self.executed is not None:
-            hits = [(p, n) for p, n in hits if self.ran(p, n)]
-            return hits[0] if hits else None
-        return hits[0] if 0 < len(hits) <= 2 else None
-
-    def reached(self, path: str, limit: int = 200) -> list[str]:
-        out: list[str] = []
-        todo = [path]
-        while todo and len(out) < limit:
-            for module in sorted(self.graph.imports(todo.pop())):
-                if module not in out and not is_test_path(module):
-                    out.append(module)
-                    todo.append(module)
-        return out
-
-
-COMPARISONS: dict[type, str] = {
-    ast.Eq: "__eq__",
-    ast.NotEq: "__ne__",
-    ast.Lt: "__lt__",
-    ast.LtE: "__le__",
-    ast.Gt: "__gt__",
-    ast.GtE: "__ge__",
-}
-"""`a == b` in a failing assert runs `__eq__` of a's class: it may hold the bug."""
-
-
-def _called(node: ast.AST, operators: bool = False) -> list[str]:
-    """Names called in `node`, innermost call first (`take(2, encode(x))` gives `encode`
-    before `take`: the value comes from it), `mod.f(...)` as `mod.f`, `self.m(...)` as
-    `self.m`, a method of an unknown object (`parse(x).bump()`) as `?.bump`; with
-    `operators`, comparisons as `?.__eq__`; then names passed as values (`map(helper, xs)`).
-    A function's decorators are not its calls; its defaults (`key=hashkey`) are used."""
-    calls: list[str] = []
-    values: list[str] = []
-
-    def visit(sub: ast.AST) -> None:
-        children = (
-            [*sub.args.defaults, *(d for d in sub.args.kw_defaults if d is not None), *sub.body]
-            if sub is node and isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
-            else list(ast.iter_child_nodes(sub))
-        )
-        for child in children:
-            visit(child)
-        if isinstance(sub, ast.Call):
-            func = sub.func
-            if isinstance(func, ast.Name):
-                calls.append(func.id)
-            elif isinstance(func, ast.Attribute):
-                value = func.value
-                if isinstance(value, ast.Name):
-                    calls.append(f"{value.id}.{func.attr}")
-                elif isinstance(value, ast.Call | ast.Subscript):  # `parse(x).bump()`
-                    calls.append(f"?.{func.attr}")
-        elif isinstance(sub, ast.Compare) and operators:
-            calls.extend(f"?.{COMPARISONS[type(op)]}" for op in sub.ops if type(op) in COMPARISONS)
-        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
-            values.append(sub.id)
-
-    visit(node)
-    seen: list[str] = []
-    for name in [*calls, *values]:
-        if name not in seen:
-            seen.append(name)
-    return seen
-
-
-def _statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
-    """The innermost simple statement holding `line`."""
-    best: ast.stmt | None = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.stmt) and not isinstance(
-            node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-        ):
-            if node.lineno <= line <= (node.end_lineno or node.lineno):
-                if best is None or node.lineno >= best.lineno:
-                    best = node
-    return best
-
-
 def _callees(
     builder: _Builder,
-    resolver: _Resolver,
+    resolver: Resolver,
     roots: list[tuple[str, ast.AST, str]],
     levels: int,
     skip: set[str],
@@ -520,7 +316,7 @@ def _callees(
 
 def _calls_of(
     builder: _Builder,
-    resolver: _Resolver,
+    resolver: Resolver,
     path: str,
     node: ast.AST,
     why: str,
@@ -529,13 +325,13 @@ def _calls_of(
     """Add what `node` calls; return the functions added, to look into next."""
     added_functions: list[tuple[str, ast.AST, str]] = []
     self_class = None
-    for name in _called(node, operators=is_test_path(path)):
+    for name in called(node, operators=is_test_path(path)):
         if name in skip or name in BUILTIN_NAMES:
             continue
         skip.add(name)
         lookup = name
         if name.startswith("self.") or name.startswith("cls."):
-            self_class = self_class or _class_at(builder.sources, path, getattr(node, "lineno", 0))
+            self_class = self_class or class_at(builder.sources, path, getattr(node, "lineno", 0))
             if self_class is None:
                 continue
             lookup = f"{self_class}.{name.split('.', 1)[1]}"
@@ -567,19 +363,7 @@ def _calls_of(
     return added_functions
 
 
-def _class_at(sources: _Sources, path: str, line: int) -> str | None:
-    tree = sources.tree(path)
-    if tree is None:
-        return None
-    chain = enclosing(tree, line)
-    cls = next((n for n in reversed(chain) if isinstance(n, ast.ClassDef)), None)
-    return cls.name if cls is not None else None
-
-
-BUILTIN_NAMES = frozenset(dir(builtins))
-
-
-def _doctest_owner(sources: _Sources, doctest: DoctestReport) -> tuple[str, Scope] | None:
+def _doctest_owner(sources: Sources, doctest: DoctestReport) -> tuple[str, Scope] | None:
     """The function or class whose docstring holds the doctest (its docstring's first line)."""
     tree = sources.tree(doctest.file)
     if tree is None or doctest.docstring_line is None:
@@ -600,8 +384,8 @@ def failure_context(
 
     `traced` (test_suite.trace_calls) are the functions the test ran: what it calls is
     shown only if it ran, and the rest of what ran follows, in the order first called."""
-    sources = _Sources(repo)
-    resolver = _Resolver(repo, sources)
+    sources = Sources(repo)
+    resolver = Resolver(repo, sources)
     if traced:
         resolver.executed = {(path, line) for path, line, _ in traced}
     builder = _Builder(sources)
@@ -628,7 +412,7 @@ def failure_context(
             )
             if func is not None:
                 source_path = reported.test_file
-                test_lines = (_start(func), func.end_lineno or func.lineno)
+                test_lines = (start_line(func), func.end_lineno or func.lineno)
                 test_source = sources.lines(source_path, *test_lines)
     if test_lines is None and (reported is None or reported.doctest is None):
         _, test_lines, test_source = source_of_test(repo, failure.nodeid)
@@ -656,12 +440,12 @@ def failure_context(
             builder.add_function(
                 owner[0], owner[1], "the function whose docstring fails", must=True, docstring=True
             )
-            main = (owner[0], (_start(owner[1]), owner[1].end_lineno or owner[1].lineno))
+            main = (owner[0], (start_line(owner[1]), owner[1].end_lineno or owner[1].lineno))
         elif owner is not None:  # a class: its header and the docstring with the example
             doc = owner[1].body[0]
             builder.add(
                 owner[0],
-                _start(owner[1]),
+                start_line(owner[1]),
                 doc.end_lineno or doc.lineno,
                 "the class whose docstring fails",
                 must=True,
@@ -692,7 +476,7 @@ def failure_context(
             example = None
         if example is not None:
             where = (
-                doctest.file if doctest.file.endswith(".py") else _example_home(resolver, example)
+                doctest.file if doctest.file.endswith(".py") else example_home(resolver, example)
             )
             if where:
                 calls.append((where, example, "the example"))
@@ -702,7 +486,7 @@ def failure_context(
         failing_line = next((n for p, n in reversed(frames) if in_test(p, n)), None)
         tree = sources.tree(source_path)
         if tree is not None and test_lines is not None:
-            statement = _statement_at(tree, failing_line) if failing_line else None
+            statement = statement_at(tree, failing_line) if failing_line else None
             if statement is not None:
                 calls.append((source_path, statement, "the failing statement"))
             func_chain = enclosing(tree, test_lines[0])
@@ -724,7 +508,7 @@ def failure_context(
             n
             for n in (ast.walk(tree) if tree is not None else ())
             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-            and line in (_start(n), n.lineno)
+            and line in (start_line(n), n.lineno)
         ]
         node = functions[0] if functions else None
         if node is not None:
@@ -754,22 +538,7 @@ def failure_context(
     )
 
 
-def _example_home(resolver: _Resolver, example: ast.Module) -> str:
-    """The module a README example imports from (`from pkg.mod import f` -> pkg/mod.py)."""
-    for node in example.body:
-        if isinstance(node, ast.ImportFrom) and node.module:
-            found = sorted(resolver.graph.resolve(node.module))
-            if found:
-                return found[0]
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                found = sorted(resolver.graph.resolve(alias.name))
-                if found:
-                    return found[0]
-    return ""
-
-
-def _outline(sources: _Sources, builder: _Builder, path: str) -> str:
+def _outline(sources: Sources, builder: _Builder, path: str) -> str:
     """`12: def name(...)` for the main file's top-level defs and classes not shown."""
     tree = sources.tree(path)
     if tree is None:
@@ -853,14 +622,6 @@ def repair_messages(request: FixRequest) -> list[dict[str, object]]:
             "Start again from the code as shown above and propose your own edit."
         )
     return [{"role": "user", "content": [{"type": "text", "text": scrub(text)}]}]
-
-
-TEST_NAME = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$")
-
-
-def is_test_path(path: str, test_path: str = "") -> bool:
-    parts = PurePosixPath(path).parts
-    return path == test_path or bool(TEST_NAME.search(path)) or "tests" in parts[:-1]
 
 
 def fix_kind(paths: list[str], test_path: str) -> str:
