@@ -124,6 +124,27 @@ class Resolver:
                     return hit
         return None
 
+    def in_example(self, example: ast.Module, name: str) -> tuple[str, Scope] | None:
+        """`name` as the doctest example's own imports bind it (`>>> from pkg import freeze`):
+        the module's names do not include those."""
+        head, _, attr = name.partition(".")
+        for node in example.body:
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    if (alias.asname or alias.name) == head:
+                        for module in sorted(self.graph.resolve(node.module)):
+                            hit = self.find(module, ".".join(filter(None, (alias.name, attr))))
+                            if hit is not None:
+                                return hit
+            elif isinstance(node, ast.Import) and attr:
+                for alias in node.names:
+                    if (alias.asname or alias.name) == head:
+                        for module in sorted(self.graph.resolve(alias.name)):
+                            hit = self.find(module, attr.split(".")[0])
+                            if hit is not None:
+                                return hit
+        return None
+
     modules: list[str] = []
     """The code modules the test reaches: where an untyped `obj.method()` is looked for."""
     executed: set[tuple[str, int]] | None = None

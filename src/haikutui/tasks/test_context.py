@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from haikutui.core.repo import Repo
-from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest
+from haikutui.model.editor_tool import TOOL_NAME
+from haikutui.model.fix_request import FixRequest
 from haikutui.tasks.test_calls import (
     BUILTIN_NAMES,
     Resolver,
@@ -33,16 +34,19 @@ from haikutui.tasks.test_failures import DoctestReport, ReportedFailure
 from haikutui.tasks.test_traceback import is_project_file, split_frames, trim_traceback
 from haikutui.tasks.verdict.test_runner import TestFailure
 
-TEST_SYSTEM = (
-    SYSTEM_PROMPT
-    + """
-- This is a failing test to repair. The test is the specification: fix the code under test \
-with the smallest change. Do not edit the test, a doctest's expected output, a snapshot or \
-a fixture, and never delete, skip or weaken an assertion; such an edit is refused.
-- The code shown is excerpts of files (their paths and line ranges are given): edit them \
-with `str_replace` without viewing them first; `view` a file only for code not shown.
+TEST_SYSTEM = f"""You are haikutui, a careful engineer fixing the code under a failing test \
+in a git repository.
+- Edit only with the {TOOL_NAME} tool. Paths are relative to the repository root.
+- The test is the specification: fix the code under test with the smallest change. Do not \
+edit the test, a doctest's expected output, a snapshot or a fixture, and never delete, skip \
+or weaken an assertion; such an edit is refused.
+- The code shown is excerpts of files, each under a `# lines a-b` line: edit them with \
+`str_replace` without viewing them first; `view` a file only for code not shown.
+- `old_str` must match the file text exactly once; keep the file's style and indentation.
+- You get one reply and no tool results: put every edit in that reply, as parallel tool calls.
 - Begin your reply with one line: "Fixing the code: <why>"."""
-)
+"""The quick fix's contract (`SYSTEM_PROMPT`: one reply, exact `old_str`) said once for
+excerpts instead of a file block, with the test as the specification."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,11 @@ class TestContext:
     outline: str = ""
     source_path: str = ""
     """Where the test function is defined (a mixin's file); the node id's file otherwise."""
+    test_text: str = ""
+    """The test as the request shows it: its source, a long parametrize list cut to the
+    failing case."""
+    report: str = ""
+    """`traceback` as the request shows it: a frame whose code is shown keeps its `>` line."""
 
     @property
     def test_name(self) -> str:
@@ -98,13 +107,22 @@ class TestContext:
         return any(p == path and s <= line <= e for p, s, e in spans)
 
 
-MAX_CONTEXT_CHARS = 5_000
-"""About 1,250 tokens of code: with the system prompt and the tool, a request near 2,600."""
+MAX_REQUEST_CHARS = 5_600
+"""The report, the test and the code together: about 1,500 tokens as JSON; with the system
+prompt and the tool's fixed 1,046, a request under 3,000 tokens."""
+MIN_CODE_CHARS = 2_000
+"""Code is never cut below this for a long report or test (the deepest frame is sent anyway)."""
+MAX_CASES = 8
+"""A parametrize list longer than this is shown as the failing case (and the first one)."""
 MAX_FUNCTION_LINES = 90
 """A longer function is shown as the lines around its failing line (and its header)."""
 AROUND = 25
 MAX_OUTLINE = 12
 MAX_IMPORT_LINES = 6
+MARKER_CHARS = 20
+"""An excerpt's `# lines a-b: why` line."""
+IMPORT_CHARS = 100
+"""Reserved for a file's used imports, which are chosen once its excerpts are."""
 TEMP_PATH = re.compile(r"/[^\s'\"]*?haikutui-(?:tests|junit|scratch)-[^/\s'\"]+/(?:[^/\s'\"]+/)?")
 
 
@@ -155,29 +173,60 @@ def _class_header(node: ast.ClassDef) -> tuple[int, int]:
     return start_line(node), min(end, start_line(node) + 4)
 
 
-def _import_lines(sources: Sources, path: str) -> str:
+ANNOTATION_MODULES = frozenset({"__future__", "typing", "typing_extensions"})
+"""Imports that only name types: they do not help find a wrong value."""
+
+
+def _import_lines(sources: Sources, path: str, code: str) -> str:
+    """`path`'s top-level imports of the names `code` (its excerpts) uses: verbatim when the
+    statement is one line and all of it is used, else only the used names."""
     tree = sources.tree(path)
     if tree is None:
         return ""
     text = (sources.text(path) or "").split("\n")
+    words = set(re.findall(r"[A-Za-z_]\w*", code))
     kept: list[str] = []
     for node in tree.body:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            kept.extend(text[node.lineno - 1 : (node.end_lineno or node.lineno)])
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if isinstance(node, ast.ImportFrom) and (node.module or "") in ANNOTATION_MODULES:
+            continue
+        used = [
+            a
+            for a in node.names
+            if (a.asname or (a.name if isinstance(node, ast.ImportFrom) else a.name.split(".")[0]))
+            in words
+        ]
+        if not used:
+            continue
+        if len(used) == len(node.names) and node.end_lineno == node.lineno:
+            kept.append(text[node.lineno - 1].strip())
+            continue
+        names = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in used)
+        if isinstance(node, ast.ImportFrom):
+            kept.append(f"from {'.' * node.level}{node.module or ''} import {names}")
+        else:
+            kept.append(f"import {names}")
     if len(kept) > MAX_IMPORT_LINES:
-        kept = [*kept[:MAX_IMPORT_LINES], f"# …({len(kept) - MAX_IMPORT_LINES} more import lines)"]
+        kept = [*kept[:MAX_IMPORT_LINES], f"# …({len(kept) - MAX_IMPORT_LINES} more)"]
     return "\n".join(kept)
 
 
 class _Builder:
     """Collects excerpts under a budget, without showing a line twice."""
 
-    def __init__(self, sources: Sources, budget: int = MAX_CONTEXT_CHARS) -> None:
+    def __init__(self, sources: Sources, budget: int = MAX_REQUEST_CHARS) -> None:
         self.sources = sources
         self.budget = budget
         self.excerpts: list[Excerpt] = []
         self.imports: dict[str, str] = {}
         self.used = 0
+
+    def finish(self) -> None:
+        """Each file's imports, of the names its excerpts use (known only now)."""
+        for path in self.imports:
+            code = "\n".join(e.text for e in self.excerpts if e.path == path)
+            self.imports[path] = _import_lines(self.sources, path, code)
 
     def covered(self, path: str, start: int, end: int) -> bool:
         return any(e.path == path and e.start <= start and end <= e.end for e in self.excerpts)
@@ -200,12 +249,12 @@ class _Builder:
             lines = text.split("\n")
             top, bottom = elide[0] - start, elide[1] - start
             indent = lines[top][: len(lines[top]) - len(lines[top].lstrip())]
-            note = f"{indent}# …(docstring, lines {elide[0]}-{elide[1]}, not shown)"
+            note = f"{indent}# …({elide[1] - elide[0] + 1}-line docstring not shown)"
             text = "\n".join([*lines[:top], note, *lines[bottom + 1 :]])
-        cost = len(text) + 60
+        cost = len(text) + len(why) + MARKER_CHARS
         if path not in self.imports:
-            self.imports[path] = _import_lines(self.sources, path)
-            cost += len(self.imports[path])
+            self.imports[path] = ""
+            cost += IMPORT_CHARS
         if not must and self.used + cost > self.budget:
             return False
         self.excerpts.append(Excerpt(path, start, end, text, why))
@@ -230,7 +279,7 @@ class _Builder:
         for scope in chain:
             if isinstance(scope, ast.ClassDef) and scope is not chain[-1]:
                 start, end = _class_header(scope)
-                self.add(path, start, end, f"class of {why}", must=must)
+                self.add(path, start, end, "", must=must)
         if function is None:
             if chain and isinstance(chain[-1], ast.ClassDef):
                 start, end = _class_header(chain[-1])
@@ -265,7 +314,7 @@ class _Builder:
         for scope in enclosing(tree, start) if tree is not None else []:
             if isinstance(scope, ast.ClassDef):
                 top, bottom = _class_header(scope)
-                self.add(path, top, bottom, f"class of {why}", must=must)
+                self.add(path, top, bottom, "", must=must)
         if elide is not None and (end - start + 1) - (elide[1] - elide[0]) <= MAX_FUNCTION_LINES:
             return self.add(path, start, end, why, must=must, elide=elide)
         if end - start + 1 <= MAX_FUNCTION_LINES:
@@ -274,7 +323,7 @@ class _Builder:
         if elide is not None and len(node.body) > 1:
             body = node.body[1].lineno
         focus = line if line is not None else body
-        added = self.add(path, start, min(body, start + 6), f"header of {why}", must=must)
+        added = self.add(path, start, min(body, start + 6), "", must=must)
         lo, hi = max(body, focus - AROUND), min(end, focus + AROUND)
         return self.add(path, lo, hi, why, must=must) or added
 
@@ -335,7 +384,11 @@ def _calls_of(
             if self_class is None:
                 continue
             lookup = f"{self_class}.{name.split('.', 1)[1]}"
-        hit = None if name.startswith("?.") else resolver.find(path, lookup)
+        hit = None
+        if isinstance(node, ast.Module) and not name.startswith("?."):  # a doctest example
+            hit = resolver.in_example(node, lookup)
+        if hit is None and not name.startswith("?."):
+            hit = resolver.find(path, lookup)
         if hit is None and "." in name:  # `cache.clear()`: a method of a class the test reaches
             hit = resolver.method(name.rsplit(".", 1)[1])
         if hit is None:
@@ -344,11 +397,11 @@ def _calls_of(
         if is_test_path(where) or not resolver.ran(where, found):
             continue
         if isinstance(found, ast.FunctionDef | ast.AsyncFunctionDef):
-            if builder.add_function(where, found, f"{found.name}, called by {why}"):
+            if builder.add_function(where, found, f"called by {why}"):
                 added_functions.append((where, found, found.name))
         else:
             start, end = _class_header(found)
-            builder.add(where, start, end, f"class {found.name}, used by {why}")
+            builder.add(where, start, end, f"used by {why}")
             init = next(
                 (
                     n
@@ -358,9 +411,86 @@ def _calls_of(
                 ),
                 None,
             )
-            if init is not None and builder.add_function(where, init, f"{found.name}.{init.name}"):
+            if init is not None and builder.add_function(where, init, f"called by {why}"):
                 added_functions.append((where, init, f"{found.name}.{init.name}"))
     return added_functions
+
+
+def _case_index(nodeid: str, names: list[str], values: list[ast.expr], lines: list[str]) -> int:
+    """Which parametrize case the node id names: `[x23-...]` is case 23 of argument `x`;
+    else the first case whose source holds every string part of the id; else -1."""
+    found = re.search(r"\[(.*)\]$", nodeid)
+    if found is None:
+        return -1
+    parts = found.group(1).split("-")
+    for part in parts:
+        for name in names:
+            index = re.fullmatch(re.escape(name) + r"(\d+)", part)
+            if index is not None and int(index.group(1)) < len(values):
+                return int(index.group(1))
+    for i, value in enumerate(values):
+        text = "\n".join(lines[value.lineno - 1 : value.end_lineno or value.lineno])
+        if all(part in text for part in parts if part):
+            return i
+    return -1
+
+
+def _cases_cut(sources: Sources, path: str, span: tuple[int, int] | None, nodeid: str) -> str:
+    """The test's source with each long `parametrize` list cut to its first case and the
+    failing one (the node id says which); "" when there is nothing to cut."""
+    tree = sources.tree(path)
+    if tree is None or span is None:
+        return ""
+    func = next(
+        (n for n in reversed(enclosing(tree, span[1])) if not isinstance(n, ast.ClassDef)), None
+    )
+    if func is None or isinstance(func, ast.ClassDef):
+        return ""
+    lines = (sources.text(path) or "").split("\n")
+    cuts: list[tuple[int, int, int]] = []  # (first line, last line, cases cut)
+    for decorator in func.decorator_list:
+        if not (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "parametrize"
+            and len(decorator.args) >= 2
+            and isinstance(decorator.args[1], ast.List | ast.Tuple)
+        ):
+            continue
+        values = decorator.args[1].elts
+        if len(values) <= MAX_CASES:
+            continue
+        names_arg = decorator.args[0]
+        names = (
+            [n.strip() for n in names_arg.value.split(",")]
+            if isinstance(names_arg, ast.Constant) and isinstance(names_arg.value, str)
+            else []
+        )
+        keep = {0, _case_index(nodeid, names, values, lines)}
+        if any(
+            b.lineno <= (a.end_lineno or a.lineno) for a, b in zip(values, values[1:], strict=False)
+        ):
+            continue  # cases share lines: nothing to cut cleanly
+        rows = [(v.lineno, v.end_lineno or v.lineno) for i, v in enumerate(values) if i not in keep]
+        run: list[tuple[int, int]] = []
+        for row in rows + [(-1, -1)]:
+            if run and row[0] != run[-1][1] + 1:
+                cuts.append((run[0][0], run[-1][1], len(run)))
+                run = []
+            if row[0] > 0:
+                run.append(row)
+    if not cuts:
+        return ""
+    start, end = span
+    out: list[str] = []
+    n = start
+    for first, last, count in sorted(cuts):
+        out.extend(lines[n - 1 : first - 1])
+        indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
+        out.append(f"{indent}# …({count} more cases, lines {first}-{last})")
+        n = last + 1
+    out.extend(lines[n - 1 : end])
+    return "\n".join(out)
 
 
 def _doctest_owner(sources: Sources, doctest: DoctestReport) -> tuple[str, Scope] | None:
@@ -380,7 +510,7 @@ def _doctest_owner(sources: Sources, doctest: DoctestReport) -> tuple[str, Scope
 def failure_context(
     repo: Repo, failure: TestFailure, traced: Sequence[tuple[str, int, str]] | None = None
 ) -> TestContext:
-    """The code the failing run went through, deepest frame first, within MAX_CONTEXT_CHARS.
+    """The code the failing run went through, deepest frame first, within MAX_REQUEST_CHARS.
 
     `traced` (test_suite.trace_calls) are the functions the test ran: what it calls is
     shown only if it ran, and the rest of what ran follows, in the order first called."""
@@ -390,7 +520,6 @@ def failure_context(
         resolver.executed = {(path, line) for path, line, _ in traced}
     builder = _Builder(sources)
     reported = failure if isinstance(failure, ReportedFailure) else None
-    traceback = scrub(trim_traceback(failure.traceback, repo.root))
     test_path = failure.nodeid.split("::", 1)[0]
     source_path, test_lines, test_source = test_path, None, ""
     if (
@@ -432,13 +561,16 @@ def failure_context(
     def in_test(p: str, n: int) -> bool:
         return p == source_path and test_lines is not None and test_lines[0] <= n <= test_lines[1]
 
+    test_text = _cases_cut(sources, source_path, test_lines, failure.nodeid) or test_source
+    report = scrub(trim_traceback(failure.traceback, repo.root, shown=in_test))
+    builder.budget = max(MIN_CODE_CHARS, MAX_REQUEST_CHARS - len(report) - len(test_text))
     main: tuple[str, tuple[int, int] | None] | None = None
     # 1. The doctest's own function: its docstring holds the example.
     if doctest is not None and doctest.file:
         owner = _doctest_owner(sources, doctest)
         if owner is not None and isinstance(owner[1], ast.FunctionDef | ast.AsyncFunctionDef):
             builder.add_function(
-                owner[0], owner[1], "the function whose docstring fails", must=True, docstring=True
+                owner[0], owner[1], "holds the failing doctest", must=True, docstring=True
             )
             main = (owner[0], (start_line(owner[1]), owner[1].end_lineno or owner[1].lineno))
         elif owner is not None:  # a class: its header and the docstring with the example
@@ -447,7 +579,7 @@ def failure_context(
                 owner[0],
                 start_line(owner[1]),
                 doc.end_lineno or doc.lineno,
-                "the class whose docstring fails",
+                "holds the failing doctest",
                 must=True,
             )
         elif doctest.line is not None:
@@ -462,7 +594,7 @@ def failure_context(
     for path, line in reversed(frames):
         if in_test(path, line):
             continue
-        builder.add_scope(path, line, f"frame {path}:{line}", must=main is None)
+        builder.add_scope(path, line, "in the traceback", must=main is None)
         if main is None and not is_test_path(path):
             main = (path, (line, line))
     # 3. What the failing statement (or the doctest's example) calls, one level further down.
@@ -501,8 +633,9 @@ def failure_context(
             if func is not None:
                 calls.append((source_path, func, "the test"))
     first = len(builder.excerpts)
-    _callees(builder, resolver, calls, 3, skip)
-    for path, line, name in traced or ():  # what else ran, first called first
+    for root in calls:  # the failing statement's calls all the way down, then the test's
+        _callees(builder, resolver, [root], 3, skip)
+    for path, line, _ in traced or ():  # what else ran, first called first
         tree = None if is_test_path(path) else sources.tree(path)
         functions = [
             n
@@ -512,7 +645,7 @@ def failure_context(
         ]
         node = functions[0] if functions else None
         if node is not None:
-            builder.add_function(path, node, f"{name}, run by the test")
+            builder.add_function(path, node, "run by the test")
     if main is None:
         code = [e for e in builder.excerpts[first:] if not is_test_path(e.path)]
         if code:
@@ -523,6 +656,13 @@ def failure_context(
             main = (code[0].path, (code[0].start, code[0].end))
     path, focus = main if main is not None else (source_path, test_lines)
     outline_text = _outline(sources, builder, path)
+    builder.finish()
+
+    def shown(p: str, n: int) -> bool:
+        return in_test(p, n) or any(e.path == p and e.start <= n <= e.end for e in builder.excerpts)
+
+    traceback = scrub(trim_traceback(failure.traceback, repo.root))
+    report = scrub(trim_traceback(failure.traceback, repo.root, shown=shown))
     return TestContext(
         failure,
         traceback,
@@ -535,25 +675,26 @@ def failure_context(
         tuple((p, t) for p, t in builder.imports.items() if t),
         outline_text,
         source_path,
+        test_text,
+        report,
     )
 
 
 def _outline(sources: Sources, builder: _Builder, path: str) -> str:
-    """`12: def name(...)` for the main file's top-level defs and classes not shown."""
+    """`name (line)` for the main file's top-level defs and classes not shown: what to `view`."""
     tree = sources.tree(path)
     if tree is None:
         return ""
     shown = [(e.start, e.end) for e in builder.excerpts if e.path == path]
-    lines = (sources.text(path) or "").split("\n")
-    rows = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            if any(s <= node.lineno <= e for s, e in shown):
-                continue
-            rows.append(f"{node.lineno}: {lines[node.lineno - 1].strip()[:100]}")
+    rows = [
+        f"{node.name} ({node.lineno})"
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and not any(s <= node.lineno <= e for s, e in shown)
+    ]
     if len(rows) > MAX_OUTLINE:
         rows = [*rows[:MAX_OUTLINE], f"…({len(rows) - MAX_OUTLINE} more)"]
-    return "\n".join(rows)
+    return ", ".join(rows)
 
 
 def context_text(context: TestContext) -> str:
@@ -569,35 +710,34 @@ def context_text(context: TestContext) -> str:
             + f"\n```\nExpected:\n```\n{doctest.want.rstrip()}\n```\nGot:\n```\n"
             f"{doctest.got.rstrip()}\n```"
         )
-    elif context.traceback.strip():
-        parts.append(
-            f"pytest's report, trimmed to the project's own frames:\n```\n{context.traceback}\n```"
-        )
-    if context.test_lines is not None and context.test_source:
+    elif (context.report or context.traceback).strip():
+        report = context.report or context.traceback
+        parts.append(f"pytest's report (the project's frames):\n```\n{report}\n```")
+    test = context.test_text or context.test_source
+    if context.test_lines is not None and test:
         start, end = context.test_lines
         parts.append(
-            f'The test (the specification) <code path="{context.source_path}" lines="{start}-{end}">\n'
-            f"{context.test_source}\n</code>"
+            f'The test <code path="{context.source_path}">\n# lines {start}-{end}\n{test}\n</code>'
         )
     imports = dict(context.imports)
-    shown: set[str] = set()
+    files: dict[str, list[Excerpt]] = {}
+    for excerpt in context.excerpts:  # files in the order first shown, each in line order
+        files.setdefault(excerpt.path, []).append(excerpt)
     blocks: list[str] = []
-    for excerpt in context.excerpts:
-        if excerpt.path not in shown and imports.get(excerpt.path):
-            shown.add(excerpt.path)
-            blocks.append(f'<imports path="{excerpt.path}">\n{imports[excerpt.path]}\n</imports>')
-        blocks.append(
-            f'<code path="{excerpt.path}" lines="{excerpt.start}-{excerpt.end}" '
-            f'why="{excerpt.why}">\n{excerpt.text}\n</code>'
-        )
+    for path, excerpts in files.items():
+        rows = [f"# imports it uses\n{imports[path]}"] if imports.get(path) else []
+        for excerpt in sorted(excerpts, key=lambda e: e.start):
+            span = (
+                f"{excerpt.start}-{excerpt.end}" if excerpt.end > excerpt.start else excerpt.start
+            )
+            rows.append(f"# lines {span}{': ' + excerpt.why if excerpt.why else ''}")
+            rows.append(excerpt.text)
+        blocks.append(f'<code path="{path}">\n' + "\n".join(rows) + "\n</code>")
     if blocks:
-        parts.append("The code the failing run went through, deepest first:\n" + "\n".join(blocks))
+        parts.append("The code the failing run went through:\n" + "\n".join(blocks))
     if context.outline:
-        parts.append(f"Not shown from {context.path} (line: definition):\n{context.outline}")
-    parts.append(
-        "Make this test pass by fixing the code under test; the test is the specification. "
-        "Say why in your first line."
-    )
+        parts.append(f"Not shown from {context.path}: {context.outline}")
+    parts.append("Fix the code so that this test passes.")
     return scrub("\n\n".join(parts))
 
 

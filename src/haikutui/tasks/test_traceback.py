@@ -7,6 +7,7 @@ help the model; the project's own frames do.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -18,6 +19,10 @@ MAX_LINE = 200
 CONTEXT_BEFORE = 6
 """Lines of a frame's code kept before its `>` line."""
 MAX_ERROR_LINES = 12
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+"""Colour codes pytest's diff may carry: noise to the model, 6 characters each in JSON."""
+NOISE = re.compile(r"^(?:\s*[~^]+\s*|E\s*|E\s+Use -v to get (?:more|the full) diff\.?\s*|\s*)$")
+"""Lines that say nothing: `^^^^` position markers, blank `E` lines, pytest's -v hint."""
 
 
 @dataclass(frozen=True)
@@ -83,15 +88,19 @@ def _cut(line: str) -> str:
     return line if len(line) <= MAX_LINE else line[:MAX_LINE] + " …(cut)"
 
 
-def _trim_frame(frame: Frame) -> list[str]:
-    """The code around the `>` line, the `E` lines (at most a dozen) and the location."""
-    lines = frame.lines
+def _trim_frame(frame: Frame, shown: bool = False) -> list[str]:
+    """The code around the `>` line (only that line when the request `shown` the code), the
+    `E` lines (at most a dozen) and the location."""
+    lines = [ANSI.sub("", line) for line in frame.lines]
+    lines = [line for i, line in enumerate(lines) if i == 0 or not NOISE.match(line)]
     marker = next((i for i, line in enumerate(lines) if line.startswith(">")), None)
     kept: list[str] = []
     if marker is not None:
-        start = max(0, marker - CONTEXT_BEFORE)
-        if start:
+        start = marker if shown else max(0, marker - CONTEXT_BEFORE)
+        if start and not shown:
             kept.append("    …")
+        if shown and LOCATION.match(lines[0]) and lines[0] != lines[-1]:
+            kept.append(lines[0])  # a short entry's `path:line: in name`
         kept.extend(lines[start : marker + 1])
         rest = lines[marker + 1 :]
         statement = next((i for i, line in enumerate(rest) if line.startswith("E ")), len(rest))
@@ -107,19 +116,29 @@ def _trim_frame(frame: Frame) -> list[str]:
     return [_cut(line) for line in kept]
 
 
-def trim_traceback(text: str, root: Path) -> str:
-    """The project's own frames only; a library frame where it failed leaves its `E` lines."""
-    frames = split_frames(text)
+def trim_traceback(text: str, root: Path, shown: Callable[[str, int], bool] | None = None) -> str:
+    """The project's own frames only; a library frame where it failed leaves its `E` lines.
+
+    A frame whose line the request `shown` in full keeps only its `>` line: the code around
+    it is there already. A frame repeated (a chained exception's second report) is named."""
+    frames = split_frames(ANSI.sub("", text))
     if not frames:
-        return "\n".join(_cut(line) for line in text.splitlines()[:40])
+        return "\n".join(_cut(line) for line in ANSI.sub("", text).splitlines()[:40])
     out: list[str] = []
+    seen: set[str] = set()
     dropped = 0
     for frame in frames:
         if is_project_file(frame.path, root):
             if dropped:
                 out.append(f"    …({dropped} library frame{'s' * (dropped != 1)} left out)")
                 dropped = 0
-            out.append("\n".join(_trim_frame(frame)))
+            trimmed = "\n".join(
+                _trim_frame(frame, shown=shown is not None and shown(frame.path, frame.line))
+            )
+            if trimmed in seen:
+                trimmed = f"{frame.path}:{frame.line}: (as above)"
+            seen.add(trimmed)
+            out.append(trimmed)
         else:
             dropped += 1
     last = frames[-1]
