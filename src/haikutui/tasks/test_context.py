@@ -728,9 +728,11 @@ def context_text(context: TestContext) -> str:
         rows = [f"# imports it uses\n{imports[path]}"] if imports.get(path) else []
         for excerpt in sorted(excerpts, key=lambda e: e.start):
             span = (
-                f"{excerpt.start}-{excerpt.end}" if excerpt.end > excerpt.start else excerpt.start
+                f"lines {excerpt.start}-{excerpt.end}"
+                if excerpt.end > excerpt.start
+                else f"line {excerpt.start}"
             )
-            rows.append(f"# lines {span}{': ' + excerpt.why if excerpt.why else ''}")
+            rows.append(f"# {span}{': ' + excerpt.why if excerpt.why else ''}")
             rows.append(excerpt.text)
         blocks.append(f'<code path="{path}">\n' + "\n".join(rows) + "\n</code>")
     if blocks:
