@@ -2,9 +2,12 @@
 
 Library frames (site-packages, the standard library) and long reprs cost tokens and rarely
 help the model; the project's own frames do. The code sent is chosen by those frames,
-deepest first: each one's enclosing function (whole), its class header, its module's
-imports; then what the failing statement calls (and what that calls, one level: the helper
-in another module); the test's source; an outline of the rest. Never a whole module.
+deepest first: each one's enclosing function (whole), its class header; then what the
+failing statement calls (`test_calls.Resolver`), three levels down (the helper in another
+module), then what the rest of the test calls, then what else the traced run ran; all of it
+under one budget with the report and the test. It is sent grouped by file in line order,
+with the imports the excerpts use; the test's source (a long parametrize list cut to the
+failing case); a one-line outline of the rest. Never a whole module.
 """
 
 from __future__ import annotations
@@ -107,9 +110,12 @@ class TestContext:
         return any(p == path and s <= line <= e for p, s, e in spans)
 
 
-MAX_REQUEST_CHARS = 5_600
-"""The report, the test and the code together: about 1,500 tokens as JSON; with the system
-prompt and the tool's fixed 1,046, a request under 3,000 tokens."""
+MAX_REQUEST_CHARS = 4_800
+"""The report, the test and the code together: about 1,350 tokens as JSON; with the system
+prompt (about 210), the tool's fixed 1,046 and the frame of the text, a request near 2,700
+tokens at most (issue 21's goal: a median under 3,000)."""
+TRACED_CHARS = 800
+"""What else the traced run ran (properties, wrappers) is a weak lead: at most this much."""
 MIN_CODE_CHARS = 2_000
 """Code is never cut below this for a long report or test (the deepest frame is sent anyway)."""
 MAX_CASES = 8
@@ -397,8 +403,10 @@ def _calls_of(
         if is_test_path(where) or not resolver.ran(where, found):
             continue
         if isinstance(found, ast.FunctionDef | ast.AsyncFunctionDef):
-            if builder.add_function(where, found, f"called by {why}"):
-                added_functions.append((where, found, found.name))
+            end = found.end_lineno or found.lineno
+            shown = builder.covered(where, start_line(found), end)  # a frame, a doctest's owner
+            if builder.add_function(where, found, f"called by {why}") or shown:
+                added_functions.append((where, found, found.name))  # what it calls, next
         else:
             start, end = _class_header(found)
             builder.add(where, start, end, f"used by {why}")
@@ -562,7 +570,11 @@ def failure_context(
         return p == source_path and test_lines is not None and test_lines[0] <= n <= test_lines[1]
 
     test_text = _cases_cut(sources, source_path, test_lines, failure.nodeid) or test_source
-    report = scrub(trim_traceback(failure.traceback, repo.root, shown=in_test))
+    report = (
+        _doctest_text(doctest)
+        if doctest is not None
+        else scrub(trim_traceback(failure.traceback, repo.root, shown=in_test))
+    )
     builder.budget = max(MIN_CODE_CHARS, MAX_REQUEST_CHARS - len(report) - len(test_text))
     main: tuple[str, tuple[int, int] | None] | None = None
     # 1. The doctest's own function: its docstring holds the example.
@@ -635,6 +647,7 @@ def failure_context(
     first = len(builder.excerpts)
     for root in calls:  # the failing statement's calls all the way down, then the test's
         _callees(builder, resolver, [root], 3, skip)
+    builder.budget = min(builder.budget, builder.used + TRACED_CHARS)
     for path, line, _ in traced or ():  # what else ran, first called first
         tree = None if is_test_path(path) else sources.tree(path)
         functions = [
@@ -697,19 +710,24 @@ def _outline(sources: Sources, builder: _Builder, path: str) -> str:
     return ", ".join(rows)
 
 
+def _doctest_text(doctest: DoctestReport) -> str:
+    """The failing example with its Expected and Got: a doctest's report."""
+    return (
+        f"The doctest {doctest.name} ({doctest.file}"
+        f"{':' + str(doctest.line) if doctest.line else ''}) runs:\n```\n>>> "
+        + doctest.source.rstrip().replace("\n", "\n... ")
+        + f"\n```\nExpected:\n```\n{doctest.want.rstrip()}\n```\nGot:\n```\n"
+        f"{doctest.got.rstrip()}\n```"
+    )
+
+
 def context_text(context: TestContext) -> str:
     """The failure and the code, as the request's one user text (paths repo-relative)."""
     failure = context.failure
     parts = [f"The test {failure.nodeid} fails ({failure.kind} at {failure.location})."]
     doctest = context.doctest
     if doctest is not None:
-        parts.append(
-            f"The doctest {doctest.name} ({doctest.file}"
-            f"{':' + str(doctest.line) if doctest.line else ''}) runs:\n```\n>>> "
-            + doctest.source.rstrip().replace("\n", "\n... ")
-            + f"\n```\nExpected:\n```\n{doctest.want.rstrip()}\n```\nGot:\n```\n"
-            f"{doctest.got.rstrip()}\n```"
-        )
+        parts.append(_doctest_text(doctest))
     elif (context.report or context.traceback).strip():
         report = context.report or context.traceback
         parts.append(f"pytest's report (the project's frames):\n```\n{report}\n```")
