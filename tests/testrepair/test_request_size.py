@@ -258,3 +258,183 @@ def test_a_long_parametrize_list_is_cut_to_the_failing_case(
     assert '("5.5.2", (5, 5, 2)),' not in text
     assert "# …(22 more cases, lines" in text and "# …(16 more cases, lines" in text
     assert "def test_parse(text, parts):" in text
+
+
+FRZ_HELPERS = '''\
+from frz._pmap import PMap, PVector, pmap
+
+
+def freeze(o):
+    """Recursively convert dicts into PMaps and lists into PVectors.
+
+    Keys are left alone: they are hashable already.
+    """
+    if type(o) is dict or isinstance(o, PMap):
+        return pmap({k: freeze(v) for k, v in o.items()})
+    if type(o) is list and isinstance(o, PVector):
+        return PVector(freeze(x) for x in o)
+    return o
+'''
+
+FRZ_PMAP = '''\
+from frz._transform import transform
+
+
+class PVector:
+    def __init__(self, items):
+        self._items = list(items)
+
+    def __getitem__(self, i):
+        return self._items[i]
+
+    def set(self, i, value):
+        items = list(self._items)
+        items[i] = value
+        return PVector(items)
+
+
+class PMap:
+    def __init__(self, data):
+        self._data = dict(data)
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def items(self):
+        return self._data.items()
+
+    def set(self, key, value):
+        return PMap({**self._data, key: value})
+
+    def transform(self, path, fn):
+        """Apply `fn` at `path`.
+
+        >>> from frz import freeze
+        >>> news = freeze({'articles': [{'title': 'A'}]})
+        >>> news.transform(['articles', 0, 'title'], str.lower)['articles'][0]['title']
+        'a'
+        """
+        return transform(self, path, fn)
+
+
+def pmap(data):
+    return PMap(data)
+'''
+
+FRZ_TRANSFORM = """\
+def transform(structure, path, fn):
+    if not path:
+        return fn(structure)
+    head, rest = path[0], path[1:]
+    return structure.set(head, transform(structure[head], rest, fn))
+"""
+
+
+def test_a_doctest_reaching_the_bug_through_its_own_import_shows_it(
+    tmp_path: Path, venv_with_pytest: Path
+) -> None:
+    # pyrsistent's `PMap.transform` doctest: `>>> from pyrsistent import freeze` in the
+    # example, the bug in `freeze` (another module). Before: the example's names were looked
+    # up in the module holding the docstring, which does not import `freeze`: not shown.
+    from haikutui.core.repo import Repo
+    from haikutui.tasks.test_context import context_text, failure_context
+    from haikutui.tasks.test_suite import run_suite
+    from haikutui.tasks.verdict.test_runner import find_test_command
+
+    root = make_repo(
+        tmp_path / "frz",
+        {
+            "frz/__init__.py": "from frz._helpers import freeze\nfrom frz._pmap import PMap\n",
+            "frz/_helpers.py": FRZ_HELPERS,
+            "frz/_pmap.py": FRZ_PMAP,
+            "frz/_transform.py": FRZ_TRANSFORM,
+            "pytest.ini": "[pytest]\naddopts = --doctest-modules -p no:cacheprovider\n"
+            "testpaths = frz\n",
+            ".gitignore": ".venv\n__pycache__/\n",
+        },
+    )
+    (root / ".venv").symlink_to(venv_with_pytest)
+    trust_repo(root)
+    repo = Repo(root)
+    command = find_test_command(root, trusted=True)
+    assert command is not None
+    failures = run_suite(repo, command).failures
+    assert [f.nodeid for f in failures] == ["frz/_pmap.py::frz._pmap.PMap.transform"]
+    context = failure_context(repo, failures[0])
+    assert context.shows("frz/_helpers.py", 11)  # `if type(o) is list and isinstance(...)`
+    text = context_text(context)
+    assert "if type(o) is list and isinstance(o, PVector):" in text
+    assert "Got:" in text and "has no attribute 'set'" in text
+
+
+COLOURED_REPORT = """\
+def test_size():
+>       assert naturalsize(31 * 1024, True) == "31.0 KiB"
+E       AssertionError: assert '31.7 KiB' == '31.0 KiB'
+E        $
+E         \x1b[0m\x1b[91m- 31.0 KiB\x1b[39;49;00m\x1b[90m\x1b[39;49;00m
+E         \x1b[92m+ 31.7 KiB\x1b[39;49;00m\x1b[90m\x1b[39;49;00m
+E         Use -v to get more diff
+
+tests/test_size.py:4: AssertionError
+""".replace("$", " ")  # pytest's trailing blanks
+
+CHAINED_REPORT = """\
+    def discard(self, key):
+        try:
+>           return self.remove(key)
+                   ^^^^^^^^^^^^^^^^
+
+pkg/pmap.py:9:$
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+
+    def remove(self, key):
+        if key not in self.data:
+>           raise KeyError(key)
+E           KeyError: 'b'
+
+pkg/pmap.py:5: KeyError
+
+During handling of the above exception, another exception occurred:
+
+    def discard(self, key):
+        try:
+            return self.remove(key)
+        except KeyError:
+>           return self.remove(key)
+                   ^^^^^^^^^^^^^^^^
+
+pkg/pmap.py:11:$
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+
+    def remove(self, key):
+        if key not in self.data:
+>           raise KeyError(key)
+E           KeyError: 'b'
+
+pkg/pmap.py:5: KeyError
+""".replace("$", " ")
+
+
+def test_the_report_drops_colour_codes_markers_and_code_the_request_shows(
+    tmp_path: Path,
+) -> None:
+    from haikutui.tasks.test_traceback import trim_traceback
+
+    for rel in ("tests/test_size.py", "pkg/pmap.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    trimmed = trim_traceback(COLOURED_REPORT, tmp_path)
+    assert "\x1b" not in trimmed and "[91m" not in trimmed
+    assert "E         - 31.0 KiB\nE         + 31.7 KiB" in trimmed
+    assert "Use -v" not in trimmed and "\nE\n" not in trimmed and "E         \n" not in trimmed
+    shown = trim_traceback(COLOURED_REPORT, tmp_path, shown=lambda p, n: True)
+    assert "def test_size():" not in shown  # the request shows the test's source
+    assert shown.startswith('>       assert naturalsize(31 * 1024, True) == "31.0 KiB"')
+    chained = trim_traceback(CHAINED_REPORT, tmp_path)
+    assert "^^^^" not in chained
+    assert chained.count("raise KeyError(key)") == 1  # the repeated frame is named, not copied
+    assert "pkg/pmap.py:5: (as above)" in chained
+    assert "except KeyError:" in chained and ">           return self.remove(key)" in chained
+    assert "During handling of the above exception, another exception occurred:" in chained
+    assert chained.count("pkg/pmap.py:9:") == 1  # its location once, not twice

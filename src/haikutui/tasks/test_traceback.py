@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 SEPARATOR = re.compile(r"^(?:_ )+_\s*$")
+CHAIN = re.compile(
+    r"^(?:During handling of the above exception, another exception occurred"
+    r"|The above exception was the direct cause of the following exception):\s*$"
+)
 LOCATION = re.compile(r"^(?P<path>[^\s:][^:\n]*\.py):(?P<line>\d+): ?(?P<what>.*)$")
 LIBRARY_PARTS = frozenset({"site-packages", "dist-packages", ".venv", "venv", ".tox", ".nox"})
 MAX_LINE = 200
@@ -32,6 +36,8 @@ class Frame:
     path: str
     line: int
     lines: list[str]
+    chained: str = ""
+    """pytest's `During handling of the above exception, ...` line before it, if any."""
 
 
 def split_frames(text: str) -> list[Frame]:
@@ -42,14 +48,20 @@ def split_frames(text: str) -> list[Frame]:
     for line in text.splitlines():
         if SEPARATOR.match(line):
             sections.append([])
+        elif CHAIN.match(line):  # a chained exception's report: a new section, marked
+            sections.append([line])
         else:
             sections[-1].append(line)
     for section in sections:
+        chained = section.pop(0).strip() if section and CHAIN.match(section[0]) else ""
         while section and not section[-1].strip():
             section.pop()
         while section and not section[0].strip():
             section.pop(0)
         if not section:
+            continue
+        if chained:
+            frames.append(_frame(section, chained))
             continue
         if LOCATION.match(section[0]) and not section[0].endswith(": "):
             current: list[str] = []
@@ -66,12 +78,12 @@ def split_frames(text: str) -> list[Frame]:
     return [f for f in frames if f.path]
 
 
-def _frame(lines: list[str]) -> Frame:
+def _frame(lines: list[str], chained: str = "") -> Frame:
     for line in (lines[0], lines[-1]):
         found = LOCATION.match(line)
         if found:
-            return Frame(found["path"], int(found["line"]), lines)
-    return Frame("", 0, lines)
+            return Frame(found["path"], int(found["line"]), lines, chained)
+    return Frame("", 0, lines, chained)
 
 
 def is_project_file(path: str, root: Path) -> bool:
@@ -103,7 +115,10 @@ def _trim_frame(frame: Frame, shown: bool = False) -> list[str]:
             kept.append(lines[0])  # a short entry's `path:line: in name`
         kept.extend(lines[start : marker + 1])
         rest = lines[marker + 1 :]
-        statement = next((i for i, line in enumerate(rest) if line.startswith("E ")), len(rest))
+        statement = next(
+            (i for i, line in enumerate(rest) if line.startswith("E ") or LOCATION.match(line)),
+            len(rest),
+        )
         kept.extend(rest[: min(statement, MAX_ERROR_LINES)])  # the statement's other lines
         errors = [line for line in rest if line.startswith("E ")]
         kept.extend(errors[:MAX_ERROR_LINES])
@@ -138,7 +153,7 @@ def trim_traceback(text: str, root: Path, shown: Callable[[str, int], bool] | No
             if trimmed in seen:
                 trimmed = f"{frame.path}:{frame.line}: (as above)"
             seen.add(trimmed)
-            out.append(trimmed)
+            out.append(f"{frame.chained}\n{trimmed}" if frame.chained else trimmed)
         else:
             dropped += 1
     last = frames[-1]
