@@ -12,7 +12,10 @@ most 1.3x pytest's time).
 
 The model is the local fake Messages API (tests/fake_api); the real SDK talks to it over HTTP.
 
-    python benchmarks/test_repair_real_project.py [--only NAME] [--rounds 3]
+    python benchmarks/test_repair_real_project.py [--only NAME] [--rounds 3] [--dump DIR]
+
+`--dump DIR` writes each right-fix request as the fake received it (body and user text), to
+count its tokens by part.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ __all__ = [
     "test_failures",
     "test_live",
     "test_repair",
+    "test_source",
     "test_suite",
     "test_traceback",
     "verdict",
