@@ -12,7 +12,10 @@ most 1.3x pytest's time).
 
 The model is the local fake Messages API (tests/fake_api); the real SDK talks to it over HTTP.
 
-    python benchmarks/test_repair_real_project.py [--only NAME] [--rounds 3]
+    python benchmarks/test_repair_real_project.py [--only NAME] [--rounds 3] [--dump DIR]
+
+`--dump DIR` writes each right-fix request as the fake received it (body and user text), to
+count its tokens by part.
 """
 
 from __future__ import annotations
@@ -174,6 +177,10 @@ PROJECTS = (
         ),
     ),
 )
+
+
+DUMP: Path | None = None
+"""`--dump DIR`: where each right-fix request is written as sent (body and user text)."""
 
 
 def sh(cwd: Path, *args: str, check: bool = True) -> str:
@@ -341,6 +348,11 @@ def run_bug(project: Project, bug: Bug, root: Path, rows: list[dict[str, object]
                         b.get("text", "") for m in body.get("messages", []) for b in m["content"]
                     )
                     row["held"] = buggy_line in sent  # what was sent, not what we expect
+                    if DUMP is not None:  # the request as the fake received it, to count by part
+                        DUMP.mkdir(parents=True, exist_ok=True)
+                        name = f"{project.name}-{project.bugs.index(bug)}"
+                        (DUMP / f"{name}.json").write_text(json.dumps(body, indent=1))
+                        (DUMP / f"{name}.txt").write_text(sent)
             sh(root, "git", "checkout", "-q", "--", ".")
         code, report, err = outcomes["right"]
         usage = report.get("usage") or {}
@@ -400,6 +412,10 @@ def doctest_rows(project: Project, root: Path) -> None:
                     repo, settings, context, resolve("fast", settings), command
                 )
                 sent = session.messages()[0]["content"][0]["text"]  # type: ignore[index]
+                if DUMP is not None:
+                    DUMP.mkdir(parents=True, exist_ok=True)
+                    name = failure.nodeid.rsplit("::", 1)[-1].replace("/", "_")
+                    (DUMP / f"doctest-{project.name}-{name}.txt").write_text(sent)
                 print(
                     json.dumps(
                         {
@@ -469,7 +485,10 @@ def main() -> None:
         "--doctests", action="store_true", help="only the doctested bugs' doctest failures"
     )
     parser.add_argument("--green", action="store_true", help="only the green-suite timing")
+    parser.add_argument("--dump", help="write each right-fix request as sent into this dir")
     args = parser.parse_args()
+    global DUMP
+    DUMP = Path(args.dump) if args.dump else None
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="haikutui-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     for old in (work / "src").glob("*") if (work / "src").exists() else []:

@@ -10,8 +10,9 @@ import pytest
 
 from haikutui.core.repo import Repo
 from haikutui.model.estimate import count_tokens
-from haikutui.tasks.test_context import failure_context, fix_kind, repair_request, source_of_test
+from haikutui.tasks.test_context import failure_context, fix_kind, repair_request
 from haikutui.tasks.test_live import Cancelled, LiveCounts, LiveRun
+from haikutui.tasks.test_source import source_of_test
 from haikutui.tasks.test_suite import run_suite
 from haikutui.tasks.verdict.test_runner import find_test_command
 from tests.conftest import make_repo

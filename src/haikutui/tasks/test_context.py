@@ -2,36 +2,55 @@
 
 Library frames (site-packages, the standard library) and long reprs cost tokens and rarely
 help the model; the project's own frames do. The code sent is chosen by those frames,
-deepest first: each one's enclosing function (whole), its class header, its module's
-imports; then what the failing statement calls (and what that calls, one level: the helper
-in another module); the test's source; an outline of the rest. Never a whole module.
+deepest first: each one's enclosing function (whole), its class header; then what the
+failing statement calls (`test_calls.Resolver`), three levels down (the helper in another
+module), then what the rest of the test calls, then what else the traced run ran; all of it
+under one budget with the report and the test. It is sent grouped by file in line order,
+with the imports the excerpts use; the test's source (a long parametrize list cut to the
+failing case); a one-line outline of the rest. Never a whole module.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from haikutui.core.repo import Repo
-from haikutui.model.fix_request import SYSTEM_PROMPT, FixRequest
+from haikutui.model.editor_tool import TOOL_NAME
+from haikutui.model.fix_request import FixRequest
+from haikutui.tasks.test_calls import (
+    BUILTIN_NAMES,
+    Resolver,
+    Scope,
+    Sources,
+    called,
+    class_at,
+    enclosing,
+    example_home,
+    is_test_path,
+    start_line,
+    statement_at,
+)
 from haikutui.tasks.test_failures import DoctestReport, ReportedFailure
+from haikutui.tasks.test_source import cases_cut, source_of_test
 from haikutui.tasks.test_traceback import is_project_file, split_frames, trim_traceback
 from haikutui.tasks.verdict.test_runner import TestFailure
 
-TEST_SYSTEM = (
-    SYSTEM_PROMPT
-    + """
-- This is a failing test to repair. The test is the specification: fix the code under test \
-with the smallest change. Do not edit the test, a doctest's expected output, a snapshot or \
-a fixture, and never delete, skip or weaken an assertion; such an edit is refused.
-- The code shown is excerpts of files (their paths and line ranges are given): edit them \
-with `str_replace` without viewing them first; `view` a file only for code not shown.
+TEST_SYSTEM = f"""You are haikutui, a careful engineer fixing the code under a failing test \
+in a git repository.
+- Edit only with the {TOOL_NAME} tool. Paths are relative to the repository root.
+- The test is the specification: fix the code under test with the smallest change. Do not \
+edit the test, a doctest's expected output, a snapshot or a fixture, and never delete, skip \
+or weaken an assertion; such an edit is refused.
+- The code shown is excerpts of files, each under a `# lines a-b` line: edit them with \
+`str_replace` without viewing them first; `view` a file only for code not shown.
+- `old_str` must match the file text exactly once; keep the file's style and indentation.
+- You get one reply and no tool results: put every edit in that reply, as parallel tool calls.
 - Begin your reply with one line: "Fixing the code: <why>"."""
-)
+"""The quick fix's contract (`SYSTEM_PROMPT`: one reply, exact `old_str`) said once for
+excerpts instead of a file block, with the test as the specification."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +88,11 @@ class TestContext:
     outline: str = ""
     source_path: str = ""
     """Where the test function is defined (a mixin's file); the node id's file otherwise."""
+    test_text: str = ""
+    """The test as the request shows it: its source, a long parametrize list cut to the
+    failing case."""
+    report: str = ""
+    """`traceback` as the request shows it: a frame whose code is shown keeps its `>` line."""
 
     @property
     def test_name(self) -> str:
@@ -87,13 +111,23 @@ class TestContext:
         return any(p == path and s <= line <= e for p, s, e in spans)
 
 
-MAX_CONTEXT_CHARS = 5_000
-"""About 1,250 tokens of code: with the system prompt and the tool, a request near 2,600."""
+MAX_REQUEST_CHARS = 4_800
+"""The report, the test and the code together: about 1,350 tokens as JSON; with the system
+prompt (about 210), the tool's fixed 1,046 and the frame of the text, a request near 2,700
+tokens at most (issue 21's goal: a median under 3,000)."""
+TRACED_CHARS = 800
+"""What else the traced run ran (properties, wrappers) is a weak lead: at most this much."""
+MIN_CODE_CHARS = 2_000
+"""Code is never cut below this for a long report or test (the deepest frame is sent anyway)."""
 MAX_FUNCTION_LINES = 90
 """A longer function is shown as the lines around its failing line (and its header)."""
 AROUND = 25
 MAX_OUTLINE = 12
 MAX_IMPORT_LINES = 6
+MARKER_CHARS = 20
+"""An excerpt's `# lines a-b: why` line."""
+IMPORT_CHARS = 100
+"""Reserved for a file's used imports, which are chosen once its excerpts are."""
 TEMP_PATH = re.compile(r"/[^\s'\"]*?haikutui-(?:tests|junit|scratch)-[^/\s'\"]+/(?:[^/\s'\"]+/)?")
 
 
@@ -102,128 +136,69 @@ def scrub(text: str) -> str:
     return TEMP_PATH.sub("", text)
 
 
-def source_of_test(repo: Repo, nodeid: str) -> tuple[str, tuple[int, int] | None, str]:
-    """The test file, the test function's line range and its source (decorators included)."""
-    parts = nodeid.split("::")
-    path = parts[0]
-    names = [re.sub(r"\[.*\]$", "", part) for part in parts[1:]]
-    try:
-        text = repo.read_for_model(path).text
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, OSError, Exception):  # noqa: BLE001 - any unreadable test
-        return path, None, ""
-    body: list[ast.stmt] = tree.body
-    node: ast.AST | None = None
-    for name in names:
-        node = next(
-            (
-                n
-                for n in body
-                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-                and n.name == name
-            ),
-            None,
-        )
-        if node is None:
-            return path, None, ""
-        body = getattr(node, "body", [])
-    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-        return path, None, ""
-    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    end = node.end_lineno or node.lineno
-    source = "\n".join(text.split("\n")[start - 1 : end])
-    return path, (start, end), source
-
-
-class _Sources:
-    """Repo files read once (through `read_for_model`: tracked, non-secret) and parsed once."""
-
-    def __init__(self, repo: Repo) -> None:
-        self.repo = repo
-        self._texts: dict[str, str | None] = {}
-        self._trees: dict[str, ast.Module | None] = {}
-
-    def text(self, path: str) -> str | None:
-        if path not in self._texts:
-            try:
-                self._texts[path] = self.repo.read_for_model(path).text
-            except Exception:  # noqa: BLE001 - unreadable, binary, secret, outside the repo
-                self._texts[path] = None
-        return self._texts[path]
-
-    def tree(self, path: str) -> ast.Module | None:
-        if path not in self._trees:
-            text = self.text(path) if path.endswith(".py") else None
-            try:
-                self._trees[path] = ast.parse(text) if text is not None else None
-            except (SyntaxError, ValueError):
-                self._trees[path] = None
-        return self._trees[path]
-
-    def lines(self, path: str, start: int, end: int) -> str:
-        text = self.text(path) or ""
-        return "\n".join(text.split("\n")[start - 1 : end])
-
-
-Scope = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-
-
-def _start(node: Scope) -> int:
-    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
-
-
-def enclosing(tree: ast.Module, line: int) -> list[Scope]:
-    """The defs and classes around `line`, outermost first."""
-    chain: list[Scope] = []
-    body: list[ast.stmt] = tree.body
-    while True:
-        inner = next(
-            (
-                n
-                for n in body
-                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-                and _start(n) <= line <= (n.end_lineno or n.lineno)
-            ),
-            None,
-        )
-        if inner is None:
-            return chain
-        chain.append(inner)
-        body = inner.body
-
-
 def _class_header(node: ast.ClassDef) -> tuple[int, int]:
     first = node.body[0] if node.body else None
     end = node.lineno
     if first is not None:
         is_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
         end = max(node.lineno, (first.lineno if not is_doc else first.lineno) - 1)
-    return _start(node), min(end, _start(node) + 4)
+    return start_line(node), min(end, start_line(node) + 4)
 
 
-def _import_lines(sources: _Sources, path: str) -> str:
+ANNOTATION_MODULES = frozenset({"__future__", "typing", "typing_extensions"})
+"""Imports that only name types: they do not help find a wrong value."""
+
+
+def _import_lines(sources: Sources, path: str, code: str) -> str:
+    """`path`'s top-level imports of the names `code` (its excerpts) uses: verbatim when the
+    statement is one line and all of it is used, else only the used names."""
     tree = sources.tree(path)
     if tree is None:
         return ""
     text = (sources.text(path) or "").split("\n")
+    words = set(re.findall(r"[A-Za-z_]\w*", code))
     kept: list[str] = []
     for node in tree.body:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            kept.extend(text[node.lineno - 1 : (node.end_lineno or node.lineno)])
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if isinstance(node, ast.ImportFrom) and (node.module or "") in ANNOTATION_MODULES:
+            continue
+        used = [
+            a
+            for a in node.names
+            if (a.asname or (a.name if isinstance(node, ast.ImportFrom) else a.name.split(".")[0]))
+            in words
+        ]
+        if not used:
+            continue
+        if len(used) == len(node.names) and node.end_lineno == node.lineno:
+            kept.append(text[node.lineno - 1].strip())
+            continue
+        names = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in used)
+        if isinstance(node, ast.ImportFrom):
+            kept.append(f"from {'.' * node.level}{node.module or ''} import {names}")
+        else:
+            kept.append(f"import {names}")
     if len(kept) > MAX_IMPORT_LINES:
-        kept = [*kept[:MAX_IMPORT_LINES], f"# …({len(kept) - MAX_IMPORT_LINES} more import lines)"]
+        kept = [*kept[:MAX_IMPORT_LINES], f"# …({len(kept) - MAX_IMPORT_LINES} more)"]
     return "\n".join(kept)
 
 
 class _Builder:
     """Collects excerpts under a budget, without showing a line twice."""
 
-    def __init__(self, sources: _Sources, budget: int = MAX_CONTEXT_CHARS) -> None:
+    def __init__(self, sources: Sources, budget: int = MAX_REQUEST_CHARS) -> None:
         self.sources = sources
         self.budget = budget
         self.excerpts: list[Excerpt] = []
         self.imports: dict[str, str] = {}
         self.used = 0
+
+    def finish(self) -> None:
+        """Each file's imports, of the names its excerpts use (known only now)."""
+        for path in self.imports:
+            code = "\n".join(e.text for e in self.excerpts if e.path == path)
+            self.imports[path] = _import_lines(self.sources, path, code)
 
     def covered(self, path: str, start: int, end: int) -> bool:
         return any(e.path == path and e.start <= start and end <= e.end for e in self.excerpts)
@@ -246,12 +221,12 @@ class _Builder:
             lines = text.split("\n")
             top, bottom = elide[0] - start, elide[1] - start
             indent = lines[top][: len(lines[top]) - len(lines[top].lstrip())]
-            note = f"{indent}# …(docstring, lines {elide[0]}-{elide[1]}, not shown)"
+            note = f"{indent}# …({elide[1] - elide[0] + 1}-line docstring not shown)"
             text = "\n".join([*lines[:top], note, *lines[bottom + 1 :]])
-        cost = len(text) + 60
+        cost = len(text) + len(why) + MARKER_CHARS
         if path not in self.imports:
-            self.imports[path] = _import_lines(self.sources, path)
-            cost += len(self.imports[path])
+            self.imports[path] = ""
+            cost += IMPORT_CHARS
         if not must and self.used + cost > self.budget:
             return False
         self.excerpts.append(Excerpt(path, start, end, text, why))
@@ -276,7 +251,7 @@ class _Builder:
         for scope in chain:
             if isinstance(scope, ast.ClassDef) and scope is not chain[-1]:
                 start, end = _class_header(scope)
-                self.add(path, start, end, f"class of {why}", must=must)
+                self.add(path, start, end, "", must=must)
         if function is None:
             if chain and isinstance(chain[-1], ast.ClassDef):
                 start, end = _class_header(chain[-1])
@@ -305,13 +280,13 @@ class _Builder:
     ) -> bool:
         """The function whole (a docstring over DOCSTRING_LINES elided unless `docstring`),
         with its class headers; a long one as its header and the lines around `line`."""
-        start, end = _start(node), node.end_lineno or node.lineno
+        start, end = start_line(node), node.end_lineno or node.lineno
         tree = self.sources.tree(path)
         elide = None if docstring else _long_docstring(node)
         for scope in enclosing(tree, start) if tree is not None else []:
             if isinstance(scope, ast.ClassDef):
                 top, bottom = _class_header(scope)
-                self.add(path, top, bottom, f"class of {why}", must=must)
+                self.add(path, top, bottom, "", must=must)
         if elide is not None and (end - start + 1) - (elide[1] - elide[0]) <= MAX_FUNCTION_LINES:
             return self.add(path, start, end, why, must=must, elide=elide)
         if end - start + 1 <= MAX_FUNCTION_LINES:
@@ -320,7 +295,7 @@ class _Builder:
         if elide is not None and len(node.body) > 1:
             body = node.body[1].lineno
         focus = line if line is not None else body
-        added = self.add(path, start, min(body, start + 6), f"header of {why}", must=must)
+        added = self.add(path, start, min(body, start + 6), "", must=must)
         lo, hi = max(body, focus - AROUND), min(end, focus + AROUND)
         return self.add(path, lo, hi, why, must=must) or added
 
@@ -343,167 +318,9 @@ def _long_docstring(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, 
     return None
 
 
-def _defs(tree: ast.Module) -> dict[str, Scope]:
-    return {
-        n.name: n
-        for n in tree.body
-        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-    }
-
-
-class _Resolver:
-    """Where a name used in a file is defined in the repo: a def in the file, or one it
-    imports (`from .m import f`, re-exports followed), or `mod.f` through a module alias."""
-
-    def __init__(self, repo: Repo, sources: _Sources) -> None:
-        from haikutui.tasks.verdict.import_graph import ImportGraph
-
-        self.graph = ImportGraph.of_repo(repo)
-        self.sources = sources
-
-    def find(self, path: str, name: str, depth: int = 0) -> tuple[str, Scope] | None:
-        tree = self.sources.tree(path)
-        if tree is None or depth > 4:
-            return None
-        head, _, attr = name.partition(".")
-        if attr:
-            module = self.graph.module_aliases(path).get(head)
-            if module is not None and module != path:
-                return self.find(module, attr.split(".")[0], depth + 1)
-            found = _defs(tree).get(head)
-            if isinstance(found, ast.ClassDef):  # `Class.method`
-                method = next(
-                    (
-                        n
-                        for n in found.body
-                        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-                        and n.name == attr.split(".")[0]
-                    ),
-                    None,
-                )
-                return (path, method) if method is not None else (path, found)
-            return None
-        found = _defs(tree).get(name)
-        if found is not None:
-            return path, found
-        for imported in self.graph.imported_names(path):
-            if imported.name == name and imported.module_path != path:
-                hit = self.find(imported.module_path, name, depth + 1)
-                if hit is not None:
-                    return hit
-        return None
-
-    modules: list[str] = []
-    """The code modules the test reaches: where an untyped `obj.method()` is looked for."""
-    executed: set[tuple[str, int]] | None = None
-    """(path, first line) of each function the failing test ran, when it was traced."""
-
-    def ran(self, path: str, node: Scope) -> bool:
-        """False only when a trace says `node` did not run."""
-        if self.executed is None or isinstance(node, ast.ClassDef):
-            return True
-        return (path, _start(node)) in self.executed or (path, node.lineno) in self.executed
-
-    def method(self, name: str) -> tuple[str, Scope] | None:
-        """`name` as a method of a class in `modules`, when exactly one or two classes have it
-        (the first, then); None for a name too common to say (`get`, `__init__`)."""
-        if (name.startswith("__") and name not in COMPARISONS.values()) or name.startswith(
-            "assert"
-        ):
-            return None
-        hits: list[tuple[str, Scope]] = []
-        for module in self.modules:
-            tree = self.sources.tree(module)
-            for node in tree.body if tree is not None else []:
-                if isinstance(node, ast.ClassDef):
-                    hits.extend(
-                        (module, n)
-                        for n in node.body
-                        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == name
-                    )
-        if self.executed is not None:
-            hits = [(p, n) for p, n in hits if self.ran(p, n)]
-            return hits[0] if hits else None
-        return hits[0] if 0 < len(hits) <= 2 else None
-
-    def reached(self, path: str, limit: int = 200) -> list[str]:
-        out: list[str] = []
-        todo = [path]
-        while todo and len(out) < limit:
-            for module in sorted(self.graph.imports(todo.pop())):
-                if module not in out and not is_test_path(module):
-                    out.append(module)
-                    todo.append(module)
-        return out
-
-
-COMPARISONS: dict[type, str] = {
-    ast.Eq: "__eq__",
-    ast.NotEq: "__ne__",
-    ast.Lt: "__lt__",
-    ast.LtE: "__le__",
-    ast.Gt: "__gt__",
-    ast.GtE: "__ge__",
-}
-"""`a == b` in a failing assert runs `__eq__` of a's class: it may hold the bug."""
-
-
-def _called(node: ast.AST, operators: bool = False) -> list[str]:
-    """Names called in `node`, innermost call first (`take(2, encode(x))` gives `encode`
-    before `take`: the value comes from it), `mod.f(...)` as `mod.f`, `self.m(...)` as
-    `self.m`, a method of an unknown object (`parse(x).bump()`) as `?.bump`; with
-    `operators`, comparisons as `?.__eq__`; then names passed as values (`map(helper, xs)`).
-    A function's decorators are not its calls; its defaults (`key=hashkey`) are used."""
-    calls: list[str] = []
-    values: list[str] = []
-
-    def visit(sub: ast.AST) -> None:
-        children = (
-            [*sub.args.defaults, *(d for d in sub.args.kw_defaults if d is not None), *sub.body]
-            if sub is node and isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
-            else list(ast.iter_child_nodes(sub))
-        )
-        for child in children:
-            visit(child)
-        if isinstance(sub, ast.Call):
-            func = sub.func
-            if isinstance(func, ast.Name):
-                calls.append(func.id)
-            elif isinstance(func, ast.Attribute):
-                value = func.value
-                if isinstance(value, ast.Name):
-                    calls.append(f"{value.id}.{func.attr}")
-                elif isinstance(value, ast.Call | ast.Subscript):  # `parse(x).bump()`
-                    calls.append(f"?.{func.attr}")
-        elif isinstance(sub, ast.Compare) and operators:
-            calls.extend(f"?.{COMPARISONS[type(op)]}" for op in sub.ops if type(op) in COMPARISONS)
-        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
-            values.append(sub.id)
-
-    visit(node)
-    seen: list[str] = []
-    for name in [*calls, *values]:
-        if name not in seen:
-            seen.append(name)
-    return seen
-
-
-def _statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
-    """The innermost simple statement holding `line`."""
-    best: ast.stmt | None = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.stmt) and not isinstance(
-            node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-        ):
-            if node.lineno <= line <= (node.end_lineno or node.lineno):
-                if best is None or node.lineno >= best.lineno:
-                    best = node
-    return best
-
-
 def _callees(
     builder: _Builder,
-    resolver: _Resolver,
+    resolver: Resolver,
     roots: list[tuple[str, ast.AST, str]],
     levels: int,
     skip: set[str],
@@ -520,7 +337,7 @@ def _callees(
 
 def _calls_of(
     builder: _Builder,
-    resolver: _Resolver,
+    resolver: Resolver,
     path: str,
     node: ast.AST,
     why: str,
@@ -529,17 +346,21 @@ def _calls_of(
     """Add what `node` calls; return the functions added, to look into next."""
     added_functions: list[tuple[str, ast.AST, str]] = []
     self_class = None
-    for name in _called(node, operators=is_test_path(path)):
+    for name in called(node, operators=is_test_path(path)):
         if name in skip or name in BUILTIN_NAMES:
             continue
         skip.add(name)
         lookup = name
         if name.startswith("self.") or name.startswith("cls."):
-            self_class = self_class or _class_at(builder.sources, path, getattr(node, "lineno", 0))
+            self_class = self_class or class_at(builder.sources, path, getattr(node, "lineno", 0))
             if self_class is None:
                 continue
             lookup = f"{self_class}.{name.split('.', 1)[1]}"
-        hit = None if name.startswith("?.") else resolver.find(path, lookup)
+        hit = None
+        if isinstance(node, ast.Module) and not name.startswith("?."):  # a doctest example
+            hit = resolver.in_example(node, lookup)
+        if hit is None and not name.startswith("?."):
+            hit = resolver.find(path, lookup)
         if hit is None and "." in name:  # `cache.clear()`: a method of a class the test reaches
             hit = resolver.method(name.rsplit(".", 1)[1])
         if hit is None:
@@ -548,11 +369,13 @@ def _calls_of(
         if is_test_path(where) or not resolver.ran(where, found):
             continue
         if isinstance(found, ast.FunctionDef | ast.AsyncFunctionDef):
-            if builder.add_function(where, found, f"{found.name}, called by {why}"):
-                added_functions.append((where, found, found.name))
+            end = found.end_lineno or found.lineno
+            shown = builder.covered(where, start_line(found), end)  # a frame, a doctest's owner
+            if builder.add_function(where, found, f"called by {why}") or shown:
+                added_functions.append((where, found, found.name))  # what it calls, next
         else:
             start, end = _class_header(found)
-            builder.add(where, start, end, f"class {found.name}, used by {why}")
+            builder.add(where, start, end, f"used by {why}")
             init = next(
                 (
                     n
@@ -562,24 +385,12 @@ def _calls_of(
                 ),
                 None,
             )
-            if init is not None and builder.add_function(where, init, f"{found.name}.{init.name}"):
+            if init is not None and builder.add_function(where, init, f"called by {why}"):
                 added_functions.append((where, init, f"{found.name}.{init.name}"))
     return added_functions
 
 
-def _class_at(sources: _Sources, path: str, line: int) -> str | None:
-    tree = sources.tree(path)
-    if tree is None:
-        return None
-    chain = enclosing(tree, line)
-    cls = next((n for n in reversed(chain) if isinstance(n, ast.ClassDef)), None)
-    return cls.name if cls is not None else None
-
-
-BUILTIN_NAMES = frozenset(dir(builtins))
-
-
-def _doctest_owner(sources: _Sources, doctest: DoctestReport) -> tuple[str, Scope] | None:
+def _doctest_owner(sources: Sources, doctest: DoctestReport) -> tuple[str, Scope] | None:
     """The function or class whose docstring holds the doctest (its docstring's first line)."""
     tree = sources.tree(doctest.file)
     if tree is None or doctest.docstring_line is None:
@@ -596,17 +407,16 @@ def _doctest_owner(sources: _Sources, doctest: DoctestReport) -> tuple[str, Scop
 def failure_context(
     repo: Repo, failure: TestFailure, traced: Sequence[tuple[str, int, str]] | None = None
 ) -> TestContext:
-    """The code the failing run went through, deepest frame first, within MAX_CONTEXT_CHARS.
+    """The code the failing run went through, deepest frame first, within MAX_REQUEST_CHARS.
 
     `traced` (test_suite.trace_calls) are the functions the test ran: what it calls is
     shown only if it ran, and the rest of what ran follows, in the order first called."""
-    sources = _Sources(repo)
-    resolver = _Resolver(repo, sources)
+    sources = Sources(repo)
+    resolver = Resolver(repo, sources)
     if traced:
         resolver.executed = {(path, line) for path, line, _ in traced}
     builder = _Builder(sources)
     reported = failure if isinstance(failure, ReportedFailure) else None
-    traceback = scrub(trim_traceback(failure.traceback, repo.root))
     test_path = failure.nodeid.split("::", 1)[0]
     source_path, test_lines, test_source = test_path, None, ""
     if (
@@ -628,7 +438,7 @@ def failure_context(
             )
             if func is not None:
                 source_path = reported.test_file
-                test_lines = (_start(func), func.end_lineno or func.lineno)
+                test_lines = (start_line(func), func.end_lineno or func.lineno)
                 test_source = sources.lines(source_path, *test_lines)
     if test_lines is None and (reported is None or reported.doctest is None):
         _, test_lines, test_source = source_of_test(repo, failure.nodeid)
@@ -648,22 +458,29 @@ def failure_context(
     def in_test(p: str, n: int) -> bool:
         return p == source_path and test_lines is not None and test_lines[0] <= n <= test_lines[1]
 
+    test_text = cases_cut(sources, source_path, test_lines, failure.nodeid) or test_source
+    report = (
+        _doctest_text(doctest)
+        if doctest is not None
+        else scrub(trim_traceback(failure.traceback, repo.root, shown=in_test))
+    )
+    builder.budget = max(MIN_CODE_CHARS, MAX_REQUEST_CHARS - len(report) - len(test_text))
     main: tuple[str, tuple[int, int] | None] | None = None
     # 1. The doctest's own function: its docstring holds the example.
     if doctest is not None and doctest.file:
         owner = _doctest_owner(sources, doctest)
         if owner is not None and isinstance(owner[1], ast.FunctionDef | ast.AsyncFunctionDef):
             builder.add_function(
-                owner[0], owner[1], "the function whose docstring fails", must=True, docstring=True
+                owner[0], owner[1], "holds the failing doctest", must=True, docstring=True
             )
-            main = (owner[0], (_start(owner[1]), owner[1].end_lineno or owner[1].lineno))
+            main = (owner[0], (start_line(owner[1]), owner[1].end_lineno or owner[1].lineno))
         elif owner is not None:  # a class: its header and the docstring with the example
             doc = owner[1].body[0]
             builder.add(
                 owner[0],
-                _start(owner[1]),
+                start_line(owner[1]),
                 doc.end_lineno or doc.lineno,
-                "the class whose docstring fails",
+                "holds the failing doctest",
                 must=True,
             )
         elif doctest.line is not None:
@@ -678,7 +495,7 @@ def failure_context(
     for path, line in reversed(frames):
         if in_test(path, line):
             continue
-        builder.add_scope(path, line, f"frame {path}:{line}", must=main is None)
+        builder.add_scope(path, line, "in the traceback", must=main is None)
         if main is None and not is_test_path(path):
             main = (path, (line, line))
     # 3. What the failing statement (or the doctest's example) calls, one level further down.
@@ -692,7 +509,7 @@ def failure_context(
             example = None
         if example is not None:
             where = (
-                doctest.file if doctest.file.endswith(".py") else _example_home(resolver, example)
+                doctest.file if doctest.file.endswith(".py") else example_home(resolver, example)
             )
             if where:
                 calls.append((where, example, "the example"))
@@ -702,7 +519,7 @@ def failure_context(
         failing_line = next((n for p, n in reversed(frames) if in_test(p, n)), None)
         tree = sources.tree(source_path)
         if tree is not None and test_lines is not None:
-            statement = _statement_at(tree, failing_line) if failing_line else None
+            statement = statement_at(tree, failing_line) if failing_line else None
             if statement is not None:
                 calls.append((source_path, statement, "the failing statement"))
             func_chain = enclosing(tree, test_lines[0])
@@ -717,18 +534,20 @@ def failure_context(
             if func is not None:
                 calls.append((source_path, func, "the test"))
     first = len(builder.excerpts)
-    _callees(builder, resolver, calls, 3, skip)
-    for path, line, name in traced or ():  # what else ran, first called first
+    for root in calls:  # the failing statement's calls all the way down, then the test's
+        _callees(builder, resolver, [root], 3, skip)
+    builder.budget = min(builder.budget, builder.used + TRACED_CHARS)
+    for path, line, _ in traced or ():  # what else ran, first called first
         tree = None if is_test_path(path) else sources.tree(path)
         functions = [
             n
             for n in (ast.walk(tree) if tree is not None else ())
             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-            and line in (_start(n), n.lineno)
+            and line in (start_line(n), n.lineno)
         ]
         node = functions[0] if functions else None
         if node is not None:
-            builder.add_function(path, node, f"{name}, run by the test")
+            builder.add_function(path, node, "run by the test")
     if main is None:
         code = [e for e in builder.excerpts[first:] if not is_test_path(e.path)]
         if code:
@@ -739,6 +558,13 @@ def failure_context(
             main = (code[0].path, (code[0].start, code[0].end))
     path, focus = main if main is not None else (source_path, test_lines)
     outline_text = _outline(sources, builder, path)
+    builder.finish()
+
+    def shown(p: str, n: int) -> bool:
+        return in_test(p, n) or any(e.path == p and e.start <= n <= e.end for e in builder.excerpts)
+
+    traceback = scrub(trim_traceback(failure.traceback, repo.root))
+    report = scrub(trim_traceback(failure.traceback, repo.root, shown=shown))
     return TestContext(
         failure,
         traceback,
@@ -751,40 +577,37 @@ def failure_context(
         tuple((p, t) for p, t in builder.imports.items() if t),
         outline_text,
         source_path,
+        test_text,
+        report,
     )
 
 
-def _example_home(resolver: _Resolver, example: ast.Module) -> str:
-    """The module a README example imports from (`from pkg.mod import f` -> pkg/mod.py)."""
-    for node in example.body:
-        if isinstance(node, ast.ImportFrom) and node.module:
-            found = sorted(resolver.graph.resolve(node.module))
-            if found:
-                return found[0]
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                found = sorted(resolver.graph.resolve(alias.name))
-                if found:
-                    return found[0]
-    return ""
-
-
-def _outline(sources: _Sources, builder: _Builder, path: str) -> str:
-    """`12: def name(...)` for the main file's top-level defs and classes not shown."""
+def _outline(sources: Sources, builder: _Builder, path: str) -> str:
+    """`name (line)` for the main file's top-level defs and classes not shown: what to `view`."""
     tree = sources.tree(path)
     if tree is None:
         return ""
     shown = [(e.start, e.end) for e in builder.excerpts if e.path == path]
-    lines = (sources.text(path) or "").split("\n")
-    rows = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            if any(s <= node.lineno <= e for s, e in shown):
-                continue
-            rows.append(f"{node.lineno}: {lines[node.lineno - 1].strip()[:100]}")
+    rows = [
+        f"{node.name} ({node.lineno})"
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and not any(s <= node.lineno <= e for s, e in shown)
+    ]
     if len(rows) > MAX_OUTLINE:
         rows = [*rows[:MAX_OUTLINE], f"…({len(rows) - MAX_OUTLINE} more)"]
-    return "\n".join(rows)
+    return ", ".join(rows)
+
+
+def _doctest_text(doctest: DoctestReport) -> str:
+    """The failing example with its Expected and Got: a doctest's report."""
+    return (
+        f"The doctest {doctest.name} ({doctest.file}"
+        f"{':' + str(doctest.line) if doctest.line else ''}) runs:\n```\n>>> "
+        + doctest.source.rstrip().replace("\n", "\n... ")
+        + f"\n```\nExpected:\n```\n{doctest.want.rstrip()}\n```\nGot:\n```\n"
+        f"{doctest.got.rstrip()}\n```"
+    )
 
 
 def context_text(context: TestContext) -> str:
@@ -793,42 +616,37 @@ def context_text(context: TestContext) -> str:
     parts = [f"The test {failure.nodeid} fails ({failure.kind} at {failure.location})."]
     doctest = context.doctest
     if doctest is not None:
-        parts.append(
-            f"The doctest {doctest.name} ({doctest.file}"
-            f"{':' + str(doctest.line) if doctest.line else ''}) runs:\n```\n>>> "
-            + doctest.source.rstrip().replace("\n", "\n... ")
-            + f"\n```\nExpected:\n```\n{doctest.want.rstrip()}\n```\nGot:\n```\n"
-            f"{doctest.got.rstrip()}\n```"
-        )
-    elif context.traceback.strip():
-        parts.append(
-            f"pytest's report, trimmed to the project's own frames:\n```\n{context.traceback}\n```"
-        )
-    if context.test_lines is not None and context.test_source:
+        parts.append(_doctest_text(doctest))
+    elif (context.report or context.traceback).strip():
+        report = context.report or context.traceback
+        parts.append(f"pytest's report (the project's frames):\n```\n{report}\n```")
+    test = context.test_text or context.test_source
+    if context.test_lines is not None and test:
         start, end = context.test_lines
         parts.append(
-            f'The test (the specification) <code path="{context.source_path}" lines="{start}-{end}">\n'
-            f"{context.test_source}\n</code>"
+            f'The test <code path="{context.source_path}">\n# lines {start}-{end}\n{test}\n</code>'
         )
     imports = dict(context.imports)
-    shown: set[str] = set()
+    files: dict[str, list[Excerpt]] = {}
+    for excerpt in context.excerpts:  # files in the order first shown, each in line order
+        files.setdefault(excerpt.path, []).append(excerpt)
     blocks: list[str] = []
-    for excerpt in context.excerpts:
-        if excerpt.path not in shown and imports.get(excerpt.path):
-            shown.add(excerpt.path)
-            blocks.append(f'<imports path="{excerpt.path}">\n{imports[excerpt.path]}\n</imports>')
-        blocks.append(
-            f'<code path="{excerpt.path}" lines="{excerpt.start}-{excerpt.end}" '
-            f'why="{excerpt.why}">\n{excerpt.text}\n</code>'
-        )
+    for path, excerpts in files.items():
+        rows = [f"# imports it uses\n{imports[path]}"] if imports.get(path) else []
+        for excerpt in sorted(excerpts, key=lambda e: e.start):
+            span = (
+                f"lines {excerpt.start}-{excerpt.end}"
+                if excerpt.end > excerpt.start
+                else f"line {excerpt.start}"
+            )
+            rows.append(f"# {span}{': ' + excerpt.why if excerpt.why else ''}")
+            rows.append(excerpt.text)
+        blocks.append(f'<code path="{path}">\n' + "\n".join(rows) + "\n</code>")
     if blocks:
-        parts.append("The code the failing run went through, deepest first:\n" + "\n".join(blocks))
+        parts.append("The code the failing run went through:\n" + "\n".join(blocks))
     if context.outline:
-        parts.append(f"Not shown from {context.path} (line: definition):\n{context.outline}")
-    parts.append(
-        "Make this test pass by fixing the code under test; the test is the specification. "
-        "Say why in your first line."
-    )
+        parts.append(f"Not shown from {context.path}: {context.outline}")
+    parts.append("Fix the code so that this test passes.")
     return scrub("\n\n".join(parts))
 
 
@@ -853,14 +671,6 @@ def repair_messages(request: FixRequest) -> list[dict[str, object]]:
             "Start again from the code as shown above and propose your own edit."
         )
     return [{"role": "user", "content": [{"type": "text", "text": scrub(text)}]}]
-
-
-TEST_NAME = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$")
-
-
-def is_test_path(path: str, test_path: str = "") -> bool:
-    parts = PurePosixPath(path).parts
-    return path == test_path or bool(TEST_NAME.search(path)) or "tests" in parts[:-1]
 
 
 def fix_kind(paths: list[str], test_path: str) -> str:

@@ -110,7 +110,7 @@ def test_edits(
     `is_test_path(path)` says which files are tests; `test_files` are the failing test's own
     files (its node id's, and where its function is defined: a mixin's module).
     """
-    from haikutui.tasks.test_context import is_test_path as default_is_test
+    from haikutui.tasks.test_calls import is_test_path as default_is_test
 
     is_test = is_test_path if callable(is_test_path) else default_is_test
     found: list[TestEdit] = []
