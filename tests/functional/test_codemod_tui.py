@@ -289,3 +289,50 @@ async def test_b_submits_the_job_as_a_batch_tracked_on_the_batch_screen(
         assert isinstance(app.screen, BatchScreen)
     assert all(NEW in (repo / rel).read_text() for rel in MODS)
     assert len(journal_entries(repo)) == 1
+
+
+async def test_esc_during_e_keeps_the_weaker_attempt_in_the_review(
+    repo: Path, fake_api: FakeAnthropic
+) -> None:
+    """A collected batch's judge says no to mod_01; `e` sends it to Sonnet, whose answer
+    takes 3 s; Esc stops it. Back in the review, mod_01 still shows Haiku's attempt (paid
+    for, and nothing of it lost), needing a look as before."""
+    quick = Responder(judge={MODS[1]: ["no"]})
+
+    def responder(body):  # type: ignore[no-untyped-def]
+        reply = quick(body)
+        if reply is not None and body.get("model") == "claude-sonnet-4-6":
+            return replace(reply, delay=3.0)  # type: ignore[type-var]
+        return reply
+
+    fake_api.responder = responder
+    app = build_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await mark(pilot, *MODS)
+        await pilot.press("i", *INSTRUCTION, "enter", "b")
+        await settle(pilot)
+        await pilot.press("c")  # the edits; the judge goes out as the job's next batch
+        await settle(pilot)
+        await pilot.press("c")  # the judge's answers: the review
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, CodemodReviewScreen)
+        weaker = next(o for o in review.job.outcomes if o.path == MODS[1])
+        assert weaker.proposal is not None and weaker.rung == "fast"
+        await pilot.press("e")
+        for _ in range(50):  # until Sonnet's request is in flight
+            await pilot.pause(0.1)
+            if quick.sent("edit", "claude-sonnet-4-6"):
+                break
+        assert isinstance(app.screen, CodemodRunScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is review
+        assert weaker.proposal is not None and weaker.rung == "fast"
+        assert weaker.judgement is not None and weaker.judgement.answer == "no"
+        assert "4 files" in "\n".join(screen_text(app))
+        assert "3 accepted · 1 need a look" in "\n".join(screen_text(app))
+        assert "keeps its last finished attempt" in status_text(app)
+        await asyncio.sleep(3.2)  # Sonnet's answer arrives to nobody
+        await settle(pilot)
+    assert all((repo / rel).read_text() == module(n) for n, rel in enumerate(MODS))

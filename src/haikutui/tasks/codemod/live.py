@@ -130,6 +130,7 @@ async def _attempt(
     job: Job, o: FileOutcome, rung: Rung, client: AsyncAnthropic, strongest: str
 ) -> None:
     seen: list[Progress] = []
+    before = (o.rung, o.model, o.proposal, o.verdict, o.judgement, o.error, o.exit_code)
     o.tried.append(rung.name)
     o.rung, o.model = rung.name, rung.model
     o.proposal, o.verdict, o.judgement, o.error, o.exit_code = None, None, None, "", 0
@@ -148,6 +149,10 @@ async def _attempt(
         o.proposal.model, o.proposal.rung = rung.model, rung.name
     except HaikutuiError as exc:
         o.error, o.exit_code = exc.message, exc.exit_code
+    except asyncio.CancelledError:  # stopped: the file keeps its earlier (paid-for) attempt
+        o.rung, o.model, o.proposal, o.verdict, o.judgement, o.error, o.exit_code = before
+        o.tried.pop()
+        raise
     finally:
         if seen:
             progress = seen[-1]

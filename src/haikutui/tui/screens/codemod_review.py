@@ -391,7 +391,7 @@ class CodemodReviewScreen(Screen[list[str] | None]):
         self.query_one(StatusBar).show(
             f"escalated {len(files)} file{'s' * (len(files) != 1)}: {passed} of them pass now"
             if job is not None
-            else "escalation stopped; files without a new attempt have no proposal",
+            else "escalation stopped; each file keeps its last finished attempt",
             error=job is None,
         )
 
