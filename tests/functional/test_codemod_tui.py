@@ -154,7 +154,7 @@ async def test_grep_from_the_palette_marks_the_matching_files_and_i_sends_each_r
         await settle(pilot)
         assert app.screen.query_one(FileList).marked == [MODS[1], MODS[3]]
         assert "2 files marked" in status_text(app)
-        assert app.screen.query_one(PromptBar).target == "job: 2 files /LEGACY/, each alone"
+        assert app.screen.query_one(PromptBar).target == "job: 2 files by grep, each alone"
         await pilot.press("i", *INSTRUCTION, "enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CodemodReviewScreen)

@@ -215,7 +215,7 @@ class MainScreen(JobsScreen):
         bar = self.query_one(PromptBar)
         marked = self.query_one(FileList).marked
         if self._job_mode():
-            grep = f" /{self.grep[0]}/" if self.grep else ""
+            grep = " by grep" if self.grep else ""  # a pattern's slashes read as folders
             files = f"{len(marked)} file{'s' * (len(marked) != 1)}"
             bar.target = f"job: {files}{grep}, each alone"
             bar.placeholder = "One instruction for each marked file (g: together), then Enter"
