@@ -46,7 +46,7 @@ def journal_entries(root: Path) -> list[object]:
 
 
 async def test_marked_files_run_as_one_job_reviewed_by_file_and_applied_as_one_entry(
-    repo: Path, fake_api: FakeAnthropic
+    repo: Path, fake_api: FakeAnthropic, haikutui
 ) -> None:
     """Four files marked, `i`: each file is its own request; the judge says no to mod_02 on
     every rung, so it climbs and waits rejected in "needs a look"; the user rejects mod_01
@@ -105,6 +105,12 @@ async def test_marked_files_run_as_one_job_reviewed_by_file_and_applied_as_one_e
     Journal(Repo(repo).git_dir).undo(repo, entry.id)  # type: ignore[attr-defined]
     for n, rel in enumerate(MODS):
         assert (repo / rel).read_text() == module(n)
+    # The job is in the books as the CLI's are: its files, and the Opus estimate it is
+    # measured against (Stats and `log --jobs`).
+    [job] = haikutui(repo, "log", "--jobs", "--json").json
+    assert job["files"] == 4 and job["requests"] == {"fast": 4, "strong": 1, "strongest": 1}
+    assert not job["batch"] and job["strongest_model"] == "claude-opus-4-6"
+    assert 0 < job["cost"] < job["strongest_live"]
 
 
 async def test_g_keeps_the_old_way_marked_files_go_with_the_open_one(

@@ -22,6 +22,7 @@ from haikutui.tui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:  # the model-run modules load on the first job, not at start-up
     from haikutui.model.estimate import Estimate
     from haikutui.tasks.codemod.job import Job
+    from haikutui.tasks.codemod.job_estimate import JobEstimate
     from haikutui.tasks.codemod.targets import Target
     from haikutui.tui.screens.codemod_run import CodemodRunScreen
 
@@ -104,13 +105,24 @@ class JobsScreen(FocusingScreen):
 
         def chosen(way: str | None) -> None:
             if way == "live":
+                self._books_line(job.id, job, estimate, batch=False)
                 self._run_job(job)
             elif way == "batch":
-                self.submit_job(job)
+                self.submit_job(job, estimate)
             else:
                 self.query_one(StatusBar).show("job not sent")
 
         self.app.push_screen(CodemodStartScreen(job, estimate, spent), chosen)
+
+    def _books_line(self, job_id: str, job: Job, estimate: JobEstimate, *, batch: bool) -> None:
+        """The job's line in the request log, as the CLI writes it: Stats and `log --jobs`
+        measure the job against the same job live on the strongest rung."""
+        from haikutui.model.request_log import log_job
+        from haikutui.tasks.codemod.job_estimate import job_line
+
+        log_job(
+            self.repo.root, job_line(job_id, estimate, len(job.outcomes), job.start, batch=batch)
+        )
 
     def _run_job(self, job: Job) -> None:
         from haikutui.tui.screens.codemod_run import CodemodRunScreen
@@ -141,7 +153,7 @@ class JobsScreen(FocusingScreen):
         self.query_one(StatusBar).spend = spend
 
     @work(exclusive=True, group="llm", exit_on_error=False)
-    async def submit_job(self, job: Job) -> None:
+    async def submit_job(self, job: Job, estimate: JobEstimate) -> None:
         """One Message Batch at half price (split at the API's limits), tracked on `b`."""
         from haikutui.model.capabilities import require_platform
         from haikutui.tasks.codemod.batch import submit_job
@@ -153,6 +165,7 @@ class JobsScreen(FocusingScreen):
             if "anthropic" not in sys.modules:
                 await asyncio.to_thread(warm_up)
             record = await submit_job(job)
+            self._books_line(record.id, job, estimate, batch=True)
         except HaikutuiError as exc:
             status.show(exc.message, error=True)
             return
