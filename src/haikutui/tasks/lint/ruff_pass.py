@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from haikutui.core.config import Settings
 from haikutui.core.errors import UsageError
 from haikutui.core.overlay import Overlay, OverlayFile
-from haikutui.core.proposal import CONTEXT_LINES, FileChange, Proposal
+from haikutui.core.proposal import CONTEXT_LINES, FileChange, Hunk, Proposal
 from haikutui.core.repo import FileEntry, Repo, is_secret
 from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.textfile import TextFile
@@ -25,7 +25,8 @@ UNSAFE = "ruff (unsafe: "
 
 
 def is_unsafe(source: str) -> bool:
-    return source.startswith(UNSAFE)
+    """Ruff's unsafe hunk, or a model's hunk holding an unsafe edit (`<model> + ruff (unsafe: …`)."""
+    return source.startswith(UNSAFE) or f" + {UNSAFE}" in source
 
 
 @dataclass
@@ -110,6 +111,8 @@ class LintRepair:
         """Python files that cannot be repaired as text (binary, over the size limit)."""
         self.verdict_before: dict[str, LintedText] | None = None
         """Set by `ruff_rung`: see `LintResult.verdict_before`."""
+        self.offered: list[tuple[str, Hunk, list[Diagnostic]]] = []
+        """Set by `proposal`: each unsafe hunk offered, with its path and what it covers."""
         self.as_on_disk: set[str] = set()
         """Files whose bytes on disk are the text ruff sees: the scratch tree has them as is."""
         entries = repo.files()
@@ -214,6 +217,17 @@ class LintRepair:
                 sent[rel] = left
         return sent
 
+    def left(self, after: dict[str, list[Diagnostic]]) -> dict[str, list[Diagnostic]]:
+        """`after`, plus what each rejected unsafe hunk covers. A re-lint runs on the texts
+        with every offered unsafe fix in (the model starts from them); a rejected hunk fixes
+        nothing, so its findings are left until taken (`LintResult.take_unsafe`)."""
+        left = {rel: list(ds) for rel, ds in after.items()}
+        for rel, hunk, covered in self.offered:
+            if not hunk.accepted:
+                kept = left.setdefault(rel, [])
+                kept.extend(d for d in covered if d not in kept)
+        return left
+
     def open_mirror(self) -> RuffMirror:
         """The repo's scratch tree; a file whose text is not its bytes on disk (CRLF, another
         encoding) is written in as the text ruff must see."""
@@ -259,7 +273,7 @@ class LintRepair:
         proposal = Proposal.from_overlay(self.overlay)
         by_model = [a.model for a in attempts if not a.error]
         mark_sources(proposal, self.ruff_texts, by_model[-1] if by_model else "model")
-        mark_unsafe(proposal, self.ruff_texts, self.start_texts, self.unsafe)
+        self.offered = mark_unsafe(proposal, self.ruff_texts, self.start_texts, self.unsafe)
         proposal.model = by_model[-1] if by_model else "ruff"
         proposal.rung = attempts[-1].rung if attempts else "ruff"
         return proposal
@@ -314,13 +328,17 @@ def mark_unsafe(
     safe: dict[str, str],
     start: dict[str, str],
     unsafe: dict[str, list[Diagnostic]],
-) -> None:
+) -> list[tuple[str, Hunk, list[Diagnostic]]]:
     """Hunks made by ruff's unsafe fixes: sourced `ruff (unsafe: RULE name) · reason` and
     rejected, so nothing unsafe is applied unless the user takes it (`y`, `--unsafe-fixes`).
+    Returned: each such hunk with its path and the findings it covers.
 
     A hunk is unsafe when its edits are not all ruff's safe ones but all appear between the
     safe text and the unsafe one; its rules are the unsafe findings on the lines it touches.
+    A model's hunk that took in an unsafe edit nearby (within a hunk's reach) is rejected
+    too, sourced `<model> + ruff (unsafe: …)`: accepting it would apply the unsafe edit.
     """
+    offered: list[tuple[str, Hunk, list[Diagnostic]]] = []
     for change in proposal.changes:
         if change.path not in unsafe:
             continue
@@ -330,19 +348,35 @@ def mark_unsafe(
             if hunk.source == "ruff" or not edits:
                 continue
             owners = [h for h in steps.hunks if all(line in h.lines for line in edits)]
+            made_by = ""
+            if not owners:  # a model's hunk: does it hold an unsafe edit too?
+                owners = [
+                    h
+                    for h in steps.hunks
+                    if any(line in edits for line in h.lines if line[0] in "+-")
+                ]
+                made_by = f"{hunk.source} + "
             if not owners:
                 continue
-            hunk.source = UNSAFE + _rules(owners[0].header, unsafe[change.path])
+            covered = [d for h in owners for d in _covered(h.header, unsafe[change.path])]
+            covered = list(dict.fromkeys(covered)) or unsafe[change.path][:1]
+            hunk.source = made_by + UNSAFE + _rules(covered)
             hunk.accepted = False
+            offered.append((change.path, hunk, covered))
+    return offered
 
 
-def _rules(header: str, findings: list[Diagnostic]) -> str:
-    """`F841 unused-variable) · Remove assignment ...` for the findings in a hunk's old lines."""
+def _covered(header: str, findings: list[Diagnostic]) -> list[Diagnostic]:
+    """The findings on a hunk's old lines (`@@ -12,3 +12,2 @@`: lines 12 to 14)."""
     old = header.split()[1].lstrip("-")  # "@@ -12,3 +12,2 @@" -> "12,3"
     first, _, count = old.partition(",")
     start = int(first or 1)
     lines = range(start, start + max(1, int(count or 1)))
-    found = [d for d in findings if d.row in lines] or findings[:1]
+    return [d for d in findings if d.row in lines]
+
+
+def _rules(found: list[Diagnostic]) -> str:
+    """`F841 unused-variable) · Remove assignment ...` for the findings a hunk covers."""
     codes = ", ".join(dict.fromkeys(f"{d.code} {d.name}".strip() for d in found))
     reasons = "; ".join(dict.fromkeys(d.fix_message or d.message for d in found))
     return f"{codes}) · {reasons}"
@@ -372,10 +406,11 @@ def ruff_only(
     with job.open_mirror() as mirror:
         before, after = job.ruff_rung(mirror, unsafe=unsafe)
         tree = mirror.detach() if keep_tree else None
+    proposal = job.proposal([])
     return LintResult(
-        job.proposal([]),
+        proposal,
         before,
-        after,
+        job.left(after),
         [],
         skipped=job.skipped,
         verdict_before=job.verdict_before,
