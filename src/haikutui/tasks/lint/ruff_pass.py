@@ -18,6 +18,7 @@ from haikutui.core.repo import FileEntry, Repo, is_secret
 from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.textfile import TextFile
 from haikutui.model.pricing import Usage, cost
+from haikutui.tasks.lint.long_lines import LIMIT, Shortened, shorten
 from haikutui.tasks.lint.ruff_runner import VERDICT_RULES, Diagnostic, LintedText, RuffMirror
 from haikutui.tasks.lint.star_imports import SOURCE as STAR_SOURCE
 from haikutui.tasks.lint.star_imports import STAR_RULES, StarPlan, expand, plan_stars
@@ -122,6 +123,8 @@ class LintRepair:
         """Set by `proposal`: each unsafe hunk offered, with its path and what it covers."""
         self.as_on_disk: set[str] = set()
         """Files whose bytes on disk are the text ruff sees: the scratch tree has them as is."""
+        self.shortened: dict[str, Shortened] = {}
+        """Set by `ruff_rung`: the files whose long lines were shortened (`long_lines`)."""
         self.stars: dict[str, StarPlan] = {}
         """Set by `ruff_rung`: the files whose star imports rope writes out (`star_imports`)."""
         entries = repo.files()
@@ -193,6 +196,7 @@ class LintRepair:
         }
         mirror.write(expanded)  # ruff's fixes then run on them too (I001 sorts the new names)
         after = mirror.fix_and_check(self.paths)
+        after |= self._shorten(mirror, after)
         for rel in self.paths:
             fixed = mirror.read(rel)
             entry = self.overlay.files[rel]
@@ -203,6 +207,36 @@ class LintRepair:
         if unsafe:
             self._unsafe_fixes(mirror, after)
         return before, after
+
+    def _shorten(
+        self, mirror: RuffMirror, after: dict[str, list[Diagnostic]]
+    ) -> dict[str, list[Diagnostic]]:
+        """Long lines (E501) shortened in the mirror (`long_lines`); the changed files'
+        findings, checked again."""
+        long = {
+            rel: rows
+            for rel, ds in after.items()
+            if (
+                rows := {
+                    d.row: int(m.group(2))
+                    for d in ds
+                    if d.code == "E501" and (m := LIMIT.search(d.message))
+                }
+            )
+        }
+        if not long:
+            return {}
+        from haikutui.tasks.lint.ruff_runner import ruff_binary
+
+        ruff = ruff_binary()
+        for rel, rows in long.items():
+            done = shorten(mirror.path, rel, mirror.read(rel), rows, ruff)
+            if done.text != mirror.read(rel):
+                self.shortened[rel] = done
+        if not self.shortened:
+            return {}
+        mirror.write({rel: done.text for rel, done in self.shortened.items()})
+        return mirror.check(sorted(self.shortened))
 
     def _plan_stars(self, mirror: RuffMirror, before: dict[str, list[Diagnostic]]) -> None:
         """Plans for the files where the repo's rules report a star import (F403)."""
@@ -315,6 +349,7 @@ class LintRepair:
         by_model = [a.model for a in attempts if not a.error]
         mark_sources(proposal, self.ruff_texts, by_model[-1] if by_model else "model")
         mark_stars(proposal, {rel: p for rel, p in self.stars.items() if p.safe})
+        mark_shortened(proposal, self.shortened)
         reasons = {rel: p.reason for rel, p in self.stars.items() if not p.safe}
         self.offered = mark_unsafe(
             proposal, self.ruff_texts, self.start_texts, self.unsafe, reasons
@@ -433,6 +468,18 @@ def mark_stars(proposal: Proposal, plans: dict[str, StarPlan]) -> None:
         for hunk in change.hunks:
             if any(STAR_LINE.match(line) for line in hunk.lines):
                 hunk.source = f"{STAR_SOURCE} · {plan.reason}"
+
+
+def mark_shortened(proposal: Proposal, shortened: dict[str, Shortened]) -> None:
+    """Hunks that shorten a long line: `ruff format (E501)` or `textwrap (E501)`; accepted."""
+    for change in proposal.changes:
+        done = shortened.get(change.path)
+        if done is None:
+            continue
+        for hunk in change.hunks:
+            source = done.source([line[1:].rstrip("\r\n") for line in hunk.lines if line[0] == "-"])
+            if source is not None and hunk.source == "ruff":
+                hunk.source = source
 
 
 def _covered(header: str, findings: list[Diagnostic]) -> list[Diagnostic]:

@@ -10,8 +10,9 @@ from haikutui.tui.widgets.diff_view import DiffView, HunkView
 
 DETERMINISTIC: frozenset[str] = frozenset({"ruff", "rope"})
 """Engines that need no model: their hunks are marked ◇, a model's ◆."""
-NO_MODEL_PREFIXES: tuple[str, ...] = ("ruff (unsafe: ", "rope (")
-"""ruff's unsafe fixes and rope's star imports written out, with their rules and reasons."""
+NO_MODEL_PREFIXES: tuple[str, ...] = ("ruff (unsafe: ", "rope (", "ruff format (", "textwrap (")
+"""ruff's unsafe fixes, rope's star imports written out, long lines shortened: with their
+rules and reasons."""
 
 
 class SourcedHunkView(HunkView):
