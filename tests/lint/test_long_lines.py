@@ -3,6 +3,7 @@ comments re-wrapped; strings, docstrings and comments tools read are left as the
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -69,12 +70,17 @@ def test_a_long_statement_and_a_long_comment_are_shortened_and_marked(long_repo:
         "    # the totals are combined here because the caller wants\n    # one number back\n"
         in text
     )
-    for kept in (LONG_DOC, TOOLS, URL, CODE, STRING):
+    for kept in (LONG_DOC, TOOLS, URL, CODE):
         assert kept in text
-    # The two edits are a line apart: one hunk, named by the first engine that explains it.
+    # Cut into literals side by side: the parser joins them, the AST is the same.
+    assert (
+        '    return ("a string literal that is much longer than "\n            "sixty chars")\n'
+        in text
+    )
+    # The comment and the call are a line apart: one hunk, named by the first that explains it.
     assert [h.source for h in change.hunks] == ["textwrap (E501)"]
     assert all(h.accepted for h in change.hunks)
-    assert result.fixed() == 2 and result.remaining() == 3
+    assert result.fixed() == 3 and result.remaining() == 2
     compile(text, "pkg/mod.py", "exec")
 
 
@@ -99,3 +105,22 @@ def test_a_statement_alone_is_formatted_and_nothing_else(tmp_path: Path) -> None
         "x  =  1\n\n\nresult = dict(\n    first_key=1, second_key=2, third_key=3, fourth=4\n)\n"
     )
     assert [h.source for h in change.hunks] == ["ruff format (E501)"]
+
+
+def test_a_long_string_is_cut_into_literals_the_parser_joins(tmp_path: Path) -> None:
+    source = (
+        "import ast\n\n\n"
+        'MESSAGE = "a string literal that is much longer than sixty characters"\n'
+        'FORMATTED = f"an f-string {ast} that is much longer than sixty characters"\n'
+    )
+    repo = make_repo(tmp_path / "long", {"pyproject.toml": CONFIG, "pkg/mod.py": source})
+    result = ruff_only(Repo(repo), load_settings(repo), None)
+    (change,) = result.proposal.changes
+    assert change.new_text == (
+        "import ast\n\n\n"
+        'MESSAGE = ("a string literal that is much longer than "\n'
+        '           "sixty characters")\n'
+        'FORMATTED = f"an f-string {ast} that is much longer than sixty characters"\n'
+    )
+    assert [h.source for h in change.hunks] == ["split string (E501)"]
+    assert ast.dump(ast.parse(change.new_text)) == ast.dump(ast.parse(source))

@@ -4,10 +4,12 @@ Ruff has no fix for E501, and formatting whole files is a diff of every line the
 differently. Here only the lines ruff reports change: a statement is re-laid by `ruff format
 --range` (the repo's own formatter settings; the AST is the same), kept only when it leaves
 fewer long lines; a comment on a line of its own is wrapped at the limit the finding names
-(stdlib `textwrap`), with its indent and `#`/`#:` prefix. Neither can change behaviour.
-Left as they are: strings and docstrings (their text is the program's), comments that
-tools read (`noqa`, `type:`, `pragma`, `fmt:`, …), commented-out code, and a word (a URL)
-longer than the limit.
+(stdlib `textwrap`), with its indent and `#`/`#:` prefix; a string literal still too long
+is cut at spaces into literals side by side, which the parser joins again (kept only when
+the AST is the same). None of it can change behaviour. Left as they are: strings that span
+lines and docstrings (their text is the program's), f-strings, comments that tools read
+(`noqa`, `type:`, `pragma`, `fmt:`, …), commented-out code, and a word (a URL) longer than
+the limit.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ READ_BY_TOOLS = re.compile(
 )
 FORMATTED = "ruff format (E501)"
 WRAPPED = "textwrap (E501)"
+SPLIT = "split string (E501)"
 
 
 @dataclass
@@ -38,11 +41,13 @@ class Shortened:
     text: str
     formatted: set[str] = field(default_factory=set)
     wrapped: set[str] = field(default_factory=set)
+    split: set[str] = field(default_factory=set)
 
     def source(self, removed: list[str]) -> str | None:
         """The hunk source for a hunk removing these lines, if one of them was shortened."""
-        if any(line in self.wrapped for line in removed):
-            return WRAPPED
+        for lines, name in ((self.wrapped, WRAPPED), (self.split, SPLIT)):
+            if any(line in lines for line in removed):
+                return name
         if any(line in self.formatted for line in removed):
             return FORMATTED
         return None
@@ -71,7 +76,80 @@ def shorten(root: Path, rel: str, text: str, rows: dict[int, int], ruff: str) ->
         if formatted is not None and _fewer_long(result.text, formatted, rows[row]):
             result.formatted.update(_replaced(result.text, formatted))
             result.text = formatted
+    limit = min(rows.values())
+    for row in range(len(result.text.splitlines()), 0, -1):  # the strings still too long
+        line = result.text.splitlines()[row - 1]
+        if len(line) <= limit or "noqa" in line:
+            continue
+        split = _split_string(result.text, row, limit)
+        if split is not None and _fewer_long(result.text, split, limit):
+            result.split.add(line)
+            result.text = split
     return result
+
+
+def _split_string(text: str, row: int, limit: int) -> str | None:
+    """The string literal that crosses the limit on `row`, cut at spaces into literals side
+    by side (in parentheses when not already in brackets). The parser joins them again: the
+    AST must come out the same, or nothing is changed."""
+    depth, found = 0, None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+            elif token.type == tokenize.STRING and token.start[0] == row == token.end[0]:
+                if token.end[1] > limit:
+                    found = token, depth
+                    break
+            if token.start[0] > row:
+                break
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    if found is None:
+        return None
+    token, depth = found
+    if depth == 0 and token.line.strip() == token.string:
+        return None  # a docstring, or a string alone as a statement
+    quoted = re.match(r"([rRbBuU]{0,2})('\'\'|\"\"\"|'|\")", token.string)
+    if quoted is None:  # an f-string (before 3.12 a STRING too): its braces are code
+        return None
+    prefix, quote = quoted.groups()
+    body = token.string[len(prefix) + len(quote) : -len(quote)]
+    lines = text.splitlines(keepends=True)
+    line = lines[row - 1]
+    column = token.start[1] + (depth == 0)
+    tail = len(line.rstrip("\r\n")) - token.end[1] + (depth == 0)
+    room = limit - column - len(prefix) - 2 * len(quote)
+    pieces = _cut(body, room, room - tail)
+    if len(pieces) < 2:
+        return None
+    joined = ("\n" + " " * column).join(f"{prefix}{quote}{p}{quote}" for p in pieces)
+    if depth == 0:
+        joined = f"({joined})"
+    lines[row - 1] = line[: token.start[1]] + joined + line[token.end[1] :]
+    new = "".join(lines)
+    try:
+        same = ast.dump(ast.parse(new)) == ast.dump(ast.parse(text))
+    except (SyntaxError, ValueError):
+        return None
+    return new if same else None
+
+
+def _cut(body: str, room: int, last_room: int) -> list[str]:
+    """`body` cut after spaces into pieces of at most `room` (the last `last_room`)."""
+    pieces: list[str] = []
+    rest = body
+    while len(rest) > last_room:
+        cut = rest.rfind(" ", 0, room)
+        while cut > 0 and rest[cut - 1] == "\\":  # not inside an escape
+            cut = rest.rfind(" ", 0, cut)
+        if cut <= 0:
+            break
+        pieces.append(rest[: cut + 1])
+        rest = rest[cut + 1 :]
+    return [*pieces, rest] if rest else pieces
 
 
 def _kinds(text: str) -> tuple[set[int], set[int]]:

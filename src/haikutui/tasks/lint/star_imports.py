@@ -29,6 +29,8 @@ STAR_RULES: frozenset[str] = frozenset({"F403", "F405"})
 SOURCE = "rope (F403, F405)"
 """How a star expansion's hunk source begins: `rope (F403, F405) · from .core import * → …`."""
 _NAME = re.compile(r"`([^`]+)` may be undefined, or defined from star imports")
+EXTERNAL = "module:"
+"""`StarPlan.added`'s key for a module outside the repo: `module:typing`."""
 STARS = "*"
 """`_takers`' key for the star imports of each file."""
 WIDTH = 88
@@ -66,6 +68,8 @@ class StarPlan:
     dropped: list[str] = field(default_factory=list)
     """Names a star bound that the file binds no more."""
     package: bool = False
+    imports: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    """Modules a star passed on (`re`), imported themselves: name -> (module, re-exported)."""
     added: dict[str, Star] = field(default_factory=dict)
     """Imports of names from the module that defines them (by repo path), because the star
     module they came through drops them; written after the last star."""
@@ -133,6 +137,8 @@ def plan_stars(root: Path, paths: list[str], files: list[str], ruff: str) -> dic
             del plans[rel]
     for rel, plan in list(plans.items()):
         for origin in plan.added:
+            if origin.startswith(EXTERNAL):
+                continue  # its absolute name is already in
             spec = _import_spec(rel, origin, set(files))
             if spec is None:
                 del plans[rel]
@@ -244,16 +250,23 @@ def expand(text: str, plan: StarPlan, width: int = WIDTH) -> str | None:
         comment = tail.strip()
         newline = "\n" if tail.endswith("\n") or last + 1 < len(lines) else ""
         more = added if index == len(pairs) - 1 else []
-        text = "\n".join(
-            t
-            for t in [
-                _statement(head, s, c, width)
-                for s, c in [(star, comment)] + [(a, "") for a in more]
-            ]
-            if t
-        )
+        modules = plan.imports if index == len(pairs) - 1 else {}
+        written = [
+            _statement(head, s, c, width) for s, c in [(star, comment)] + [(a, "") for a in more]
+        ]
+        written += [
+            _import(head, name, module, again) for name, (module, again) in sorted(modules.items())
+        ]
+        text = "\n".join(t for t in written if t)
         lines[first : last + 1] = [text + newline if text else ""]
     return "".join(lines)
+
+
+def _import(indent: str, name: str, module: str, again: bool) -> str:
+    """`import re` for a module a star passed on (`as` when it is bound by another name)."""
+    if module == name or module.split(".")[0] == name and not again:
+        return f"{indent}import {module}" + (f" as {name}" if again and module == name else "")
+    return f"{indent}import {module} as {name}"
 
 
 def _statement(indent: str, star: Star, comment: str, width: int) -> str:
@@ -346,13 +359,13 @@ def _plan_one(
     package = rel.endswith("__init__.py")
     before = {n for n in set().union(*(s.binds for s in stars)) - own if not n.startswith("_")}
     again = before - wanted if package else set()
+    plan = StarPlan(rel, stars, sorted(before - wanted - again), package=package)
     for name in sorted(wanted | again):
         star = _provider(stars, modules, name)
         if star is None:
             return None  # rope cannot say where it comes from: the star is left as it is
-        (star.names if name in wanted else star.reexports).append(name)
-    dropped = sorted(before - wanted - again)
-    return StarPlan(rel, stars, dropped, package=package)
+        _place(plan, star, modules[stars.index(star)], name, again=name not in wanted)
+    return plan
 
 
 def _provider(stars: list[Star], modules: list[Any], name: str) -> Star | None:
@@ -364,30 +377,91 @@ def _provider(stars: list[Star], modules: list[Any], name: str) -> Star | None:
         return None
     last = providers[-1]
     origin = _defining(modules[last], name)
-    same = [i for i in providers if origin is not None and stars[i].target == origin]
+    where = origin.path if origin is not None else None
+    same = [i for i in providers if where is not None and stars[i].target == where]
     return stars[same[0] if same else last]
 
 
-def _defining(pymodule: Any, name: str) -> str | None:
-    """The repo path of the module where rope finds `name` defined, through its imports."""
+@dataclass(frozen=True)
+class Origin:
+    """Where rope finds a name made, through the imports that pass it on."""
+
+    path: str | None
+    """The repo path of the module that defines it; None outside the repo."""
+    module: str
+    """How the last import in the chain names its module (`typing`, or `util` at `level`)."""
+    level: int
+    is_module: bool
+    """The name is a module (`import re`)."""
+    name: str = ""
+    """Its name where it is made (`pyparsing_unicode` for `ppu`)."""
+
+
+def _defining(pymodule: Any, name: str) -> Origin | None:
+    """Where `name`, as `pymodule` binds it, was made: followed through the repo's imports,
+    up to the first import from outside it (`from typing import List`: typing, as imported)."""
     from rope.base import pynames
 
     try:
         pyname = pymodule.get_attribute(name)
-        where = pymodule
+        where, module, level, real = pymodule, "", 0, name
         for _ in range(20):
+            if isinstance(pyname, pynames.ImportedModule):
+                return Origin(None, pyname.module_name, pyname.level, True, name)
             if not isinstance(pyname, pynames.ImportedName):
                 break
-            where = pyname.imported_module.get_object()
-            pyname = where.get_attribute(pyname.imported_name)
+            module, level = pyname.imported_module.module_name, pyname.imported_module.level
+            real = pyname.imported_name
+            there = pyname.imported_module.get_object()
+            resource = there.get_resource()
+            if resource is None or str(resource.path).startswith("/"):
+                return Origin(None, module, level, False, real)  # not followed outside the repo
+            where, pyname = there, there.get_attribute(real)
         resource = where.get_resource()
         if resource is None:
             return None
         if resource.is_folder():
             resource = resource.get_child("__init__.py")
-        return str(resource.path)
+        path = str(resource.path)
+        return Origin(None if path.startswith("/") else path, module, level, False, real)
     except Exception:  # noqa: BLE001 - rope's analysis of a third module: no answer is fine
         return None
+
+
+def _place(plan: StarPlan, star: Star, module: Any, name: str, again: bool) -> None:
+    """`name` into its star's import, or, when that module only passes it on and could drop
+    it (ruff's F401 fix removes an import a plain module does not use), from where it is made.
+    A package's `__init__.py` or a module's `__all__` keeps what it passes on."""
+    origin = _defining(module, name)
+    kept = star.target is None or star.target.endswith("__init__.py")
+    if (
+        kept
+        or origin is None
+        or origin.name != name  # made under another name: `as` would read as unused
+        or origin.path == star.target
+        or name in _literal_all(module)
+    ):
+        (star.reexports if again else star.names).append(name)
+        return
+    if origin.is_module and origin.level == 0:
+        plan.imports[name] = (origin.module, again)
+        return
+    key = origin.path or (f"{EXTERNAL}{origin.module}" if origin.level == 0 else None)
+    if key is None:  # made in a relative import outside the repo: the star's module it is
+        (star.reexports if again else star.names).append(name)
+        return
+    other = plan.added.setdefault(key, Star(0, origin.module, 0, set(), origin.path))
+    (other.reexports if again else other.names).append(name)
+
+
+def _literal_all(pymodule: Any) -> set[str]:
+    try:
+        resource = pymodule.get_resource()
+        if resource.is_folder():
+            resource = resource.get_child("__init__.py")
+        return set(_all_names(ast.parse(resource.read())) or [])
+    except Exception:  # noqa: BLE001 - no `__all__` to read: nothing is kept by it
+        return set()
 
 
 def _star_binds(

@@ -10,7 +10,13 @@ from haikutui.tui.widgets.diff_view import DiffView, HunkView
 
 DETERMINISTIC: frozenset[str] = frozenset({"ruff", "rope"})
 """Engines that need no model: their hunks are marked ◇, a model's ◆."""
-NO_MODEL_PREFIXES: tuple[str, ...] = ("ruff (unsafe: ", "rope (", "ruff format (", "textwrap (")
+NO_MODEL_PREFIXES: tuple[str, ...] = (
+    "ruff (unsafe: ",
+    "rope (",
+    "ruff format (",
+    "textwrap (",
+    "split string (",
+)
 """ruff's unsafe fixes, rope's star imports written out, long lines shortened: with their
 rules and reasons."""
 
