@@ -159,3 +159,29 @@ async def test_review_marks_a_star_hunk_as_rope(star_repo: Path) -> None:
         view = str(screen.query("SourcedHunkView").first().render())
         assert "◇ rope (F403, F405) · from .core import * → 2 names" in view
         assert "pkg/helpers.py 3 fixed · 0 left" in str(screen.query_one("#review-header").render())
+
+
+def test_a_name_a_module_only_passes_on_is_taken_from_where_it_is_made(
+    tmp_path: Path, haikutui
+) -> None:
+    """core.py does not use `List` or `re`: ruff's F401 fix drops them there in the same run,
+    so `from .core import List` would break helpers.py; it takes them from typing and re."""
+    files = {
+        "pyproject.toml": CONFIG,
+        "pkg/__init__.py": "",
+        "pkg/core.py": "import re\nfrom typing import List\n\nSIZE = 3\n",
+        "pkg/helpers.py": (
+            "from .core import *\n\n\n"
+            "def sizes(text) -> List[int]:\n    return [SIZE, len(re.findall('a', text))]\n"
+        ),
+    }
+    repo = make_repo(tmp_path / "stars", files)
+    run = haikutui(repo, "lint", "--no-model", "--yes", "--json")
+    assert run.code == 0, run.err
+    helpers = (repo / "pkg/helpers.py").read_text()
+    assert "from .core import SIZE\n" in helpers
+    assert "from typing import List\n" in helpers and "import re\n" in helpers
+    assert "List" not in (repo / "pkg/core.py").read_text()  # ruff's F401 fix, same run
+    check = [sys.executable, "-c", "from pkg.helpers import sizes; print(sizes('aa'))"]
+    ran = subprocess.run(check, cwd=repo, capture_output=True, text=True)
+    assert ran.stdout == "[3, 2]\n", ran.stderr
