@@ -7,7 +7,9 @@ fewer long lines; a comment on a line of its own is wrapped at the limit the fin
 (stdlib `textwrap`), with its indent and `#`/`#:` prefix; a string literal still too long
 is cut at spaces into literals side by side, which the parser joins again (kept only when
 the AST is the same). None of it can change behaviour. Left as they are: strings that span
-lines and docstrings (their text is the program's), f-strings, comments that tools read
+lines and docstrings (their text is the program's), f-strings, raw strings (patterns, whose
+halves would not read as one), strings a `%` or `.format` follows (ruff's UP031 and UP032
+fixes need them whole), comments that tools read
 (`noqa`, `type:`, `pragma`, `fmt:`, …), commented-out code, and a word (a URL) longer than
 the limit.
 """
@@ -92,9 +94,12 @@ def _split_string(text: str, row: int, limit: int) -> str | None:
     """The string literal that crosses the limit on `row`, cut at spaces into literals side
     by side (in parentheses when not already in brackets). The parser joins them again: the
     AST must come out the same, or nothing is changed."""
-    depth, found = 0, None
+    depth, found, after = 0, None, ""
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if found is not None:
+                after = token.string  # `%` or `.format`: ruff's UP031/UP032 fixes want one
+                break
             if token.type == tokenize.OP and token.string in "([{":
                 depth += 1
             elif token.type == tokenize.OP and token.string in ")]}":
@@ -102,12 +107,11 @@ def _split_string(text: str, row: int, limit: int) -> str | None:
             elif token.type == tokenize.STRING and token.start[0] == row == token.end[0]:
                 if token.end[1] > limit:
                     found = token, depth
-                    break
             if token.start[0] > row:
                 break
     except (tokenize.TokenError, SyntaxError):
         return None
-    if found is None:
+    if found is None or after in ("%", "."):
         return None
     token, depth = found
     if depth == 0 and token.line.strip() == token.string:
@@ -116,6 +120,9 @@ def _split_string(text: str, row: int, limit: int) -> str | None:
     if quoted is None:  # an f-string (before 3.12 a STRING too): its braces are code
         return None
     prefix, quote = quoted.groups()
+    if "r" in prefix.lower():
+        return None  # a pattern, most often: cut at a space it reads as two halves of one
+
     body = token.string[len(prefix) + len(quote) : -len(quote)]
     lines = text.splitlines(keepends=True)
     line = lines[row - 1]
