@@ -6,7 +6,7 @@ differently. Here only the lines ruff reports change: a statement is re-laid by 
 fewer long lines; a comment on a line of its own is wrapped at the limit the finding names
 (stdlib `textwrap`), with its indent and `#`/`#:` prefix; a string literal still too long
 is cut at spaces into literals side by side, which the parser joins again (kept only when
-the AST is the same). None of it can change behaviour. Left as they are: strings that span
+their values join to the literal's, so the AST is the same). None of it can change behaviour. Left as they are: strings that span
 lines and docstrings (their text is the program's), f-strings, raw strings (patterns, whose
 halves would not read as one), strings a `%` or `.format` follows (ruff's UP031 and UP032
 fixes need them whole), comments that tools read
@@ -23,7 +23,6 @@ import subprocess
 import textwrap
 import tokenize
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 
 LIMIT = re.compile(r"\((\d+) > (\d+)\)")
@@ -55,93 +54,138 @@ class Shortened:
         return None
 
 
-def shorten(root: Path, rel: str, text: str, rows: dict[int, int], ruff: str) -> Shortened:
-    """`text` with the long lines at `rows` (1-based row -> limit) shortened where it can be."""
+def shorten(
+    root: Path, rel: str, text: str, rows: dict[int, int], ruff: str, *, split: bool = True
+) -> Shortened:
+    """`text` with the long lines at `rows` (1-based row -> limit) shortened where it can be.
+
+    One pass from the bottom, so the rows above keep their numbers and their tokens (from
+    one scan of the text) stay true; a statement the formatter re-laid makes the tokens of
+    its first rows stale, and those are not cut.
+    """
     result = Shortened(text)
     try:
-        comments, strings = _kinds(text)
+        scan = _scan(text, min(rows.values()))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return result
-    for row in sorted(rows, reverse=True):  # from the bottom: rows above keep their numbers
-        lines = result.text.splitlines(keepends=True)
-        if row > len(lines) or row in strings:
+    lines = text.splitlines(keepends=True)
+    stale = len(lines) + 1  # rows from here down were re-laid by the formatter
+    for row in sorted(rows, reverse=True):
+        if row > len(lines) or row in scan.strings:
             continue
         old = lines[row - 1]
-        if row in comments:
+        if row in scan.comments:
             new = _wrap(old, rows[row], first=row == 1)
             if new is not None:
                 lines[row - 1] = new
-                result.text = "".join(lines)
                 result.wrapped.add(old.rstrip("\r\n"))
             continue
-        formatted = _format(root, rel, result.text, row, ruff)
-        if formatted is not None and _fewer_long(result.text, formatted, rows[row]):
-            result.formatted.update(_replaced(result.text, formatted))
-            result.text = formatted
-    limit = min(rows.values())
-    for row in range(len(result.text.splitlines()), 0, -1):  # the strings still too long
-        line = result.text.splitlines()[row - 1]
-        if len(line) <= limit or "noqa" in line:
-            continue
-        split = _split_string(result.text, row, limit)
-        if split is not None and _fewer_long(result.text, split, limit):
-            result.split.add(line)
-            result.text = split
+        literal = scan.long.get(row) if split and row < stale else None
+        if old.lstrip()[:1] not in ("'", '"'):  # a string alone: the formatter cannot help
+            now = "".join(lines)
+            formatted = _format(root, rel, now, row, ruff)
+            if formatted is not None and _fewer_long(now, formatted, rows[row]):
+                replaced, first = _replaced(now, formatted)
+                result.formatted.update(replaced)
+                lines = formatted.splitlines(keepends=True)
+                stale = min(stale, first)
+                continue
+        if literal is not None and "noqa" not in old:
+            new = _split_line(old, *literal, rows[row])
+            if new is not None:
+                lines[row - 1] = new
+                result.split.add(old.rstrip("\r\n"))
+    result.text = "".join(lines)
+    if result.split:
+        try:
+            ast.parse(result.text)  # each cut was checked for its value; this, for the syntax
+        except (SyntaxError, ValueError):
+            return shorten(root, rel, text, rows, ruff, split=False)
     return result
 
 
-def _split_string(text: str, row: int, limit: int) -> str | None:
-    """The string literal that crosses the limit on `row`, cut at spaces into literals side
-    by side (in parentheses when not already in brackets). The parser joins them again: the
-    AST must come out the same, or nothing is changed."""
-    depth, found, after = 0, None, ""
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if found is not None:
-                after = token.string  # `%` or `.format`: ruff's UP031/UP032 fixes want one
-                break
-            if token.type == tokenize.OP and token.string in "([{":
-                depth += 1
-            elif token.type == tokenize.OP and token.string in ")]}":
-                depth -= 1
-            elif token.type == tokenize.STRING and token.start[0] == row == token.end[0]:
-                if token.end[1] > limit:
-                    found = token, depth
-            if token.start[0] > row:
-                break
-    except (tokenize.TokenError, SyntaxError):
-        return None
-    if found is None or after in ("%", "."):
-        return None
-    token, depth = found
-    if depth == 0 and token.line.strip() == token.string:
-        return None  # a docstring, or a string alone as a statement
-    quoted = re.match(r"([rRbBuU]{0,2})('\'\'|\"\"\"|'|\")", token.string)
-    if quoted is None:  # an f-string (before 3.12 a STRING too): its braces are code
+@dataclass
+class _Scan:
+    comments: set[int] = field(default_factory=set)
+    """Rows holding only a comment."""
+    strings: set[int] = field(default_factory=set)
+    """Rows inside a string that spans lines."""
+    long: dict[int, tuple[tokenize.TokenInfo, int]] = field(default_factory=dict)
+    """Per row, the first plain string literal that crosses the limit, and its bracket
+    depth: not a docstring, a raw string (a pattern, most often: cut at a space it reads as
+    two halves), an f-string or inside one (its braces are code), nor one a `%` or
+    `.format` follows (ruff's UP031 and UP032 fixes want it whole)."""
+
+
+def _scan(text: str, limit: int) -> _Scan:
+    """One tokenize pass over `text`: what `shorten` needs to know of each row."""
+    scan = _Scan()
+    depth, inside, pending = 0, 0, None
+    opened: list[int] = []
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if pending is not None:
+            if token.string not in ("%", "."):
+                scan.long.setdefault(pending[0].start[0], pending)
+            pending = None
+        kind = token.type
+        if kind == tokenize.COMMENT and not token.line[: token.start[1]].strip():
+            scan.comments.add(token.start[0])
+        elif kind == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif kind == tokenize.OP and token.string in ")]}":
+            depth -= 1
+        elif kind == getattr(tokenize, "FSTRING_START", -1):
+            inside += 1
+            opened.append(token.start[0])
+        elif kind == getattr(tokenize, "FSTRING_END", -1) and opened:
+            inside -= 1
+            start = opened.pop()
+            if start != token.end[0]:
+                scan.strings.update(range(start, token.end[0] + 1))
+        elif kind == tokenize.STRING and token.start[0] != token.end[0]:
+            scan.strings.update(range(token.start[0], token.end[0] + 1))
+        elif (
+            kind == tokenize.STRING
+            and not inside
+            and token.end[1] > limit
+            and not (depth == 0 and token.line.strip() == token.string)
+            and re.match(r"[bBuU]?['\"]", token.string)
+        ):
+            pending = token, depth
+    if pending is not None:
+        scan.long.setdefault(pending[0].start[0], pending)
+    scan.strings -= scan.comments
+    return scan
+
+
+def _split_line(line: str, token: tokenize.TokenInfo, depth: int, limit: int) -> str | None:
+    quoted = re.match(r"([bBuU]?)('\'\'|\"\"\"|'|\")", token.string)
+    if quoted is None:
         return None
     prefix, quote = quoted.groups()
-    if "r" in prefix.lower():
-        return None  # a pattern, most often: cut at a space it reads as two halves of one
-
     body = token.string[len(prefix) + len(quote) : -len(quote)]
-    lines = text.splitlines(keepends=True)
-    line = lines[row - 1]
     column = token.start[1] + (depth == 0)
     tail = len(line.rstrip("\r\n")) - token.end[1] + (depth == 0)
     room = limit - column - len(prefix) - 2 * len(quote)
-    pieces = _cut(body, room, room - tail)
-    if len(pieces) < 2:
+    pieces = [f"{prefix}{quote}{p}{quote}" for p in _cut(body, room, room - tail)]
+    if len(pieces) < 2 or not _same_value(token.string, pieces):
         return None
-    joined = ("\n" + " " * column).join(f"{prefix}{quote}{p}{quote}" for p in pieces)
+    joined = ("\n" + " " * column).join(pieces)
     if depth == 0:
         joined = f"({joined})"
-    lines[row - 1] = line[: token.start[1]] + joined + line[token.end[1] :]
-    new = "".join(lines)
+    return line[: token.start[1]] + joined + line[token.end[1] :]
+
+
+def _same_value(literal: str, pieces: list[str]) -> bool:
+    """The pieces, joined as the parser joins adjacent literals, are the literal's value."""
     try:
-        same = ast.dump(ast.parse(new)) == ast.dump(ast.parse(text))
+        whole = ast.literal_eval(literal)
+        parts = [ast.literal_eval(p) for p in pieces]
     except (SyntaxError, ValueError):
-        return None
-    return new if same else None
+        return False
+    if not all(type(p) is type(whole) for p in parts):
+        return False
+    return bool(whole == (b"" if isinstance(whole, bytes) else "").join(parts))
 
 
 def _cut(body: str, room: int, last_room: int) -> list[str]:
@@ -157,25 +201,6 @@ def _cut(body: str, room: int, last_room: int) -> list[str]:
         pieces.append(rest[: cut + 1])
         rest = rest[cut + 1 :]
     return [*pieces, rest] if rest else pieces
-
-
-def _kinds(text: str) -> tuple[set[int], set[int]]:
-    """Rows holding only a comment, and rows inside a string that spans lines."""
-    comments: set[int] = set()
-    strings: set[int] = set()
-    opened: list[int] = []  # f-strings come in parts (3.12): where each began
-    for token in tokenize.generate_tokens(io.StringIO(text).readline):
-        if token.type == tokenize.COMMENT and not token.line[: token.start[1]].strip():
-            comments.add(token.start[0])
-        elif token.type == tokenize.STRING and token.start[0] != token.end[0]:
-            strings.update(range(token.start[0], token.end[0] + 1))
-        elif token.type == getattr(tokenize, "FSTRING_START", -1):
-            opened.append(token.start[0])
-        elif token.type == getattr(tokenize, "FSTRING_END", -1) and opened:
-            start = opened.pop()
-            if start != token.end[0]:
-                strings.update(range(start, token.end[0] + 1))
-    return comments, strings - comments
 
 
 def _wrap(line: str, limit: int, *, first: bool) -> str | None:
@@ -233,10 +258,14 @@ def _fewer_long(old: str, new: str, limit: int) -> bool:
     return long(new) < long(old)
 
 
-def _replaced(old: str, new: str) -> set[str]:
-    """The old lines the formatter replaced (to name the hunks that hold them)."""
+def _replaced(old: str, new: str) -> tuple[set[str], int]:
+    """The old lines the formatter replaced (to name the hunks that hold them), and the
+    first one's row: what lies between the lines both texts start and end with."""
     a, b = old.splitlines(), new.splitlines()
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return {
-        line for tag, i1, i2, _, _ in matcher.get_opcodes() if tag != "equal" for line in a[i1:i2]
-    }
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return set(a[start : len(a) - end]), start + 1

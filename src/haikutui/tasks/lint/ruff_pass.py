@@ -19,7 +19,13 @@ from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.textfile import TextFile
 from haikutui.model.pricing import Usage, cost
 from haikutui.tasks.lint.long_lines import LIMIT, Shortened, shorten
-from haikutui.tasks.lint.ruff_runner import VERDICT_RULES, Diagnostic, LintedText, RuffMirror
+from haikutui.tasks.lint.ruff_runner import (
+    VERDICT_RULES,
+    Diagnostic,
+    LintedText,
+    RuffMirror,
+    ruff_binary,
+)
 from haikutui.tasks.lint.star_imports import SOURCE as STAR_SOURCE
 from haikutui.tasks.lint.star_imports import STAR_RULES, StarPlan, expand, plan_stars
 
@@ -226,8 +232,6 @@ class LintRepair:
         }
         if not long:
             return {}
-        from haikutui.tasks.lint.ruff_runner import ruff_binary
-
         ruff = ruff_binary()
         for rel, rows in long.items():
             done = shorten(mirror.path, rel, mirror.read(rel), rows, ruff)
@@ -243,8 +247,6 @@ class LintRepair:
         starred = [rel for rel in self.paths if any(d.code == "F403" for d in before.get(rel, []))]
         if not starred:
             return  # rope is not even imported
-        from haikutui.tasks.lint.ruff_runner import ruff_binary
-
         self.stars = plan_stars(mirror.path, starred, self.everywhere, ruff_binary())
 
     def _unsafe_fixes(self, mirror: RuffMirror, after: dict[str, list[Diagnostic]]) -> None:
