@@ -247,7 +247,7 @@ class LintRepair:
         starred = [rel for rel in self.paths if any(d.code == "F403" for d in before.get(rel, []))]
         if not starred:
             return  # rope is not even imported
-        self.stars = plan_stars(mirror.path, starred, self.everywhere, ruff_binary())
+        self.stars = plan_stars(mirror.path, starred, self.everywhere, ruff_binary(), mirror.read)
 
     def _unsafe_fixes(self, mirror: RuffMirror, after: dict[str, list[Diagnostic]]) -> None:
         """Ruff's unsafe fixes, run only on the files that have one, on top of the safe ones:

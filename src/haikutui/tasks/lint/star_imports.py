@@ -21,6 +21,7 @@ import json
 import re
 import subprocess
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -114,14 +115,17 @@ def used_names(root: Path, ruff: str, paths: list[str]) -> dict[str, set[str]]:
     return found
 
 
-def plan_stars(root: Path, paths: list[str], files: list[str], ruff: str) -> dict[str, StarPlan]:
+def plan_stars(
+    root: Path, paths: list[str], files: list[str], ruff: str, read: Callable[[str], str]
+) -> dict[str, StarPlan]:
     """Plans for the files among `paths` with a star import; `files`: every tracked Python
-    file (the importers a dropped name could break). Files that cannot be planned are left out."""
-    candidates = [rel for rel in paths if _has_star(root, rel)]
+    file (the importers a dropped name could break), read from the scratch tree at `root`
+    by `read`. Files that cannot be planned are left out."""
+    candidates = [rel for rel in paths if _has_star(read, rel)]
     if not candidates:
         return {}
     used = used_names(root, ruff, candidates)
-    trees = {rel: _parse(root, rel) for rel in files if rel.endswith(".py")}
+    trees = {rel: _parse(read, rel) for rel in files if rel.endswith(".py")}
     plans: dict[str, StarPlan] = {}
     with _rope(root, files) as project:
         for rel in candidates:
@@ -289,18 +293,18 @@ def _isort_key(name: str) -> tuple[int, str]:
     return kind, name
 
 
-def _has_star(root: Path, rel: str) -> bool:
+def _has_star(read: Callable[[str], str], rel: str) -> bool:
     try:
-        return "import *" in (root / rel).read_text(encoding="utf-8")
+        return "import *" in read(rel)
     except (OSError, UnicodeDecodeError):
         return False
 
 
-def _parse(root: Path, rel: str) -> ast.Module | None:
+def _parse(read: Callable[[str], str], rel: str) -> ast.Module | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SyntaxWarning)
-            return ast.parse((root / rel).read_text(encoding="utf-8"))
+            return ast.parse(read(rel))
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return None
 
