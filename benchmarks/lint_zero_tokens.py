@@ -6,7 +6,8 @@ precedence over the project's pyproject there). In one, `haikutui lint --no-mode
 --force` (safe fixes; the unsafe hunks are offered and rejected); in the other, the same with
 `--unsafe-fixes`. No request is made: no key is set. Findings are counted with `ruff check`
 before and after, on the repo as written. The `ruff` column is ruff's own ceiling on a third
-copy: `ruff check --fix --unsafe-fixes`. Prints figures and asserts nothing.
+copy: `ruff check --fix --unsafe-fixes` (rope's star imports are not in it). Then what is left
+after safe + unsafe, by rule. Prints figures and asserts nothing.
 
     python benchmarks/lint_zero_tokens.py PROJECT [PROJECT ...]
 """
@@ -20,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 RULES = ("E", "F", "W", "I", "UP", "B", "SIM")
@@ -44,6 +46,11 @@ def make_repo(src: Path, dest: Path) -> None:
 
 
 def findings(repo: Path) -> int:
+    return len(codes(repo))
+
+
+def codes(repo: Path) -> list[str]:
+    """The rule of each finding ruff reports in `repo`."""
     out = subprocess.run(
         [ruff_bin(), "check", "--no-cache", "--no-fix", "--exit-zero", "--output-format", "json"],
         cwd=repo,
@@ -51,7 +58,7 @@ def findings(repo: Path) -> int:
         text=True,
         check=True,
     ).stdout
-    return len(json.loads(out or "[]"))
+    return [item.get("code") or "syntax-error" for item in json.loads(out or "[]")]
 
 
 def lint(repo: Path, env: dict[str, str], *extra: str) -> str:
@@ -67,7 +74,7 @@ def lint(repo: Path, env: dict[str, str], *extra: str) -> str:
 
 def line(name: str, row: list[int]) -> str:
     found, *fixed = row
-    return f"{name:<22} {found:>6} " + " ".join(f"{n:>6} ({n / found:>4.0%})" for n in fixed)
+    return f"{name:<22} {found:>6} " + " ".join(f"{n:>6} ({n / found:>5.1%})" for n in fixed)
 
 
 def main() -> int:
@@ -77,6 +84,8 @@ def main() -> int:
     print(f"rules: {','.join(RULES)}")
     print(f"{'project':<22} {'found':>6} {'safe':>12} {'safe+unsafe':>13} {'ruff':>13}")
     totals = [0, 0, 0, 0]
+    left: Counter[str] = Counter()
+    rules: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
         env.update(HAIKUTUI_CONFIG=os.devnull, HAIKUTUI_STATE_DIR=f"{tmp}/state")
@@ -94,12 +103,22 @@ def main() -> int:
                 cwd=ceiling,
                 capture_output=True,
             )
-            row = [found, found - findings(safe), found - findings(both)]
+            remaining = Counter(codes(both))
+            left += remaining
+            rules.append(f"{project.name}: " + _top(remaining))
+            row = [found, found - findings(safe), found - remaining.total()]
             row.append(found - findings(ceiling))
             totals = [a + b for a, b in zip(totals, row, strict=True)]
             print(line(project.name, row))
     print(line("all", totals) + "   fixed with 0 tokens (goal >= 60%)")
+    print("left after safe+unsafe, by rule:")
+    for text in [*rules, "all: " + _top(left)]:
+        print(f"  {text}")
     return 0
+
+
+def _top(counts: Counter[str], n: int = 8) -> str:
+    return ", ".join(f"{code} {k}" for code, k in counts.most_common(n))
 
 
 if __name__ == "__main__":

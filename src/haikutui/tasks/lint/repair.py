@@ -155,7 +155,7 @@ async def repair(
     return LintResult(
         proposal,
         before,
-        after,
+        job.left(after),
         attempts,
         skipped=job.skipped,
         verdict_before=job.verdict_before,

@@ -6,26 +6,41 @@ the model client: at ruff's pace, Python's start-up is most of the bill.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from haikutui.core.config import Settings
 from haikutui.core.errors import UsageError
 from haikutui.core.overlay import Overlay, OverlayFile
-from haikutui.core.proposal import CONTEXT_LINES, FileChange, Proposal
+from haikutui.core.proposal import CONTEXT_LINES, FileChange, Hunk, Proposal
 from haikutui.core.repo import FileEntry, Repo, is_secret
 from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.textfile import TextFile
 from haikutui.model.pricing import Usage, cost
-from haikutui.tasks.lint.ruff_runner import VERDICT_RULES, Diagnostic, LintedText, RuffMirror
+from haikutui.tasks.lint.long_lines import LIMIT, Shortened, shorten
+from haikutui.tasks.lint.ruff_runner import (
+    VERDICT_RULES,
+    Diagnostic,
+    LintedText,
+    RuffMirror,
+    ruff_binary,
+)
+from haikutui.tasks.lint.star_imports import SOURCE as STAR_SOURCE
+from haikutui.tasks.lint.star_imports import STAR_RULES, StarPlan, expand, plan_stars
 
 PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 UNSAFE = "ruff (unsafe: "
 """How an unsafe fix's hunk source begins: `ruff (unsafe: F841 unused-variable) · reason`."""
+STAR_UNSAFE = "rope (unsafe: "
+"""A star import written out that may change behaviour (`star_imports.StarPlan.safe`)."""
+STAR_LINE = re.compile(r"^-\s*from\s+\S+\s+import\s+\*")
 
 
 def is_unsafe(source: str) -> bool:
-    return source.startswith(UNSAFE)
+    """An unsafe hunk (ruff's, or rope's star), or a model's hunk holding an unsafe edit
+    (`<model> + ruff (unsafe: …`)."""
+    return any(source.startswith(p) or f" + {p}" in source for p in (UNSAFE, STAR_UNSAFE))
 
 
 @dataclass
@@ -110,9 +125,16 @@ class LintRepair:
         """Python files that cannot be repaired as text (binary, over the size limit)."""
         self.verdict_before: dict[str, LintedText] | None = None
         """Set by `ruff_rung`: see `LintResult.verdict_before`."""
+        self.offered: list[tuple[str, Hunk, list[Diagnostic]]] = []
+        """Set by `proposal`: each unsafe hunk offered, with its path and what it covers."""
         self.as_on_disk: set[str] = set()
         """Files whose bytes on disk are the text ruff sees: the scratch tree has them as is."""
+        self.shortened: dict[str, Shortened] = {}
+        """Set by `ruff_rung`: the files whose long lines were shortened (`long_lines`)."""
+        self.stars: dict[str, StarPlan] = {}
+        """Set by `ruff_rung`: the files whose star imports rope writes out (`star_imports`)."""
         entries = repo.files()
+        self.everywhere = self._python_files(entries, None)
         self.paths = self._load(self._python_files(entries, paths))
 
     def _python_files(self, entries: list[FileEntry], paths: list[str] | None) -> list[str]:
@@ -172,7 +194,15 @@ class LintRepair:
         self.verdict_before = {
             rel: LintedText(text, checked.get(rel, [])) for rel, text in olds.items()
         }
+        self._plan_stars(mirror, before)
+        expanded = {
+            rel: text
+            for rel, plan in self.stars.items()
+            if plan.safe and (text := expand(olds[rel], plan)) is not None
+        }
+        mirror.write(expanded)  # ruff's fixes then run on them too (I001 sorts the new names)
         after = mirror.fix_and_check(self.paths)
+        after |= self._shorten(mirror, after)
         for rel in self.paths:
             fixed = mirror.read(rel)
             entry = self.overlay.files[rel]
@@ -184,25 +214,75 @@ class LintRepair:
             self._unsafe_fixes(mirror, after)
         return before, after
 
+    def _shorten(
+        self, mirror: RuffMirror, after: dict[str, list[Diagnostic]]
+    ) -> dict[str, list[Diagnostic]]:
+        """Long lines (E501) shortened in the mirror (`long_lines`); the changed files'
+        findings, checked again."""
+        long = {
+            rel: rows
+            for rel, ds in after.items()
+            if (
+                rows := {
+                    d.row: int(m.group(2))
+                    for d in ds
+                    if d.code == "E501" and (m := LIMIT.search(d.message))
+                }
+            )
+        }
+        if not long:
+            return {}
+        ruff = ruff_binary()
+        for rel, rows in long.items():
+            done = shorten(mirror.path, rel, mirror.read(rel), rows, ruff)
+            if done.text != mirror.read(rel):
+                self.shortened[rel] = done
+        if not self.shortened:
+            return {}
+        mirror.write({rel: done.text for rel, done in self.shortened.items()})
+        return mirror.check(sorted(self.shortened))
+
+    def _plan_stars(self, mirror: RuffMirror, before: dict[str, list[Diagnostic]]) -> None:
+        """Plans for the files where the repo's rules report a star import (F403)."""
+        starred = [rel for rel in self.paths if any(d.code == "F403" for d in before.get(rel, []))]
+        if not starred:
+            return  # rope is not even imported
+        self.stars = plan_stars(mirror.path, starred, self.everywhere, ruff_binary(), mirror.read)
+
     def _unsafe_fixes(self, mirror: RuffMirror, after: dict[str, list[Diagnostic]]) -> None:
         """Ruff's unsafe fixes, run only on the files that have one, on top of the safe ones:
         the overlay takes them (as hunks of their own, marked by `mark_unsafe`), and the
         mirror goes back to the safe text. Their findings stay in `after` until taken
         (`LintResult.take_unsafe`): a rejected hunk fixes nothing."""
         paths = [rel for rel, ds in after.items() if any(d.fix == "unsafe" for d in ds)]
-        if not paths:
+        starred = [rel for rel, plan in self.stars.items() if not plan.safe]
+        if not paths and not starred:
             return
-        mirror.fix_unsafe(paths)
+        if paths:
+            mirror.fix_unsafe(paths)
+        texts = {rel: mirror.read(rel) for rel in paths}
+        for rel in starred:
+            text = expand(texts.get(rel, self.ruff_texts[rel]), self.stars[rel])
+            if text is not None:
+                texts[rel] = text
+        tidy = [rel for rel in starred if rel in texts]
+        if tidy:  # ruff's safe fixes on the written-out imports (I001 sorts them)
+            mirror.write({rel: texts[rel] for rel in tidy})
+            mirror.fix_and_check(tidy)
+            texts.update({rel: mirror.read(rel) for rel in tidy})
         olds = self.verdict_before or {}  # set by ruff_rung before it calls this
-        for rel in paths:
+        for rel, new in texts.items():
             original = olds[rel].text
-            text, kept = apart_from_safe(original, self.ruff_texts[rel], mirror.read(rel))
+            text, kept = apart_from_safe(original, self.ruff_texts[rel], new)
             if text == self.ruff_texts[rel]:
                 continue
             self.start_texts[rel] = text
-            self.unsafe[rel] = [d for d in after[rel] if d.fix == "unsafe" and d.row - 1 in kept]
+            covered = [d for d in after[rel] if d.fix == "unsafe" and d.row - 1 in kept]
+            if text.count("import *") < self.ruff_texts[rel].count("import *"):
+                covered += [d for d in after[rel] if d.code in STAR_RULES]
+            self.unsafe[rel] = covered
             self.overlay.files[rel] = OverlayFile(self.overlay.files[rel].base, text)
-        mirror.write({rel: self.ruff_texts[rel] for rel in paths})
+        mirror.write({rel: self.ruff_texts[rel] for rel in texts})
 
     def for_model(self, after: dict[str, list[Diagnostic]]) -> dict[str, list[Diagnostic]]:
         """What is left for the model: findings, less those an offered unsafe fix covers."""
@@ -213,6 +293,17 @@ class LintRepair:
             if left:
                 sent[rel] = left
         return sent
+
+    def left(self, after: dict[str, list[Diagnostic]]) -> dict[str, list[Diagnostic]]:
+        """`after`, plus what each rejected unsafe hunk covers. A re-lint runs on the texts
+        with every offered unsafe fix in (the model starts from them); a rejected hunk fixes
+        nothing, so its findings are left until taken (`LintResult.take_unsafe`)."""
+        left = {rel: list(ds) for rel, ds in after.items()}
+        for rel, hunk, covered in self.offered:
+            if not hunk.accepted:
+                kept = left.setdefault(rel, [])
+                kept.extend(d for d in covered if d not in kept)
+        return left
 
     def open_mirror(self) -> RuffMirror:
         """The repo's scratch tree; a file whose text is not its bytes on disk (CRLF, another
@@ -259,7 +350,12 @@ class LintRepair:
         proposal = Proposal.from_overlay(self.overlay)
         by_model = [a.model for a in attempts if not a.error]
         mark_sources(proposal, self.ruff_texts, by_model[-1] if by_model else "model")
-        mark_unsafe(proposal, self.ruff_texts, self.start_texts, self.unsafe)
+        mark_stars(proposal, {rel: p for rel, p in self.stars.items() if p.safe})
+        mark_shortened(proposal, self.shortened)
+        reasons = {rel: p.reason for rel, p in self.stars.items() if not p.safe}
+        self.offered = mark_unsafe(
+            proposal, self.ruff_texts, self.start_texts, self.unsafe, reasons
+        )
         proposal.model = by_model[-1] if by_model else "ruff"
         proposal.rung = attempts[-1].rung if attempts else "ruff"
         return proposal
@@ -314,13 +410,20 @@ def mark_unsafe(
     safe: dict[str, str],
     start: dict[str, str],
     unsafe: dict[str, list[Diagnostic]],
-) -> None:
+    stars: dict[str, str] | None = None,
+) -> list[tuple[str, Hunk, list[Diagnostic]]]:
     """Hunks made by ruff's unsafe fixes: sourced `ruff (unsafe: RULE name) · reason` and
     rejected, so nothing unsafe is applied unless the user takes it (`y`, `--unsafe-fixes`).
+    Returned: each such hunk with its path and the findings it covers.
 
     A hunk is unsafe when its edits are not all ruff's safe ones but all appear between the
     safe text and the unsafe one; its rules are the unsafe findings on the lines it touches.
+    A model's hunk that took in an unsafe edit nearby (within a hunk's reach) is rejected
+    too, sourced `<model> + ruff (unsafe: …)`: accepting it would apply the unsafe edit.
+    A hunk that writes out a star import of a file in `stars` (path -> why it is unsafe)
+    is `rope (unsafe: F403, F405) · why`, and covers the file's star findings.
     """
+    offered: list[tuple[str, Hunk, list[Diagnostic]]] = []
     for change in proposal.changes:
         if change.path not in unsafe:
             continue
@@ -330,19 +433,68 @@ def mark_unsafe(
             if hunk.source == "ruff" or not edits:
                 continue
             owners = [h for h in steps.hunks if all(line in h.lines for line in edits)]
+            made_by = ""
+            if not owners:  # a model's hunk: does it hold an unsafe edit too?
+                owners = [
+                    h
+                    for h in steps.hunks
+                    if any(line in edits for line in h.lines if line[0] in "+-")
+                ]
+                made_by = f"{hunk.source} + "
             if not owners:
                 continue
-            hunk.source = UNSAFE + _rules(owners[0].header, unsafe[change.path])
+            found = unsafe[change.path]
+            covered = [d for h in owners for d in _covered(h.header, found)]
+            if change.path in (stars or {}) and any(STAR_LINE.match(line) for line in edits):
+                star = [d for d in found if d.code in STAR_RULES]
+                covered = list(dict.fromkeys(covered + star))
+                label = f"{STAR_UNSAFE}F403, F405) · {(stars or {})[change.path]}"
+                if len(star) < len(covered):  # ruff's unsafe fix in the same hunk
+                    label += " + " + UNSAFE + _rules([d for d in covered if d not in star])
+                hunk.source = made_by + label
+            else:
+                covered = list(dict.fromkeys(covered)) or found[:1]
+                hunk.source = made_by + UNSAFE + _rules(covered)
             hunk.accepted = False
+            offered.append((change.path, hunk, covered))
+    return offered
 
 
-def _rules(header: str, findings: list[Diagnostic]) -> str:
-    """`F841 unused-variable) · Remove assignment ...` for the findings in a hunk's old lines."""
+def mark_stars(proposal: Proposal, plans: dict[str, StarPlan]) -> None:
+    """Hunks that write out a star import, planned safe: `rope (F403, F405) · what became what`.
+    They stay accepted, like ruff's safe fixes: behaviour cannot change (`StarPlan.safe`)."""
+    for change in proposal.changes:
+        plan = plans.get(change.path)
+        if plan is None:
+            continue
+        for hunk in change.hunks:
+            if any(STAR_LINE.match(line) for line in hunk.lines):
+                hunk.source = f"{STAR_SOURCE} · {plan.reason}"
+
+
+def mark_shortened(proposal: Proposal, shortened: dict[str, Shortened]) -> None:
+    """Hunks that shorten a long line: `ruff format (E501)` or `textwrap (E501)`; accepted."""
+    for change in proposal.changes:
+        done = shortened.get(change.path)
+        if done is None:
+            continue
+        for hunk in change.hunks:
+            source = done.source([line[1:].rstrip("\r\n") for line in hunk.lines if line[0] == "-"])
+            if source is not None and hunk.source == "ruff":
+                hunk.source = source
+
+
+def _covered(header: str, findings: list[Diagnostic]) -> list[Diagnostic]:
+    """The findings on a hunk's old lines (`@@ -12,3 +12,2 @@`: lines 12 to 14)."""
     old = header.split()[1].lstrip("-")  # "@@ -12,3 +12,2 @@" -> "12,3"
     first, _, count = old.partition(",")
     start = int(first or 1)
     lines = range(start, start + max(1, int(count or 1)))
-    found = [d for d in findings if d.row in lines] or findings[:1]
+    return [d for d in findings if d.row in lines]
+
+
+def _rules(found: list[Diagnostic]) -> str:
+    """`F841 unused-variable) · Remove assignment ...` for the findings a hunk covers."""
     codes = ", ".join(dict.fromkeys(f"{d.code} {d.name}".strip() for d in found))
     reasons = "; ".join(dict.fromkeys(d.fix_message or d.message for d in found))
     return f"{codes}) · {reasons}"
@@ -372,10 +524,11 @@ def ruff_only(
     with job.open_mirror() as mirror:
         before, after = job.ruff_rung(mirror, unsafe=unsafe)
         tree = mirror.detach() if keep_tree else None
+    proposal = job.proposal([])
     return LintResult(
-        job.proposal([]),
+        proposal,
         before,
-        after,
+        job.left(after),
         [],
         skipped=job.skipped,
         verdict_before=job.verdict_before,

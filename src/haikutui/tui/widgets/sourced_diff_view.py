@@ -10,6 +10,15 @@ from haikutui.tui.widgets.diff_view import DiffView, HunkView
 
 DETERMINISTIC: frozenset[str] = frozenset({"ruff", "rope"})
 """Engines that need no model: their hunks are marked ◇, a model's ◆."""
+NO_MODEL_PREFIXES: tuple[str, ...] = (
+    "ruff (unsafe: ",
+    "rope (",
+    "ruff format (",
+    "textwrap (",
+    "split string (",
+)
+"""ruff's unsafe fixes, rope's star imports written out, long lines shortened: with their
+rules and reasons."""
 
 
 class SourcedHunkView(HunkView):
@@ -23,7 +32,7 @@ class SourcedHunkView(HunkView):
         header, *rows = rendered.split("\n", allow_blank=True)
         tag = (
             Content.styled(f"  ◇ {source}", "bold $text-success")
-            if source in DETERMINISTIC or source.startswith("ruff (unsafe: ")
+            if source in DETERMINISTIC or source.startswith(NO_MODEL_PREFIXES)
             else Content.styled(f"  ◆ {source}", "bold $text-accent")
         )
         return Content("\n").join([Content.assemble(header.rstrip(), tag), *rows])
