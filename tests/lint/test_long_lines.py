@@ -124,3 +124,18 @@ def test_a_long_string_is_cut_into_literals_the_parser_joins(tmp_path: Path) -> 
     )
     assert [h.source for h in change.hunks] == ["split string (E501)"]
     assert ast.dump(ast.parse(change.new_text)) == ast.dump(ast.parse(source))
+
+
+def test_a_string_that_a_percent_on_the_next_line_formats_is_left_whole(tmp_path: Path) -> None:
+    """The `%` after a line break still follows the literal: the string stays one piece
+    (pluggy's `"Plugin %r ... hookwrapper"\\n % (...)` was cut)."""
+    source = (
+        "def fail(name):\n"
+        "    raise ValueError(\n"
+        '        "plugin %r is historic and so incompatible with all wrappers"\n'
+        "        % (name,)\n"
+        "    )\n"
+    )
+    repo = make_repo(tmp_path / "long", {"pyproject.toml": CONFIG, "pkg/mod.py": source})
+    result = ruff_only(Repo(repo), load_settings(repo), None)
+    assert [h.source for c in result.proposal.changes for h in c.hunks] == []

@@ -123,8 +123,8 @@ def _scan(text: str, limit: int) -> _Scan:
     depth, inside, pending = 0, 0, None
     opened: list[int] = []
     for token in tokenize.generate_tokens(io.StringIO(text).readline):
-        if pending is not None:
-            if token.string not in ("%", "."):
+        if pending is not None and token.type not in (tokenize.NL, tokenize.COMMENT):
+            if token.string not in ("%", "."):  # what follows, across a line break too
                 scan.long.setdefault(pending[0].start[0], pending)
             pending = None
         kind = token.type
