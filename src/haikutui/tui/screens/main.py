@@ -300,7 +300,7 @@ class MainScreen(JobsScreen):
             if not key_missing(status, then=lambda: self._submitted(event)):
                 # back in the file list afterwards, where the marks are (not in the input)
                 self.set_focus(self.query_one("#file-options"))
-                self._start_job(event.instruction)
+                self._start_job(event.instruction, self._review_closed, self.action_batches)
             return
         if path is None:
             status.show("pick a file first (Enter in the list on the left)", error=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -19,6 +20,9 @@ from haikutui.tui.widgets.file_list import FileList
 from haikutui.tui.widgets.prompt_bar import PromptBar
 from haikutui.tui.widgets.status_bar import StatusBar
 
+Reviewed = Callable[[list[str] | None], None]
+"""What the main screen does when a review closes (the files written, or None)."""
+
 if TYPE_CHECKING:  # the model-run modules load on the first job, not at start-up
     from haikutui.model.estimate import Estimate
     from haikutui.tasks.codemod.job import Job
@@ -28,7 +32,8 @@ if TYPE_CHECKING:  # the model-run modules load on the first job, not at start-u
 
 
 class JobsScreen(FocusingScreen):
-    """`MainScreen` sets the repo, settings, rung and marks, and handles a closed review."""
+    """`MainScreen` sets the repo, settings, rung and marks; it hands `_start_job` what to do
+    when the review closes and where a submitted batch is tracked."""
 
     repo: Repo
     settings: Settings
@@ -36,12 +41,6 @@ class JobsScreen(FocusingScreen):
     marked_texts: dict[str, str]
     together: bool
     grep: tuple[str, dict[str, Target]] | None
-
-    def _review_closed(self, applied: list[str] | None) -> None:
-        raise NotImplementedError  # MainScreen's: the same as after a quick fix's review
-
-    def action_batches(self) -> None:
-        raise NotImplementedError  # MainScreen's: the batches screen
 
     def _job(self, instruction: str) -> tuple[Job, dict[str, str]] | None:
         """The marked files as a codemod job on the current rung (a grep's regions kept)."""
@@ -89,7 +88,7 @@ class JobsScreen(FocusingScreen):
         )
         return Estimate(rows)
 
-    def _start_job(self, instruction: str) -> None:
+    def _start_job(self, instruction: str, reviewed: Reviewed, batches: Callable[[], None]) -> None:
         """Its price per rung, live and batched, and the budget check; then the chosen way."""
         from haikutui.tasks.codemod.job_estimate import estimate_job
         from haikutui.tui.screens.codemod_start import CodemodStartScreen
@@ -106,9 +105,9 @@ class JobsScreen(FocusingScreen):
         def chosen(way: str | None) -> None:
             if way == "live":
                 self._books_line(job.id, job, estimate, batch=False)
-                self._run_job(job)
+                self._run_job(job, reviewed)
             elif way == "batch":
-                self.submit_job(job, estimate)
+                self.submit_job(job, estimate, batches)
             else:
                 self.query_one(StatusBar).show("job not sent")
 
@@ -124,13 +123,13 @@ class JobsScreen(FocusingScreen):
             self.repo.root, job_line(job_id, estimate, len(job.outcomes), job.start, batch=batch)
         )
 
-    def _run_job(self, job: Job) -> None:
+    def _run_job(self, job: Job, reviewed: Reviewed) -> None:
         from haikutui.tui.screens.codemod_run import CodemodRunScreen
 
         run = CodemodRunScreen(job)
-        self.app.push_screen(run, lambda done: self._job_ran(run, done))
+        self.app.push_screen(run, lambda done: self._job_ran(run, done, reviewed))
 
-    def _job_ran(self, run: CodemodRunScreen, job: Job | None) -> None:
+    def _job_ran(self, run: CodemodRunScreen, job: Job | None, reviewed: Reviewed) -> None:
         status = self.query_one(StatusBar)
         if job is None:
             status.show(run.error or "codemod cancelled; nothing written", error=bool(run.error))
@@ -139,7 +138,7 @@ class JobsScreen(FocusingScreen):
 
         self._count_job(job)
         status.show(f"codemod: {len(job.passing)} of {len(job.outcomes)} files pass; reviewing")
-        self.app.push_screen(CodemodReviewScreen(job), self._review_closed)
+        self.app.push_screen(CodemodReviewScreen(job), reviewed)
 
     def _count_job(self, job: Job) -> None:
         """The job's bill joins the session's meter, as every quick fix's does."""
@@ -153,7 +152,9 @@ class JobsScreen(FocusingScreen):
         self.query_one(StatusBar).spend = spend
 
     @work(exclusive=True, group="llm", exit_on_error=False)
-    async def submit_job(self, job: Job, estimate: JobEstimate) -> None:
+    async def submit_job(
+        self, job: Job, estimate: JobEstimate, batches: Callable[[], None]
+    ) -> None:
         """One Message Batch at half price (split at the API's limits), tracked on `b`."""
         from haikutui.model.capabilities import require_platform
         from haikutui.tasks.codemod.batch import submit_job
@@ -172,7 +173,7 @@ class JobsScreen(FocusingScreen):
         self.query_one(PromptBar).clear_instruction()
         self.query_one(FileList).clear_marks()
         status.show(f"submitted {record.id}: {len(record.files)} files at half price · b tracks it")
-        self.action_batches()
+        batches()
 
     def action_grep(self) -> None:
         """The palette's Grep…: mark the files where a pattern matches, their lines kept."""
