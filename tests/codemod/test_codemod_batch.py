@@ -214,7 +214,7 @@ def test_a_batch_record_naming_a_file_outside_the_repo_is_refused_in_one_line(
     import json
 
     from haikutui.core.repo import Repo
-    from haikutui.tasks.lint.batch import batches_dir
+    from haikutui.tasks.lint.batch_record import batches_dir
 
     fake_api.responder = Responder()
     first = haikutui(repo, "fix", *MODS[:2], "-m", INSTRUCTION, "--batch", "--json")
@@ -297,7 +297,7 @@ def test_a_record_whose_file_state_is_off_the_schema_is_refused_in_one_line(
     import json
 
     from haikutui.core.repo import Repo
-    from haikutui.tasks.lint.batch import batches_dir
+    from haikutui.tasks.lint.batch_record import batches_dir
 
     fake_api.responder = Responder()
     first = haikutui(repo, "fix", *MODS[:2], "-m", INSTRUCTION, "--batch", "--json")

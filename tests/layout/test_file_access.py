@@ -47,7 +47,7 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("model/capabilities.py", "_write_disk", "write_atomic"): "our own cache in the state dir",
     ("model/request_log.py", "_append_line", "open"): "our own request log in the state dir",
     ("model/request_log.py", "_log_text", "read_text"): "our own request log",
-    ("tasks/lint/batch.py", "save", "write_atomic"): "our own batch record under .git/haikutui",
+    ("tasks/lint/batch_record.py", "save", "write_atomic"): "our own batch record under .git/haikutui",
     ("tasks/lint/ruff_runner.py", "RuffMirror.read", "open"): "the temp mirror",
     ("tasks/test_live.py", "LiveRun.prepare", "write_text"): "our plugin into a temp folder",
     ("tasks/test_live.py", "LiveRun._report", "read_text"): "our plugin's own output file",

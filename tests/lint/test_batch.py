@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from haikutui.tasks.lint.batch import batches_dir
+from haikutui.tasks.lint.batch_record import batches_dir
 from tests.conftest import make_repo
 from tests.fake_api import FakeAnthropic, error_reply, str_replace, tool_reply
 from tests.lint.conftest import RUFF_CONFIG

@@ -9,13 +9,8 @@ from haikutui.core.config import load_settings
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
 from haikutui.model.pricing import Usage, cost
-from haikutui.tasks.lint.batch import (
-    MAX_BATCH_BYTES,
-    MAX_BATCH_REQUESTS,
-    split_requests,
-    status,
-    submit,
-)
+from haikutui.tasks.lint.batch import status, submit
+from haikutui.tasks.lint.batch_record import MAX_BATCH_BYTES, MAX_BATCH_REQUESTS, split_requests
 from tests.fake_api import FakeAnthropic, str_replace, tool_reply
 from tests.lint.test_batch import NONE_CMP, batch_creates, batch_repo  # noqa: F401
 

@@ -185,3 +185,26 @@ def test_a_name_a_module_only_passes_on_is_taken_from_where_it_is_made(
     check = [sys.executable, "-c", "from pkg.helpers import sizes; print(sizes('aa'))"]
     ran = subprocess.run(check, cwd=repo, capture_output=True, text=True)
     assert ran.stdout == "[3, 2]\n", ran.stderr
+
+
+def test_a_file_whose_name_starts_with_a_dash_is_read_as_a_file_not_an_option(
+    tmp_path: Path,
+) -> None:
+    """A repo's file names are data: `-odd.py` beside the others (a name ruff would take
+    for an option) still has its star written out, and so do the rest."""
+    core = "def helper(x):\n    return x\n\n\ndef other():\n    return 2\n"
+    use = "from pkg.core import *\n\n\ndef run():\n    return helper(1) + other()\n"
+    repo = make_repo(
+        tmp_path / "dash",
+        {
+            "pyproject.toml": '[tool.ruff.lint]\nselect = ["F"]\n',
+            "pkg/__init__.py": "",
+            "pkg/core.py": core,
+            "-odd.py": use,
+            "pkg/use.py": use,
+        },
+    )
+    result = ruff_only(Repo(repo), load_settings(repo), None)
+    written = {c.path: c.new_text for c in result.proposal.changes}
+    assert sorted(written) == ["-odd.py", "pkg/use.py"]
+    assert all(t.startswith("from pkg.core import helper, other\n") for t in written.values())

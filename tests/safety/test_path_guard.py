@@ -24,7 +24,7 @@ from haikutui.core.repo import Repo
 from haikutui.core.scratch_tree import ScratchTree
 from haikutui.core.textfile import digest
 from haikutui.model.editor_tool import EditorTool
-from haikutui.tasks.lint.batch import batches_dir
+from haikutui.tasks.lint.batch_record import batches_dir
 from haikutui.tasks.lint.ruff_pass import LintRepair
 from haikutui.tasks.rename.sources import load_sources
 from haikutui.tasks.verdict.import_graph import ImportGraph

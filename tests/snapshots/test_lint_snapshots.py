@@ -17,7 +17,8 @@ from textual.widgets import Input
 from haikutui.core.config import load_settings
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
-from haikutui.tasks.lint.batch import batches_dir, submit
+from haikutui.tasks.lint.batch import submit
+from haikutui.tasks.lint.batch_record import batches_dir
 from haikutui.tui.app import HaikutuiApp, create_app
 from tests.fake_api import FakeAnthropic, error_reply, str_replace, tool_reply
 from tests.lint.conftest import lint_repo  # noqa: F401  (fixture)

@@ -16,7 +16,8 @@ from haikutui.core.config import Settings
 from haikutui.core.errors import NoChange, UsageError
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
-from haikutui.tasks.lint.batch import collect, forget, records, remember_applied, status, submit
+from haikutui.tasks.lint.batch import collect, status, submit
+from haikutui.tasks.lint.batch_record import forget, records, remember_applied
 
 
 def submit_lint_batch(
@@ -175,7 +176,7 @@ def run_batch(argv: list[str]) -> int:
 
 
 def _collect(repo: Repo, settings: Settings, args: argparse.Namespace) -> int:
-    from haikutui.tasks.lint.batch import load
+    from haikutui.tasks.lint.batch_record import load
 
     if load(repo, args.id).kind == "codemod":
         from haikutui.cli.codemod_batch import collect_codemod

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from haikutui.core.config import Settings
     from haikutui.core.repo import Repo
     from haikutui.tasks.codemod.job import Job
-    from haikutui.tasks.lint.batch import BatchRecord
+    from haikutui.tasks.lint.batch_record import BatchRecord
 
 
 def submit_codemod(job: Job, args: argparse.Namespace) -> BatchRecord:
@@ -50,7 +50,7 @@ def collect_codemod(repo: Repo, settings: Settings, args: argparse.Namespace) ->
     waits, as one journal entry."""
     from haikutui.cli.codemod_result import checker, finish
     from haikutui.tasks.codemod.collect import collect_job
-    from haikutui.tasks.lint.batch import remember_applied
+    from haikutui.tasks.lint.batch_record import remember_applied
 
     gathered = asyncio.run(
         collect_job(

@@ -29,17 +29,15 @@ from haikutui.model.request_log import read
 from haikutui.tasks.codemod.job import Job
 from haikutui.tasks.codemod.judge import Judgement, judge_request, judge_rung, parse_judgement
 from haikutui.tasks.codemod.outcome import Books, FileOutcome
-from haikutui.tasks.lint.batch import (
+from haikutui.tasks.lint.batch import _api, log_results, using
+from haikutui.tasks.lint.batch_record import (
     MAX_BATCH_BYTES,
     MAX_BATCH_REQUESTS,
     BatchFile,
     BatchRecord,
-    _api,
     load,
-    log_results,
     save,
     split_requests,
-    using,
 )
 
 if TYPE_CHECKING:

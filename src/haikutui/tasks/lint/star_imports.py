@@ -96,7 +96,7 @@ def used_names(root: Path, ruff: str, paths: list[str]) -> dict[str, set[str]]:
     """The names each file takes from its stars: ruff's F405, isolated from the repo's config."""
     proc = subprocess.run(
         [ruff, "check", "--isolated", "--no-cache", "--no-fix", "--exit-zero", "--quiet"]
-        + ["--select", "F405", "--output-format", "json", *paths],
+        + ["--select", "F405", "--output-format", "json", "--", *paths],  # names are data
         cwd=root,
         capture_output=True,
         text=True,

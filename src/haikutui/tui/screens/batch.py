@@ -28,15 +28,8 @@ from haikutui.core.repo import Repo
 from haikutui.core.terminal_text import shown
 from haikutui.model.client import has_key
 from haikutui.model.ladder import Rung
-from haikutui.tasks.lint.batch import (
-    BatchRecord,
-    collect,
-    records,
-    remember_applied,
-    review_session,
-    status,
-    submit,
-)
+from haikutui.tasks.lint.batch import collect, review_session, status, submit
+from haikutui.tasks.lint.batch_record import BatchRecord, records, remember_applied
 from haikutui.tui.fix_runner import key_missing
 from haikutui.tui.widgets.keys_footer import KeysFooter
 from haikutui.tui.widgets.status_bar import StatusBar

@@ -165,7 +165,7 @@ class CodemodReviewScreen(Screen[list[str] | None]):
         return [
             mark,
             Content.styled(path, "bold" if accepted else ""),
-            Content(o.rung or "—"),
+            Content(shown(o.rung) or "—"),  # a batch record's field: data from disk
             self._checks_cell(o),
             self._judge_cell(o),
             Content(f"{accepted}/{len(hunks)}" if hunks else "—"),
