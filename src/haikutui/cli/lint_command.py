@@ -15,7 +15,8 @@ from haikutui.core.errors import NoChange
 from haikutui.core.repo import Repo
 from haikutui.model.ladder import resolve
 from haikutui.model.pricing import format_cost
-from haikutui.tasks.lint.ruff_pass import LintResult, is_unsafe, ruff_only
+from haikutui.tasks.lint.hunk_sources import is_unsafe
+from haikutui.tasks.lint.ruff_pass import LintResult, ruff_only
 
 if TYPE_CHECKING:
     from haikutui.tasks.verdict.checks import Verdict

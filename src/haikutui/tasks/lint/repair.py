@@ -18,11 +18,11 @@ from haikutui.model.fix_request import FixRequest
 from haikutui.model.fix_run import FixResult, Progress, ProgressCallback, run_edits
 from haikutui.model.ladder import Rung, next_rung, resolve
 from haikutui.tasks.fix_session import FixSession
+from haikutui.tasks.lint.hunk_sources import is_unsafe
+from haikutui.tasks.lint.hunk_sources import mark_sources as mark_sources
 from haikutui.tasks.lint.ruff_pass import LintRepair as LintRepair  # batch.py, tests
 from haikutui.tasks.lint.ruff_pass import LintResult as LintResult
 from haikutui.tasks.lint.ruff_pass import RungAttempt as RungAttempt
-from haikutui.tasks.lint.ruff_pass import is_unsafe
-from haikutui.tasks.lint.ruff_pass import mark_sources as mark_sources
 from haikutui.tasks.lint.ruff_runner import Diagnostic
 
 if TYPE_CHECKING:
