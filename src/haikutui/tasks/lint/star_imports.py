@@ -26,6 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from haikutui.tasks.lint.star_binds import (
+    all_names,
+    bound_here,
+    defining,
+    is_star,
+    literal_all,
+    rope_project,
+    star_binds,
+)
+
 STAR_RULES: frozenset[str] = frozenset({"F403", "F405"})
 SOURCE = "rope (F403, F405)"
 """How a star expansion's hunk source begins: `rope (F403, F405) · from .core import * → …`."""
@@ -127,7 +137,7 @@ def plan_stars(
     used = used_names(root, ruff, candidates)
     trees = {rel: _parse(read, rel) for rel in files if rel.endswith(".py")}
     plans: dict[str, StarPlan] = {}
-    with _rope(root, files) as project:
+    with rope_project(root, files) as project:
         for rel in candidates:
             plan = _plan_one(project, rel, trees.get(rel), used.get(rel))
             if plan is not None:
@@ -241,7 +251,7 @@ def _origin(plans: dict[str, StarPlan], rel: str, name: str, depth: int = 0) -> 
 def expand(text: str, plan: StarPlan, width: int = WIDTH) -> str | None:
     """The text with each planned star written out; None when the stars are not where planned."""
     tree = ast.parse(text)
-    nodes = [n for n in tree.body if isinstance(n, ast.ImportFrom) and _is_star(n)]
+    nodes = [n for n in tree.body if isinstance(n, ast.ImportFrom) and is_star(n)]
     if [(n.level, n.module or "") for n in nodes] != [(s.level, s.module) for s in plan.stars]:
         return None
     lines = text.splitlines(keepends=True)
@@ -309,35 +319,6 @@ def _parse(read: Callable[[str], str], rel: str) -> ast.Module | None:
         return None
 
 
-def _is_star(node: ast.AST) -> bool:
-    return isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
-
-
-class _rope:  # noqa: N801 - a context manager used as a function
-    """A rope project on `root` that is closed, and whose warnings are rope's own business."""
-
-    def __init__(self, root: Path, files: list[str]) -> None:
-        self.root, self.files = root, files
-
-    def __enter__(self) -> Any:
-        from rope.base.project import Project
-
-        from haikutui.tasks.rename.sources import source_roots
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self.project = Project(
-                str(self.root),
-                ropefolder=None,
-                save_history=False,
-                source_folders=source_roots(self.files),
-            )
-        return self.project
-
-    def __exit__(self, *_: object) -> None:
-        self.project.close()
-
-
 def _plan_one(
     project: Any, rel: str, tree: ast.Module | None, used: set[str] | None
 ) -> StarPlan | None:
@@ -345,21 +326,21 @@ def _plan_one(
     not use itself are re-exported as `name as name` (no F401, and nothing dropped)."""
     if tree is None or used is None:
         return None
-    everywhere = [n for n in ast.walk(tree) if _is_star(n)]
-    top = [n for n in tree.body if isinstance(n, ast.ImportFrom) and _is_star(n)]
+    everywhere = [n for n in ast.walk(tree) if is_star(n)]
+    top = [n for n in tree.body if isinstance(n, ast.ImportFrom) and is_star(n)]
     if not top or len(everywhere) != len(top):  # a star under an `if` or a `try`: left alone
         return None
     stars: list[Star] = []
     modules: list[Any] = []
     for node in top:
-        found = _star_binds(project, rel, node.level, node.module or "")
+        found = star_binds(project, rel, node.level, node.module or "")
         if found is None:
             return None
         binds, target, pymodule = found
         stars.append(Star(node.level, node.module or "", node.lineno, binds, target))
         modules.append(pymodule)
-    own = _bound_here(tree)
-    wanted = used | (set(_all_names(tree) or []) - own)
+    own = bound_here(tree)
+    wanted = used | (set(all_names(tree) or []) - own)
     package = rel.endswith("__init__.py")
     before = {n for n in set().union(*(s.binds for s in stars)) - own if not n.startswith("_")}
     again = before - wanted if package else set()
@@ -380,70 +361,24 @@ def _provider(stars: list[Star], modules: list[Any], name: str) -> Star | None:
     if not providers:
         return None
     last = providers[-1]
-    origin = _defining(modules[last], name)
+    origin = defining(modules[last], name)
     where = origin.path if origin is not None else None
     same = [i for i in providers if where is not None and stars[i].target == where]
     return stars[same[0] if same else last]
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where rope finds a name made, through the imports that pass it on."""
-
-    path: str | None
-    """The repo path of the module that defines it; None outside the repo."""
-    module: str
-    """How the last import in the chain names its module (`typing`, or `util` at `level`)."""
-    level: int
-    is_module: bool
-    """The name is a module (`import re`)."""
-    name: str = ""
-    """Its name where it is made (`pyparsing_unicode` for `ppu`)."""
-
-
-def _defining(pymodule: Any, name: str) -> Origin | None:
-    """Where `name`, as `pymodule` binds it, was made: followed through the repo's imports,
-    up to the first import from outside it (`from typing import List`: typing, as imported)."""
-    from rope.base import pynames
-
-    try:
-        pyname = pymodule.get_attribute(name)
-        where, module, level, real = pymodule, "", 0, name
-        for _ in range(20):
-            if isinstance(pyname, pynames.ImportedModule):
-                return Origin(None, pyname.module_name, pyname.level, True, name)
-            if not isinstance(pyname, pynames.ImportedName):
-                break
-            module, level = pyname.imported_module.module_name, pyname.imported_module.level
-            real = pyname.imported_name
-            there = pyname.imported_module.get_object()
-            resource = there.get_resource()
-            if resource is None or str(resource.path).startswith("/"):
-                return Origin(None, module, level, False, real)  # not followed outside the repo
-            where, pyname = there, there.get_attribute(real)
-        resource = where.get_resource()
-        if resource is None:
-            return None
-        if resource.is_folder():
-            resource = resource.get_child("__init__.py")
-        path = str(resource.path)
-        return Origin(None if path.startswith("/") else path, module, level, False, real)
-    except Exception:  # noqa: BLE001 - rope's analysis of a third module: no answer is fine
-        return None
 
 
 def _place(plan: StarPlan, star: Star, module: Any, name: str, again: bool) -> None:
     """`name` into its star's import, or, when that module only passes it on and could drop
     it (ruff's F401 fix removes an import a plain module does not use), from where it is made.
     A package's `__init__.py` or a module's `__all__` keeps what it passes on."""
-    origin = _defining(module, name)
+    origin = defining(module, name)
     kept = star.target is None or star.target.endswith("__init__.py")
     if (
         kept
         or origin is None
         or origin.name != name  # made under another name: `as` would read as unused
         or origin.path == star.target
-        or name in _literal_all(module)
+        or name in literal_all(module)
     ):
         (star.reexports if again else star.names).append(name)
         return
@@ -456,93 +391,6 @@ def _place(plan: StarPlan, star: Star, module: Any, name: str, again: bool) -> N
         return
     other = plan.added.setdefault(key, Star(0, origin.module, 0, set(), origin.path))
     (other.reexports if again else other.names).append(name)
-
-
-def _literal_all(pymodule: Any) -> set[str]:
-    try:
-        resource = pymodule.get_resource()
-        if resource.is_folder():
-            resource = resource.get_child("__init__.py")
-        return set(_all_names(ast.parse(resource.read())) or [])
-    except Exception:  # noqa: BLE001 - no `__all__` to read: nothing is kept by it
-        return set()
-
-
-def _star_binds(
-    project: Any, rel: str, level: int, module: str
-) -> tuple[set[str], str | None, Any] | None:
-    """What `from module import *` binds in `rel`, and the module's repo path; None if unknown."""
-    from rope.base.exceptions import RopeError
-    from rope.refactor.importutils import importinfo
-
-    try:
-        folder = project.get_resource(rel).parent
-        context = importinfo.ImportContext(project, folder)
-        pymodule = importinfo.FromImport(module, level, [("*", None)]).get_imported_module(context)
-        resource = pymodule.get_resource()
-        if resource is None:
-            return None
-        source = resource if not resource.is_folder() else resource.get_child("__init__.py")
-        text = source.read()
-        attributes = set(pymodule.get_attributes())
-    except (RopeError, OSError, UnicodeDecodeError, AttributeError):
-        return None
-    root = Path(project.address).resolve()
-    path = Path(source.real_path).resolve()
-    target = path.relative_to(root).as_posix() if path.is_relative_to(root) else None
-    try:
-        names = _all_names(ast.parse(text))
-    except (SyntaxError, ValueError):
-        return None
-    if names is None:
-        if "__all__" in text:  # computed: rope cannot say what the star binds
-            return None
-        return {n for n in attributes if not n.startswith("_")}, target, pymodule
-    return set(names), target, pymodule
-
-
-def _all_names(tree: ast.Module) -> list[str] | None:
-    """A module's `__all__` when it is a literal list or tuple of strings (with `+=`)."""
-    names: list[str] | None = None
-    for node in tree.body:
-        targets: list[ast.expr] = []
-        value: ast.expr | None = None
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
-            targets, value = [node.target], node.value
-        if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-            continue
-        if not isinstance(value, ast.List | ast.Tuple) or not all(
-            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
-        ):
-            return None
-        strings = [
-            e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
-        ]
-        names = (names or []) + strings if isinstance(node, ast.AugAssign) else strings
-    return names
-
-
-def _bound_here(tree: ast.Module) -> set[str]:
-    """Names the module binds at its top level (not in a function or class), not by a star."""
-    bound: set[str] = set()
-    todo: list[ast.AST] = list(tree.body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            bound.add(node.name)
-            continue
-        if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp):
-            continue
-        if isinstance(node, ast.GeneratorExp):
-            continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            bound.add(node.id)
-        elif isinstance(node, ast.Import | ast.ImportFrom) and not _is_star(node):
-            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
-        todo.extend(ast.iter_child_nodes(node))
-    return bound
 
 
 def _module_of(rel: str) -> list[str]:
@@ -580,7 +428,7 @@ def _takers(
                 targets = [t for t in (f"{where}.py", f"{where}/__init__.py") if t in present]
             else:
                 targets = by_name.get(node.module or "", [])
-            names = None if _is_star(node) else {a.name for a in node.names}
+            names = None if is_star(node) else {a.name for a in node.names}
             for target in targets:
                 if target == rel:
                     continue
