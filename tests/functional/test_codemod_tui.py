@@ -325,6 +325,8 @@ async def test_esc_during_e_keeps_the_weaker_attempt_in_the_review(
         assert isinstance(review, CodemodReviewScreen)
         weaker = next(o for o in review.job.outcomes if o.path == MODS[1])
         assert weaker.proposal is not None and weaker.rung == "fast"
+        # the file the judge doubted still shows its checks, for a choice by hand
+        assert weaker.verdict is not None and weaker.verdict.ok
         await pilot.press("e")
         for _ in range(50):  # until Sonnet's request is in flight
             await pilot.pause(0.1)

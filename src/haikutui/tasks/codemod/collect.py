@@ -37,10 +37,9 @@ async def collect_job(
         gathered = await gather_results(repo, settings, batch_id, client)
         job = gathered.job
         fresh = [o for o in job.outcomes if o.path not in gathered.stale]
-        # The verdict on every proposal that may be judged or applied (a judge's no goes up
-        # or waits for a look whatever the verdict says); the judge live only if asked.
-        to_check = [o for o in fresh if o.judgement is None or o.judgement.yes]
-        await check_and_judge(job, to_check, check, client, judge=judge_live)
+        # The verdict on every fresh proposal: one the judge doubted is still reviewed (and
+        # may be taken by hand), so its checks are shown too; the judge live only if asked.
+        await check_and_judge(job, fresh, check, client, judge=judge_live)
         to_judge = [
             o
             for o in fresh
